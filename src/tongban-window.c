@@ -1,0 +1,781 @@
+/* tongban-window.c: the kiosk window — header, pages, footer, overlays
+ *
+ * The window owns navigation (a stack of pages with Back and Home), the
+ * citizen session and its idle warning, the display language, the clock,
+ * help, the maintenance cover and the lockdown of keys and buttons.
+ */
+
+#include "tongban-window.h"
+
+#include <glib/gi18n-lib.h>
+#include "tongban-attract-page.h"
+#include "tongban-category-page.h"
+#include "tongban-home-page.h"
+#include "tongban-i18n.h"
+#include "tongban-lockdown.h"
+#include "tongban-maintenance-overlay.h"
+#include "tongban-service-page.h"
+#include "tongban-tr.h"
+
+typedef struct {
+  char *page;
+  char *argument;
+} NavEntry;
+
+struct _TongbanWindow
+{
+  GtkApplicationWindow       parent_instance;
+
+  /* template */
+  GtkStack                  *stack;
+  GtkWidget                 *header;
+  GtkWidget                 *footer;
+  GtkLabel                  *time_label;
+  GtkLabel                  *date_label;
+  GtkLabel                  *site_label;
+  GtkWidget                 *home_button;
+  GtkWidget                 *back_button;
+  GtkWidget                 *help_button;
+  GtkWidget                 *help_panel;
+  GtkLabel                  *help_text;
+  GtkWidget                 *idle_warning;
+  GtkLabel                  *idle_seconds;
+  GtkLabel                  *idle_text;
+  TongbanAttractPage        *attract_page;
+  TongbanHomePage           *home_page;
+  TongbanCategoryPage       *category_page;
+  TongbanServicePage        *service_page;
+  TongbanMaintenanceOverlay *maintenance;
+
+  TongbanCatalog            *catalog;   /* borrowed from the application */
+  TongbanSession            *session;
+  GPtrArray                 *history;   /* NavEntry */
+  TongbanLanguage            language;
+  TongbanLanguage            default_language;
+  gboolean                   in_maintenance;
+  guint                      clock_id;
+};
+
+enum {
+  PROP_0,
+  PROP_LANGUAGE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (TongbanWindow, tongban_window, GTK_TYPE_APPLICATION_WINDOW)
+
+static void
+nav_entry_free (gpointer data)
+{
+  NavEntry *entry = data;
+
+  g_free (entry->page);
+  g_free (entry->argument);
+  g_free (entry);
+}
+
+static NavEntry *
+current_entry (TongbanWindow *self)
+{
+  if (self->history->len == 0)
+    return NULL;
+  return g_ptr_array_index (self->history, self->history->len - 1);
+}
+
+/* ---- language ---------------------------------------------------------- */
+
+static const char *
+page_title_msgid (TongbanWindow *self)
+{
+  NavEntry *entry = current_entry (self);
+
+  if (entry == NULL || g_str_equal (entry->page, "home"))
+    return N_("Bay Area Tongban");
+  if (g_str_equal (entry->page, "category"))
+    return tongban_catalog_lookup_category (self->catalog, entry->argument)->title;
+  return tongban_catalog_lookup_service (self->catalog, entry->argument)->title;
+}
+
+static const char *
+page_help_msgid (TongbanWindow *self)
+{
+  NavEntry *entry = current_entry (self);
+
+  if (entry == NULL)
+    return N_("Touch anywhere on the screen to begin. You can change the language at the top "
+              "of the screen at any time.");
+  if (g_str_equal (entry->page, "home"))
+    return N_("Choose the place that handles your matter, then a kind of service. Back takes "
+              "you to the previous page; Home brings you here.");
+  if (g_str_equal (entry->page, "category"))
+    return N_("Choose a service to see what it does and what you need for it.");
+  return N_("This page tells you what the service does, which department provides it, and how "
+            "you prove who you are.");
+}
+
+static void
+update_title (TongbanWindow *self)
+{
+  gtk_window_set_title (GTK_WINDOW (self), g_dgettext (GETTEXT_PACKAGE, page_title_msgid (self)));
+}
+
+static void
+update_clock (TongbanWindow *self)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *time_text = tongban_i18n_format_time (now);
+  g_autofree char *date_text = tongban_i18n_format_date (now);
+
+  gtk_label_set_label (self->time_label, time_text);
+  gtk_label_set_label (self->date_label, date_text);
+}
+
+static gboolean
+on_clock_tick (gpointer data)
+{
+  TongbanWindow *self = data;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  guint ms_to_minute = (guint) (60 - g_date_time_get_second (now)) * 1000 + 50;
+
+  update_clock (self);
+  self->clock_id = g_timeout_add (MIN (ms_to_minute, 60050), on_clock_tick, self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+set_language (TongbanWindow   *self,
+              TongbanLanguage  language)
+{
+  static const char *classes[] = { "lang-zh-cn", "lang-zh-hk", "lang-en" };
+
+  if (self->language == language && tongban_i18n_get_language () == language)
+    return;
+
+  self->language = language;
+  tongban_i18n_set_language (language);
+
+  for (guint i = 0; i < TONGBAN_N_LANGUAGES; i++)
+    gtk_widget_remove_css_class (GTK_WIDGET (self), classes[i]);
+  gtk_widget_add_css_class (GTK_WIDGET (self), classes[language]);
+
+  tongban_tr_refresh (GTK_WIDGET (self));
+  update_title (self);
+  update_clock (self);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LANGUAGE]);
+}
+
+/* ---- navigation -------------------------------------------------------- */
+
+static void
+show_current (TongbanWindow *self)
+{
+  NavEntry *entry = current_entry (self);
+  const char *page = entry ? entry->page : "attract";
+
+  if (g_str_equal (page, "category"))
+    tongban_category_page_show (self->category_page, self->catalog,
+                                tongban_catalog_lookup_category (self->catalog, entry->argument));
+  else if (g_str_equal (page, "service"))
+    tongban_service_page_show (self->service_page, self->catalog,
+                               tongban_catalog_lookup_service (self->catalog, entry->argument));
+
+  gtk_stack_set_visible_child_name (self->stack, page);
+  gtk_widget_set_sensitive (self->back_button, self->history->len > 1);
+  gtk_widget_set_sensitive (self->home_button, entry != NULL &&
+                                               !g_str_equal (entry->page, "home"));
+  gtk_widget_set_visible (self->help_panel, FALSE);
+  update_title (self);
+}
+
+static void
+push (TongbanWindow *self,
+      const char    *page,
+      const char    *argument)
+{
+  NavEntry *entry = g_new0 (NavEntry, 1);
+
+  entry->page = g_strdup (page);
+  entry->argument = g_strdup (argument);
+  g_ptr_array_add (self->history, entry);
+  show_current (self);
+}
+
+/* Opens @page ("attract", "home", "category" or "service") with its
+ * @argument (category or service id), as the citizen would reach it: the
+ * pages above it in the path are put on the Back stack first. */
+void
+tongban_window_open (TongbanWindow *self,
+                     const char    *page,
+                     const char    *argument)
+{
+  const TongbanService *service = NULL;
+  const TongbanCategory *category = NULL;
+
+  g_return_if_fail (TONGBAN_IS_WINDOW (self));
+  g_return_if_fail (page != NULL);
+
+  if (g_str_equal (page, "attract"))
+    {
+      tongban_session_end (self->session, TONGBAN_SESSION_END_CANCELLED);
+      return;
+    }
+
+  if (g_str_equal (page, "service"))
+    {
+      service = tongban_catalog_lookup_service (self->catalog, argument);
+      g_return_if_fail (service != NULL);
+      category = tongban_catalog_lookup_category (self->catalog, service->category);
+    }
+  else if (g_str_equal (page, "category"))
+    {
+      category = tongban_catalog_lookup_category (self->catalog, argument);
+      g_return_if_fail (category != NULL);
+    }
+  else
+    g_return_if_fail (g_str_equal (page, "home"));
+
+  tongban_session_begin (self->session);
+  g_ptr_array_set_size (self->history, 0);
+  push (self, "home", NULL);
+  if (category != NULL)
+    push (self, "category", category->id);
+  if (service != NULL)
+    push (self, "service", service->id);
+}
+
+const char *
+tongban_window_get_page (TongbanWindow *self)
+{
+  g_return_val_if_fail (TONGBAN_IS_WINDOW (self), NULL);
+  return gtk_stack_get_visible_child_name (self->stack);
+}
+
+guint
+tongban_window_get_depth (TongbanWindow *self)
+{
+  g_return_val_if_fail (TONGBAN_IS_WINDOW (self), 0);
+  return self->history->len;
+}
+
+TongbanSession *
+tongban_window_get_session (TongbanWindow *self)
+{
+  g_return_val_if_fail (TONGBAN_IS_WINDOW (self), NULL);
+  return self->session;
+}
+
+GtkWidget *
+tongban_window_get_part (TongbanWindow *self,
+                         const char    *name)
+{
+  g_return_val_if_fail (TONGBAN_IS_WINDOW (self), NULL);
+  return GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (self), TONGBAN_TYPE_WINDOW,
+                                                    name));
+}
+
+static void
+action_start (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  tongban_window_open (TONGBAN_WINDOW (widget), "home", NULL);
+}
+
+static void
+action_home (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  TongbanWindow *self = TONGBAN_WINDOW (widget);
+
+  g_ptr_array_set_size (self->history, 0);
+  tongban_session_begin (self->session);
+  push (self, "home", NULL);
+}
+
+static void
+action_back (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  TongbanWindow *self = TONGBAN_WINDOW (widget);
+
+  if (self->history->len <= 1)
+    return;
+  g_ptr_array_set_size (self->history, self->history->len - 1);
+  show_current (self);
+}
+
+static void
+action_open_category (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  TongbanWindow *self = TONGBAN_WINDOW (widget);
+  const char *id = g_variant_get_string (parameter, NULL);
+
+  if (tongban_catalog_lookup_category (self->catalog, id) == NULL)
+    return;
+  tongban_session_begin (self->session);
+  push (self, "category", id);
+}
+
+static void
+action_open_service (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  TongbanWindow *self = TONGBAN_WINDOW (widget);
+  const char *id = g_variant_get_string (parameter, NULL);
+
+  if (tongban_catalog_lookup_service (self->catalog, id) == NULL)
+    return;
+  tongban_session_begin (self->session);
+  push (self, "service", id);
+}
+
+static void
+action_help (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  TongbanWindow *self = TONGBAN_WINDOW (widget);
+
+  tongban_tr_label (self->help_text, page_help_msgid (self));
+  gtk_widget_set_visible (self->help_panel, TRUE);
+}
+
+static void
+action_close_help (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  gtk_widget_set_visible (TONGBAN_WINDOW (widget)->help_panel, FALSE);
+}
+
+static void
+action_extend (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  tongban_session_activity (TONGBAN_WINDOW (widget)->session);
+}
+
+static void
+action_maintenance (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  tongban_window_set_maintenance (TONGBAN_WINDOW (widget), TRUE);
+}
+
+/* ---- session ----------------------------------------------------------- */
+
+static void
+on_session_ended (TongbanSession *session,
+                  int             reason,
+                  TongbanWindow  *self)
+{
+  g_ptr_array_set_size (self->history, 0);
+  tongban_category_page_reset (self->category_page);
+  tongban_service_page_reset (self->service_page);
+  tongban_home_page_reset (self->home_page);
+  gtk_widget_set_visible (self->idle_warning, FALSE);
+  show_current (self);
+  /* The next person starts in the kiosk's own language. */
+  set_language (self, self->default_language);
+}
+
+static void
+on_session_warning (TongbanSession *session,
+                    GParamSpec     *pspec,
+                    TongbanWindow  *self)
+{
+  gboolean warning = tongban_session_get_warning (session);
+  guint seconds = tongban_session_get_seconds_left (session);
+
+  if (warning)
+    {
+      g_autofree char *number = g_strdup_printf ("%u", seconds);
+
+      gtk_label_set_label (self->idle_seconds, number);
+      /* Translators: the idle warning; the number is the seconds left. */
+      tongban_tr_label_plural (self->idle_text,
+                               N_("For your privacy, this session will end in %lu second "
+                                  "and everything you entered will be deleted."),
+                               N_("For your privacy, this session will end in %lu seconds "
+                                  "and everything you entered will be deleted."),
+                               seconds);
+    }
+  if (gtk_widget_get_visible (self->idle_warning) != warning)
+    {
+      gtk_widget_set_visible (self->idle_warning, warning);
+      if (warning)
+        gtk_widget_grab_focus (self->idle_warning);
+    }
+}
+
+/* ---- maintenance ------------------------------------------------------- */
+
+void
+tongban_window_set_maintenance (TongbanWindow *self,
+                                gboolean       maintenance)
+{
+  g_return_if_fail (TONGBAN_IS_WINDOW (self));
+
+  maintenance = !!maintenance;
+  if (self->in_maintenance == maintenance)
+    return;
+
+  self->in_maintenance = maintenance;
+  if (maintenance)
+    {
+      tongban_session_end (self->session, TONGBAN_SESSION_END_MAINTENANCE);
+      gtk_widget_set_visible (self->help_panel, FALSE);
+      gtk_widget_set_visible (self->idle_warning, FALSE);
+    }
+  tongban_maintenance_overlay_reset (self->maintenance);
+  gtk_widget_set_visible (GTK_WIDGET (self->maintenance), maintenance);
+  gtk_widget_set_visible (self->header, !maintenance);
+  gtk_widget_set_visible (self->footer, !maintenance);
+}
+
+gboolean
+tongban_window_get_maintenance (TongbanWindow *self)
+{
+  g_return_val_if_fail (TONGBAN_IS_WINDOW (self), FALSE);
+  return self->in_maintenance;
+}
+
+static void
+on_unlocked (TongbanMaintenanceOverlay *overlay,
+             TongbanWindow             *self)
+{
+  tongban_window_set_maintenance (self, FALSE);
+}
+
+/* ---- input policy ------------------------------------------------------ */
+
+static gboolean
+on_event (GtkEventControllerLegacy *controller,
+          GdkEvent                 *event,
+          TongbanWindow            *self)
+{
+  switch ((int) gdk_event_get_event_type (event))
+    {
+    case GDK_KEY_PRESS:
+    case GDK_KEY_RELEASE:
+      {
+        guint keyval = gdk_key_event_get_keyval (event);
+        GdkModifierType state = gdk_event_get_modifier_state (event);
+
+        if (gdk_event_get_event_type (event) == GDK_KEY_PRESS &&
+            tongban_lockdown_is_quit_key (keyval, state, DEVELOPMENT))
+          {
+            gtk_window_destroy (GTK_WINDOW (self));
+            return TRUE;
+          }
+        if (!tongban_lockdown_key_allowed (keyval, state, DEVELOPMENT))
+          return TRUE;
+        tongban_session_activity (self->session);
+        return FALSE;
+      }
+
+    case GDK_BUTTON_PRESS:
+    case GDK_BUTTON_RELEASE:
+      if (!tongban_lockdown_button_allowed (gdk_button_event_get_button (event)))
+        return TRUE;
+      tongban_session_activity (self->session);
+      return FALSE;
+
+    case GDK_TOUCH_BEGIN:
+    case GDK_SCROLL:
+      tongban_session_activity (self->session);
+      return FALSE;
+
+    default:
+      return FALSE;
+    }
+}
+
+static gboolean
+tongban_window_close_request (GtkWindow *window)
+{
+  /* Only the development profile may be closed by the compositor. */
+  if (DEVELOPMENT)
+    return GTK_WINDOW_CLASS (tongban_window_parent_class)->close_request (window);
+  return TRUE;
+}
+
+static void
+tongban_window_realize (GtkWidget *widget)
+{
+  GdkSurface *surface;
+
+  GTK_WIDGET_CLASS (tongban_window_parent_class)->realize (widget);
+
+  surface = gtk_native_get_surface (GTK_NATIVE (widget));
+  if (GDK_IS_TOPLEVEL (surface))
+    gdk_toplevel_inhibit_system_shortcuts (GDK_TOPLEVEL (surface), NULL);
+}
+
+/* ---- screenshot -------------------------------------------------------- */
+
+gboolean
+tongban_window_save_screenshot (TongbanWindow  *self,
+                                const char     *path,
+                                GError        **error)
+{
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  GskRenderer *renderer;
+  int width = gtk_widget_get_width (GTK_WIDGET (self));
+  int height = gtk_widget_get_height (GTK_WIDGET (self));
+
+  g_return_val_if_fail (TONGBAN_IS_WINDOW (self), FALSE);
+
+  renderer = gtk_native_get_renderer (GTK_NATIVE (self));
+  if (renderer == NULL || width <= 0 || height <= 0)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED,
+                           "the window is not shown yet");
+      return FALSE;
+    }
+
+  paintable = gtk_widget_paintable_new (GTK_WIDGET (self));
+  snapshot = gtk_snapshot_new ();
+  gtk_snapshot_append_color (snapshot, &(GdkRGBA) { 1, 1, 1, 1 },
+                             &GRAPHENE_RECT_INIT (0, 0, width, height));
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  if (node == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "nothing was drawn");
+      return FALSE;
+    }
+  texture = gsk_renderer_render_texture (renderer, node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  if (!gdk_texture_save_to_png (texture, path))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: cannot be written", path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* ---- GObject ----------------------------------------------------------- */
+
+static void
+tongban_window_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  TongbanWindow *self = TONGBAN_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_LANGUAGE:
+      g_value_set_string (value, tongban_language_to_code (self->language));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tongban_window_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  TongbanWindow *self = TONGBAN_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_LANGUAGE:
+      {
+        TongbanLanguage language;
+
+        if (tongban_language_from_code (g_value_get_string (value), &language))
+          {
+            set_language (self, language);
+            /* Choosing a language on the attract screen is a way to start. */
+            if (self->history->len == 0 && !self->in_maintenance &&
+                gtk_widget_get_mapped (GTK_WIDGET (self)))
+              tongban_window_open (self, "home", NULL);
+          }
+      }
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tongban_window_dispose (GObject *object)
+{
+  TongbanWindow *self = TONGBAN_WINDOW (object);
+
+  g_clear_handle_id (&self->clock_id, g_source_remove);
+  if (self->session != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->session, self);
+      tongban_session_end (self->session, TONGBAN_SESSION_END_CANCELLED);
+      g_clear_object (&self->session);
+    }
+  gtk_widget_dispose_template (GTK_WIDGET (self), TONGBAN_TYPE_WINDOW);
+  G_OBJECT_CLASS (tongban_window_parent_class)->dispose (object);
+}
+
+static void
+tongban_window_finalize (GObject *object)
+{
+  TongbanWindow *self = TONGBAN_WINDOW (object);
+
+  g_clear_pointer (&self->history, g_ptr_array_unref);
+  G_OBJECT_CLASS (tongban_window_parent_class)->finalize (object);
+}
+
+static void
+tongban_window_class_init (TongbanWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->get_property = tongban_window_get_property;
+  object_class->set_property = tongban_window_set_property;
+  object_class->dispose = tongban_window_dispose;
+  object_class->finalize = tongban_window_finalize;
+  widget_class->realize = tongban_window_realize;
+  window_class->close_request = tongban_window_close_request;
+
+  properties[PROP_LANGUAGE] =
+    g_param_spec_string ("language", NULL, NULL, "zh_CN",
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (TONGBAN_TYPE_ATTRACT_PAGE);
+  g_type_ensure (TONGBAN_TYPE_HOME_PAGE);
+  g_type_ensure (TONGBAN_TYPE_CATEGORY_PAGE);
+  g_type_ensure (TONGBAN_TYPE_SERVICE_PAGE);
+  g_type_ensure (TONGBAN_TYPE_MAINTENANCE_OVERLAY);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_PREFIX "/ui/tongban-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, TongbanWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, TongbanWindow, header);
+  gtk_widget_class_bind_template_child (widget_class, TongbanWindow, footer);
+  gtk_widget_class_bind_template_child (widget_class, TongbanWindow, time_label);
+  gtk_widget_class_bind_template_child (widget_class, TongbanWindow, date_label);
+  gtk_widget_class_bind_template_child (widget_class, TongbanWindow, site_label);
+  gtk_widget_class_bind_template_child (widget_class, TongbanWindow, home_button);
+  gtk_widget_class_bind_template_child (widget_class, TongbanWindow, back_button);
+  gtk_widget_class_bind_template_child (widget_class, TongbanWindow, help_button);
+  gtk_widget_class_bind_template_child (widget_class, TongbanWindow, help_panel);
+  gtk_widget_class_bind_template_child (widget_class, TongbanWindow, help_text);
+  gtk_widget_class_bind_template_child (widget_class, TongbanWindow, idle_warning);
+  gtk_widget_class_bind_template_child (widget_class, TongbanWindow, idle_seconds);
+  gtk_widget_class_bind_template_child (widget_class, TongbanWindow, idle_text);
+  gtk_widget_class_bind_template_child (widget_class, TongbanWindow, attract_page);
+  gtk_widget_class_bind_template_child (widget_class, TongbanWindow, home_page);
+  gtk_widget_class_bind_template_child (widget_class, TongbanWindow, category_page);
+  gtk_widget_class_bind_template_child (widget_class, TongbanWindow, service_page);
+  gtk_widget_class_bind_template_child (widget_class, TongbanWindow, maintenance);
+
+  /* Every action of the window, in one place: none of them leaves the kiosk. */
+  gtk_widget_class_install_action (widget_class, "win.start", NULL, action_start);
+  gtk_widget_class_install_action (widget_class, "win.home", NULL, action_home);
+  gtk_widget_class_install_action (widget_class, "win.back", NULL, action_back);
+  gtk_widget_class_install_action (widget_class, "win.help", NULL, action_help);
+  gtk_widget_class_install_action (widget_class, "win.close-help", NULL, action_close_help);
+  gtk_widget_class_install_action (widget_class, "win.extend", NULL, action_extend);
+  gtk_widget_class_install_action (widget_class, "win.maintenance", NULL, action_maintenance);
+  gtk_widget_class_install_action (widget_class, "win.open-category", "s",
+                                   action_open_category);
+  gtk_widget_class_install_action (widget_class, "win.open-service", "s", action_open_service);
+  gtk_widget_class_install_property_action (widget_class, "win.language", "language");
+
+  gtk_widget_class_set_css_name (widget_class, "kioskwindow");
+}
+
+static void
+tongban_window_init (TongbanWindow *self)
+{
+  GtkEventController *controller;
+
+  self->history = g_ptr_array_new_with_free_func (nav_entry_free);
+  self->language = tongban_i18n_get_language ();
+
+  gtk_icon_theme_add_resource_path (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
+                                    RESOURCE_PREFIX "/icons");
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  tongban_tr_capture (GTK_WIDGET (self));
+
+  controller = gtk_event_controller_legacy_new ();
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  g_signal_connect (controller, "event", G_CALLBACK (on_event), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+
+  g_signal_connect (self->maintenance, "unlocked", G_CALLBACK (on_unlocked), self);
+}
+
+/* The window covers the whole monitor: fullscreen under a compositor such as
+ * cage, and sized to the monitor where nothing manages windows (Xvfb). */
+static void
+fill_monitor (TongbanWindow *self)
+{
+  GdkDisplay *display = gtk_widget_get_display (GTK_WIDGET (self));
+  g_autoptr(GdkMonitor) monitor = g_list_model_get_item (gdk_display_get_monitors (display), 0);
+
+  if (monitor != NULL)
+    {
+      GdkRectangle geometry;
+
+      gdk_monitor_get_geometry (monitor, &geometry);
+      gtk_window_set_default_size (GTK_WINDOW (self), geometry.width, geometry.height);
+    }
+  gtk_window_fullscreen (GTK_WINDOW (self));
+}
+
+TongbanWindow *
+tongban_window_new (GtkApplication      *application,
+                    const TongbanConfig *config,
+                    TongbanCatalog      *catalog)
+{
+  TongbanWindow *self;
+  g_autofree char *site = NULL;
+
+  g_return_val_if_fail (config != NULL, NULL);
+  g_return_val_if_fail (catalog != NULL, NULL);
+
+  self = g_object_new (TONGBAN_TYPE_WINDOW, "application", application, NULL);
+  self->catalog = catalog;
+  self->default_language = config->default_language;
+  self->session = tongban_session_new (config->idle_timeout_s * 1000, config->warning_s * 1000);
+  g_signal_connect (self->session, "ended", G_CALLBACK (on_session_ended), self);
+  g_signal_connect (self->session, "notify::warning", G_CALLBACK (on_session_warning), self);
+  g_signal_connect (self->session, "notify::seconds-left", G_CALLBACK (on_session_warning), self);
+
+  tongban_maintenance_overlay_configure (self->maintenance, config->maintainer_pin_hash,
+                                         config->pin_max_attempts, config->pin_lockout_s);
+  tongban_attract_page_set_catalog (self->attract_page, catalog);
+  tongban_home_page_set_catalog (self->home_page, catalog);
+
+  site = g_strdup_printf ("%s · %s", config->site_name, config->terminal_id);
+  gtk_label_set_label (self->site_label, site);
+
+  self->language = (TongbanLanguage) -1;
+  set_language (self, config->default_language);
+  show_current (self);
+  on_clock_tick (self);
+  fill_monitor (self);
+  return self;
+}
