@@ -14,8 +14,8 @@ grep '\.json$' "$tmp/all" | sed "s|^|$root/|" > "$tmp/json" || true
 
 (cd "$root" && xgettext --package-name=tongban --from-code=UTF-8 --add-comments=Translators \
   --keyword=_ --keyword=N_ --keyword=C_:1c,2 --keyword=NC_:1c,2 \
-  --keyword=g_dngettext:2,3 --keyword=g_dpgettext2:2c,3 \
-  --flag=N_:1:pass-c-format --flag=C_:2:pass-c-format --flag=NC_:2:pass-c-format \
+  --keyword=g_dngettext:2,3 --keyword=tongban_tr_label_plural:2,3 --keyword=g_dpgettext2:2c,3 \
+  --flag=N_:1:pass-c-format --flag=tongban_tr_label_plural:2:c-format --flag=tongban_tr_label_plural:3:c-format --flag=C_:2:pass-c-format --flag=NC_:2:pass-c-format \
   --files-from="$tmp/code" --output="$tmp/code.pot")
 
 # shellcheck disable=SC2046

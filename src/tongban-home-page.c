@@ -15,8 +15,9 @@ struct _TongbanHomePage
   GtkWidget          parent_instance;
 
   GtkScrolledWindow *scroller;
-  GtkBox            *sections;
+  GtkGrid           *sections;
   GHashTable        *tiles;  /* category id -> GtkButton (borrowed) */
+  guint              columns;
 };
 
 G_DEFINE_FINAL_TYPE (TongbanHomePage, tongban_home_page, GTK_TYPE_WIDGET)
@@ -37,7 +38,7 @@ make_tile (TongbanCatalog        *catalog,
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.open-category");
   gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", category->id);
 
-  gtk_image_set_pixel_size (GTK_IMAGE (icon), 64);
+  gtk_image_set_pixel_size (GTK_IMAGE (icon), 48);
   gtk_widget_add_css_class (icon, "tile-icon");
   gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL, "", -1);
 
@@ -52,7 +53,7 @@ make_tile (TongbanCatalog        *catalog,
 
   gtk_widget_add_css_class (count, "tile-count");
   /* Translators: under a category tile on the home page. */
-  tongban_tr_label_plural (GTK_LABEL (count), N_("%lu service"), N_("%lu services"),
+  tongban_tr_label_plural (GTK_LABEL (count), "%lu service", "%lu services",
                            services->len);
 
   gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
@@ -63,17 +64,23 @@ make_tile (TongbanCatalog        *catalog,
   return button;
 }
 
+/* Regions are laid out on one grid of equal columns, so every tile has the
+ * same width; regions whose tiles fit side by side share a line (Hong Kong's
+ * three and Macao's two beside each other on a wide screen). */
 void
 tongban_home_page_set_catalog (TongbanHomePage *self,
                                TongbanCatalog  *catalog)
 {
   GPtrArray *regions;
   GtkWidget *child;
+  guint column = 0;
+  guint line_row = 0;
+  guint line_height = 0;
 
   g_return_if_fail (TONGBAN_IS_HOME_PAGE (self));
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->sections))))
-    gtk_box_remove (self->sections, child);
+    gtk_grid_remove (self->sections, child);
   g_hash_table_remove_all (self->tiles);
 
   regions = tongban_catalog_get_regions (catalog);
@@ -81,41 +88,52 @@ tongban_home_page_set_catalog (TongbanHomePage *self,
     {
       const TongbanRegion *region = g_ptr_array_index (regions, i);
       g_autoptr(GPtrArray) categories = tongban_catalog_dup_categories (catalog, region->id);
-      GtkWidget *section = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
-      GtkWidget *title = g_object_new (GTK_TYPE_LABEL,
-                                       "accessible-role", GTK_ACCESSIBLE_ROLE_HEADING,
-                                       NULL);
-      GtkWidget *flow = gtk_flow_box_new ();
+      guint span = MIN (MAX (categories->len, 1), self->columns);
+      guint height = 1 + (categories->len + span - 1) / span;
+      GtkWidget *title;
 
-      gtk_widget_add_css_class (section, "region-section");
-      gtk_widget_add_css_class (section, region->id);
+      if (column + span > self->columns)
+        {
+          line_row += line_height;
+          column = 0;
+          line_height = 0;
+        }
+
+      title = g_object_new (GTK_TYPE_LABEL,
+                            "accessible-role", GTK_ACCESSIBLE_ROLE_HEADING,
+                            "xalign", 0.0f,
+                            NULL);
       gtk_widget_add_css_class (title, "region-title");
-      gtk_label_set_xalign (GTK_LABEL (title), 0);
+      gtk_widget_add_css_class (title, region->id);
       tongban_tr_label (GTK_LABEL (title), region->subtitle);
-
-      gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (flow), GTK_SELECTION_NONE);
-      gtk_flow_box_set_homogeneous (GTK_FLOW_BOX (flow), TRUE);
-      gtk_flow_box_set_min_children_per_line (GTK_FLOW_BOX (flow), 2);
-      gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (flow), 6);
-      gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (flow), 16);
-      gtk_flow_box_set_row_spacing (GTK_FLOW_BOX (flow), 16);
+      gtk_grid_attach (self->sections, title, (int) column, (int) line_row, (int) span, 1);
 
       for (guint j = 0; j < categories->len; j++)
         {
           const TongbanCategory *category = g_ptr_array_index (categories, j);
           GtkWidget *tile = make_tile (catalog, category);
 
-          gtk_flow_box_append (GTK_FLOW_BOX (flow), tile);
-          /* The flow box child would take focus before the button: let the
-           * button alone be focusable, so keys move tile to tile. */
-          gtk_widget_set_focusable (gtk_widget_get_parent (tile), FALSE);
+          gtk_widget_add_css_class (tile, region->id);
+          gtk_grid_attach (self->sections, tile, (int) (column + j % span),
+                           (int) (line_row + 1 + j / span), 1, 1);
           g_hash_table_insert (self->tiles, g_strdup (category->id), tile);
         }
 
-      gtk_box_append (GTK_BOX (section), title);
-      gtk_box_append (GTK_BOX (section), flow);
-      gtk_box_append (self->sections, section);
+      column += span;
+      line_height = MAX (line_height, height);
     }
+}
+
+/* Tiles per row: 6 where a region's six categories fit side by side, else 3,
+ * so a region's tiles never break 5 + 1. Set before the catalogue; the kiosk's screen
+ * does not change size while it runs. */
+void
+tongban_home_page_set_columns (TongbanHomePage *self,
+                               guint            columns)
+{
+  g_return_if_fail (TONGBAN_IS_HOME_PAGE (self));
+  g_return_if_fail (columns > 0);
+  self->columns = columns;
 }
 
 GtkWidget *
@@ -163,6 +181,7 @@ static void
 tongban_home_page_init (TongbanHomePage *self)
 {
   self->tiles = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->columns = 3;
   gtk_widget_init_template (GTK_WIDGET (self));
   tongban_tr_capture (GTK_WIDGET (self));
 }

@@ -11,6 +11,8 @@ G_DECLARE_FINAL_TYPE (TongbanHomePage, tongban_home_page, TONGBAN, HOME_PAGE, Gt
 
 void       tongban_home_page_set_catalog  (TongbanHomePage *self,
                                            TongbanCatalog  *catalog);
+void       tongban_home_page_set_columns  (TongbanHomePage *self,
+                                           guint            columns);
 GtkWidget *tongban_home_page_get_tile     (TongbanHomePage *self,
                                            const char      *category_id);
 void       tongban_home_page_reset        (TongbanHomePage *self);

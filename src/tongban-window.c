@@ -29,6 +29,7 @@ struct _TongbanWindow
   /* template */
   GtkStack                  *stack;
   GtkWidget                 *header;
+  GtkWidget                 *platform_subtitle;
   GtkWidget                 *footer;
   GtkLabel                  *time_label;
   GtkLabel                  *date_label;
@@ -404,10 +405,10 @@ on_session_warning (TongbanSession *session,
       gtk_label_set_label (self->idle_seconds, number);
       /* Translators: the idle warning; the number is the seconds left. */
       tongban_tr_label_plural (self->idle_text,
-                               N_("For your privacy, this session will end in %lu second "
-                                  "and everything you entered will be deleted."),
-                               N_("For your privacy, this session will end in %lu seconds "
-                                  "and everything you entered will be deleted."),
+                               "For your privacy, this session will end in %lu second "
+                               "and everything you entered will be deleted.",
+                               "For your privacy, this session will end in %lu seconds "
+                               "and everything you entered will be deleted.",
                                seconds);
     }
   if (gtk_widget_get_visible (self->idle_warning) != warning)
@@ -671,6 +672,7 @@ tongban_window_class_init (TongbanWindowClass *klass)
                                                RESOURCE_PREFIX "/ui/tongban-window.ui");
   gtk_widget_class_bind_template_child (widget_class, TongbanWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, TongbanWindow, header);
+  gtk_widget_class_bind_template_child (widget_class, TongbanWindow, platform_subtitle);
   gtk_widget_class_bind_template_child (widget_class, TongbanWindow, footer);
   gtk_widget_class_bind_template_child (widget_class, TongbanWindow, time_label);
   gtk_widget_class_bind_template_child (widget_class, TongbanWindow, date_label);
@@ -729,20 +731,20 @@ tongban_window_init (TongbanWindow *self)
 
 /* The window covers the whole monitor: fullscreen under a compositor such as
  * cage, and sized to the monitor where nothing manages windows (Xvfb). */
-static void
+static GdkRectangle
 fill_monitor (TongbanWindow *self)
 {
   GdkDisplay *display = gtk_widget_get_display (GTK_WIDGET (self));
   g_autoptr(GdkMonitor) monitor = g_list_model_get_item (gdk_display_get_monitors (display), 0);
+  GdkRectangle geometry = { 0, 0, 1280, 1024 };
 
   if (monitor != NULL)
     {
-      GdkRectangle geometry;
-
       gdk_monitor_get_geometry (monitor, &geometry);
       gtk_window_set_default_size (GTK_WINDOW (self), geometry.width, geometry.height);
     }
   gtk_window_fullscreen (GTK_WINDOW (self));
+  return geometry;
 }
 
 TongbanWindow *
@@ -752,6 +754,7 @@ tongban_window_new (GtkApplication      *application,
 {
   TongbanWindow *self;
   g_autofree char *site = NULL;
+  GdkRectangle screen;
 
   g_return_val_if_fail (config != NULL, NULL);
   g_return_val_if_fail (catalog != NULL, NULL);
@@ -766,7 +769,16 @@ tongban_window_new (GtkApplication      *application,
 
   tongban_maintenance_overlay_configure (self->maintenance, config->maintainer_pin_hash,
                                          config->pin_max_attempts, config->pin_lockout_s);
+  screen = fill_monitor (self);
   tongban_attract_page_set_catalog (self->attract_page, catalog);
+  tongban_home_page_set_columns (self->home_page, screen.width >= 1240 ? 6 : 3);
+  /* Narrow screens (1024 wide) keep the platform name whole: the header drops
+   * its subtitle and tightens (style.css, .compact). */
+  if (screen.width < 1200)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self), "compact");
+      gtk_widget_set_visible (self->platform_subtitle, FALSE);
+    }
   tongban_home_page_set_catalog (self->home_page, catalog);
 
   site = g_strdup_printf ("%s · %s", config->site_name, config->terminal_id);
@@ -776,6 +788,5 @@ tongban_window_new (GtkApplication      *application,
   set_language (self, config->default_language);
   show_current (self);
   on_clock_tick (self);
-  fill_monitor (self);
   return self;
 }
