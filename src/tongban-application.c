@@ -213,7 +213,8 @@ on_after_paint (GdkFrameClock      *clock,
 {
   GtkStack *stack = GTK_STACK (tongban_window_get_part (self->window, "stack"));
 
-  if (g_strcmp0 (tongban_window_get_page (self->window), self->first_page) != 0 ||
+  if ((self->first_page != NULL &&
+       g_strcmp0 (tongban_window_get_page (self->window), self->first_page) != 0) ||
       gtk_stack_get_transition_running (stack))
     return;
 
@@ -370,6 +371,20 @@ tongban_application_command_line (GApplication            *app,
       g_application_command_line_printerr (cmdline, "tongban-kiosk: --page: there is no "
                                            "%s '%s' in the catalogue\n", page, argument);
       return 2;
+    }
+
+  else if (g_variant_dict_lookup (dict, "screenshot", "^&ay", &screenshot) &&
+           self->after_paint_id == 0)
+    {
+      /* A screenshot of the running kiosk, once it has drawn what this
+       * command asked for. */
+      g_free (self->screenshot);
+      self->screenshot = g_strdup (screenshot);
+      self->exit_after_first_frame = FALSE;
+      g_free (self->first_page);
+      self->first_page = NULL;
+      g_application_hold (app);
+      on_window_mapped (GTK_WIDGET (self->window), self);
     }
 
   if (language != NULL)

@@ -64,6 +64,12 @@ static void
 tongban_attract_page_dispose (GObject *object)
 {
   gtk_widget_dispose_template (GTK_WIDGET (object), TONGBAN_TYPE_ATTRACT_PAGE);
+  {
+    GtkWidget *child;
+
+    while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))))
+      gtk_widget_unparent (child);
+  }
   G_OBJECT_CLASS (tongban_attract_page_parent_class)->dispose (object);
 }
 

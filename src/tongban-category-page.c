@@ -138,6 +138,12 @@ static void
 tongban_category_page_dispose (GObject *object)
 {
   gtk_widget_dispose_template (GTK_WIDGET (object), TONGBAN_TYPE_CATEGORY_PAGE);
+  {
+    GtkWidget *child;
+
+    while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))))
+      gtk_widget_unparent (child);
+  }
   G_OBJECT_CLASS (tongban_category_page_parent_class)->dispose (object);
 }
 

@@ -158,6 +158,12 @@ tongban_home_page_dispose (GObject *object)
 
   g_clear_pointer (&self->tiles, g_hash_table_unref);
   gtk_widget_dispose_template (GTK_WIDGET (object), TONGBAN_TYPE_HOME_PAGE);
+  {
+    GtkWidget *child;
+
+    while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))))
+      gtk_widget_unparent (child);
+  }
   G_OBJECT_CLASS (tongban_home_page_parent_class)->dispose (object);
 }
 

@@ -246,6 +246,12 @@ tongban_maintenance_overlay_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (object), TONGBAN_TYPE_MAINTENANCE_OVERLAY);
+  {
+    GtkWidget *child;
+
+    while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))))
+      gtk_widget_unparent (child);
+  }
   G_OBJECT_CLASS (tongban_maintenance_overlay_parent_class)->dispose (object);
 }
 

@@ -108,6 +108,12 @@ tongban_pin_pad_dispose (GObject *object)
 
   explicit_bzero (self->digits, sizeof self->digits);
   gtk_widget_dispose_template (GTK_WIDGET (object), TONGBAN_TYPE_PIN_PAD);
+  {
+    GtkWidget *child;
+
+    while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))))
+      gtk_widget_unparent (child);
+  }
   G_OBJECT_CLASS (tongban_pin_pad_parent_class)->dispose (object);
 }
 

@@ -164,6 +164,12 @@ static void
 tongban_service_page_dispose (GObject *object)
 {
   gtk_widget_dispose_template (GTK_WIDGET (object), TONGBAN_TYPE_SERVICE_PAGE);
+  {
+    GtkWidget *child;
+
+    while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))))
+      gtk_widget_unparent (child);
+  }
   G_OBJECT_CLASS (tongban_service_page_parent_class)->dispose (object);
 }
 

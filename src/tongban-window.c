@@ -145,6 +145,17 @@ on_clock_tick (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* Shows every text of the window again in gettext's current language. */
+void
+tongban_window_retranslate (TongbanWindow *self)
+{
+  g_return_if_fail (TONGBAN_IS_WINDOW (self));
+
+  tongban_tr_refresh (GTK_WIDGET (self));
+  update_title (self);
+  update_clock (self);
+}
+
 static void
 set_language (TongbanWindow   *self,
               TongbanLanguage  language)
@@ -161,9 +172,7 @@ set_language (TongbanWindow   *self,
     gtk_widget_remove_css_class (GTK_WIDGET (self), classes[i]);
   gtk_widget_add_css_class (GTK_WIDGET (self), classes[language]);
 
-  tongban_tr_refresh (GTK_WIDGET (self));
-  update_title (self);
-  update_clock (self);
+  tongban_window_retranslate (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LANGUAGE]);
 }

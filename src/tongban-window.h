@@ -20,6 +20,7 @@ guint            tongban_window_get_depth         (TongbanWindow   *self);
 void             tongban_window_open              (TongbanWindow   *self,
                                                    const char      *page,
                                                    const char      *argument);
+void             tongban_window_retranslate       (TongbanWindow   *self);
 void             tongban_window_set_maintenance   (TongbanWindow   *self,
                                                    gboolean         maintenance);
 gboolean         tongban_window_get_maintenance   (TongbanWindow   *self);

@@ -100,11 +100,14 @@ arena_reserve (TongbanSession *self,
   self->arena_locked = locked;
 }
 
+/* Both values change before either is announced, so a handler of one sees
+ * the other already right. */
 static void
 set_warning (TongbanSession *self,
              gboolean        warning,
              guint           seconds_left)
 {
+  g_object_freeze_notify (G_OBJECT (self));
   if (self->warning != warning)
     {
       self->warning = warning;
@@ -115,6 +118,7 @@ set_warning (TongbanSession *self,
       self->seconds_left = seconds_left;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SECONDS_LEFT]);
     }
+  g_object_thaw_notify (G_OBJECT (self));
 }
 
 static void

@@ -1,0 +1,575 @@
+/* test-shell.c: the real kiosk window under Xvfb
+ *
+ * Drives the window as a citizen would — through its buttons and actions —
+ * and checks what is on screen: navigation, live language switching, the idle
+ * warning and timeout, the maintenance cover and its PIN, and (with a pseudo
+ * locale) that no visible text bypasses translation.
+ */
+
+#include <glib/gstdio.h>
+#include <gtk/gtk.h>
+#include <string.h>
+#include "tongban-category-page.h"
+#include "tongban-home-page.h"
+#include "tongban-i18n.h"
+#include "tongban-maintenance-overlay.h"
+#include "tongban-secret-hash.h"
+#include "tongban-tr.h"
+#include "tongban-window.h"
+
+#define TEST_PIN "135790"
+
+static TongbanCatalog *catalog;
+static char *pin_hash;
+
+/* ---- helpers ------------------------------------------------------------ */
+
+static gboolean
+timeout_flag (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+iterate (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, timeout_flag, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+typedef gboolean (*Condition) (gpointer data);
+
+static gboolean
+wait_for (Condition cond,
+          gpointer  data,
+          guint     timeout_ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  while (!cond (data))
+    {
+      if (g_get_monotonic_time () > end)
+        return FALSE;
+      iterate (10);
+    }
+  return TRUE;
+}
+
+static TongbanWindow *
+make_window (guint max_attempts)
+{
+  g_autoptr(TongbanConfig) config = tongban_config_new ();
+  TongbanWindow *window;
+
+  g_free (config->maintainer_pin_hash);
+  config->maintainer_pin_hash = g_strdup (pin_hash);
+  config->pin_max_attempts = max_attempts;
+  config->pin_lockout_s = 600;
+  config->default_language = TONGBAN_LANGUAGE_ZH_CN;
+
+  window = tongban_window_new (NULL, config, catalog);
+  gtk_window_present (GTK_WINDOW (window));
+  while (!gtk_widget_get_mapped (GTK_WIDGET (window)))
+    g_main_context_iteration (NULL, TRUE);
+  iterate (50);
+  return window;
+}
+
+static void
+destroy_window (TongbanWindow *window)
+{
+  gtk_window_destroy (GTK_WINDOW (window));
+  iterate (20);
+}
+
+static GtkWidget *
+part (TongbanWindow *window,
+      const char    *name)
+{
+  GtkWidget *widget = tongban_window_get_part (window, name);
+
+  g_assert_nonnull (widget);
+  return widget;
+}
+
+/* A tap on a button: "clicked", as a touch emits it (activate would add the
+ * keyboard's 250 ms press animation first). */
+static void
+click (GtkWidget *button)
+{
+  g_assert_true (GTK_IS_BUTTON (button));
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_signal_emit_by_name (button, "clicked");
+  iterate (20);
+}
+
+static void
+set_language (TongbanWindow *window,
+              const char    *code)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.language", "s", code));
+  iterate (20);
+}
+
+static GtkWidget *
+find_by_class (GtkWidget  *root,
+               const char *css_class)
+{
+  if (gtk_widget_has_css_class (root, css_class))
+    return root;
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_by_class (c, css_class);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_heading (TongbanWindow *window)
+{
+  GtkWidget *page = gtk_stack_get_visible_child (GTK_STACK (part (window, "stack")));
+
+  return find_by_class (page, "heading");
+}
+
+static gboolean
+page_is (TongbanWindow *window,
+         const char    *name)
+{
+  return g_strcmp0 (tongban_window_get_page (window), name) == 0;
+}
+
+/* ---- navigation and languages ----------------------------------------- */
+
+static void
+test_navigation (void)
+{
+  TongbanWindow *window = make_window (5);
+  TongbanSession *session = tongban_window_get_session (window);
+  GtkWidget *start, *tile, *row;
+  const char *date;
+
+  g_assert_true (page_is (window, "attract"));
+  g_assert_false (tongban_session_get_active (session));
+  g_assert_false (gtk_widget_get_sensitive (part (window, "back_button")));
+
+  /* attract → home */
+  start = find_by_class (part (window, "attract_page"), "attract");
+  g_assert_nonnull (start);
+  click (start);
+  g_assert_true (page_is (window, "home"));
+  g_assert_true (tongban_session_get_active (session));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (find_heading (window))), ==, "请选择服务");
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "湾区通办");
+
+  /* language switch on home */
+  set_language (window, "en");
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (find_heading (window))), ==, "Choose a service");
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Bay Area Tongban");
+  date = gtk_label_get_label (GTK_LABEL (part (window, "date_label")));
+  g_assert_null (strstr (date, "星期"));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (window), "lang-en"));
+
+  /* home → a category */
+  tile = tongban_home_page_get_tile (TONGBAN_HOME_PAGE (part (window, "home_page")),
+                                     "gd-social-insurance");
+  g_assert_nonnull (tile);
+  click (tile);
+  g_assert_true (page_is (window, "category"));
+  g_assert_cmpuint (tongban_category_page_get_n_rows (
+                      TONGBAN_CATEGORY_PAGE (part (window, "category_page"))), ==, 3);
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (find_heading (window))), ==, "Social insurance");
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Social insurance");
+  g_assert_true (gtk_widget_get_sensitive (part (window, "back_button")));
+
+  /* language switch on the category page: heading, title, clock and rows */
+  set_language (window, "zh_HK");
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (find_heading (window))), ==, "社會保險");
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "社會保險");
+  date = gtk_label_get_label (GTK_LABEL (part (window, "date_label")));
+  g_assert_nonnull (strstr (date, "星期"));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (window), "lang-zh-hk"));
+  row = tongban_category_page_get_row (TONGBAN_CATEGORY_PAGE (part (window, "category_page")),
+                                       "F-GD-07");
+  g_assert_nonnull (row);
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (find_by_class (row, "row-title"))), ==,
+                   "列印參保證明");
+
+  /* category → service, switch again */
+  click (row);
+  g_assert_true (page_is (window, "service"));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (find_heading (window))), ==, "列印參保證明");
+  set_language (window, "zh_CN");
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (find_heading (window))), ==, "个人参保证明打印");
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "个人参保证明打印");
+  set_language (window, "en");
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (find_heading (window))), ==,
+                   "Print social insurance certificate");
+  g_assert_cmpuint (tongban_window_get_depth (window), ==, 3);
+
+  /* Back, Back, then Back on home does nothing */
+  click (part (window, "back_button"));
+  g_assert_true (page_is (window, "category"));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (find_heading (window))), ==, "Social insurance");
+  click (part (window, "back_button"));
+  g_assert_true (page_is (window, "home"));
+  g_assert_false (gtk_widget_get_sensitive (part (window, "back_button")));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.back", NULL));
+  iterate (20);
+  g_assert_true (page_is (window, "home"));
+
+  /* Home from deep inside */
+  tongban_window_open (window, "service", "F-MO-04");
+  iterate (20);
+  g_assert_true (page_is (window, "service"));
+  g_assert_cmpuint (tongban_window_get_depth (window), ==, 3);
+  click (part (window, "home_button"));
+  g_assert_true (page_is (window, "home"));
+  g_assert_cmpuint (tongban_window_get_depth (window), ==, 1);
+
+  /* Help for the current page, in the current language */
+  click (part (window, "help_button"));
+  g_assert_true (gtk_widget_get_visible (part (window, "help_panel")));
+  g_assert_true (g_str_has_prefix (gtk_label_get_label (GTK_LABEL (part (window, "help_text"))),
+                                   "Choose the place"));
+  set_language (window, "zh_CN");
+  g_assert_true (g_str_has_prefix (gtk_label_get_label (GTK_LABEL (part (window, "help_text"))),
+                                   "先选择办理地区"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.close-help", NULL));
+  g_assert_false (gtk_widget_get_visible (part (window, "help_panel")));
+
+  destroy_window (window);
+}
+
+/* Every tile and every service opens, in every language, with a heading. */
+static void
+test_every_page_opens (void)
+{
+  TongbanWindow *window = make_window (5);
+  GPtrArray *services = tongban_catalog_get_services (catalog);
+  const char *langs[] = { "zh_CN", "zh_HK", "en" };
+
+  for (guint l = 0; l < G_N_ELEMENTS (langs); l++)
+    {
+      set_language (window, langs[l]);
+      for (guint i = 0; i < services->len; i++)
+        {
+          const TongbanService *s = g_ptr_array_index (services, i);
+          const char *heading;
+
+          tongban_window_open (window, "service", s->id);
+          iterate (5);
+          g_assert_true (page_is (window, "service"));
+          heading = gtk_label_get_label (GTK_LABEL (find_heading (window)));
+          g_assert_cmpstr (heading, ==, g_dgettext (GETTEXT_PACKAGE, s->title));
+          if (l != 2)
+            g_assert_cmpstr (heading, !=, s->title);
+        }
+    }
+  destroy_window (window);
+}
+
+/* ---- idle --------------------------------------------------------------- */
+
+static gboolean
+warning_shown (gpointer data)
+{
+  return gtk_widget_get_visible (part (data, "idle_warning"));
+}
+
+static gboolean
+session_over (gpointer data)
+{
+  return !tongban_session_get_active (tongban_window_get_session (data));
+}
+
+static void
+test_idle_timeout (void)
+{
+  TongbanWindow *window = make_window (5);
+  TongbanSession *session = tongban_window_get_session (window);
+  gsize size;
+  const guint8 *storage;
+  GtkWidget *countdown;
+
+  tongban_window_open (window, "category", "gd-housing-fund");
+  set_language (window, "en");
+  tongban_session_set_value (session, "id-number", "440301199001011234");
+  tongban_session_set_timeouts (session, 200, 1500);
+
+  /* The warning comes, with a countdown in whole seconds... */
+  g_assert_true (wait_for (warning_shown, window, 3000));
+  countdown = part (window, "idle_seconds");
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (countdown)), ==, "2");
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (part (window, "idle_text"))),
+                            "For your privacy"));
+  g_assert_true (page_is (window, "category"));
+
+  /* ...one tap anywhere on it extends the session... */
+  click (part (window, "idle_warning"));
+  g_assert_false (gtk_widget_get_visible (part (window, "idle_warning")));
+  g_assert_true (tongban_session_get_active (session));
+  g_assert_cmpuint (tongban_session_get_extensions (session), ==, 1);
+  g_assert_true (page_is (window, "category"));
+
+  /* ...and without it the session ends: attract screen, nothing kept. */
+  g_assert_true (wait_for (session_over, window, 5000));
+  iterate (20);
+  g_assert_true (page_is (window, "attract"));
+  g_assert_cmpuint (tongban_window_get_depth (window), ==, 0);
+  g_assert_false (gtk_widget_get_visible (part (window, "idle_warning")));
+  g_assert_cmpuint (tongban_session_get_n_values (session), ==, 0);
+  storage = tongban_session_peek_storage (session, &size);
+  for (gsize i = 0; i < size; i++)
+    g_assert_cmpuint (storage[i], ==, 0);
+  g_assert_cmpuint (tongban_category_page_get_n_rows (
+                      TONGBAN_CATEGORY_PAGE (part (window, "category_page"))), ==, 0);
+  /* The next person starts in the kiosk's language. */
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (window), "lang-zh-cn"));
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "湾区通办");
+
+  destroy_window (window);
+}
+
+/* ---- maintenance -------------------------------------------------------- */
+
+static gboolean
+not_busy (gpointer data)
+{
+  return !tongban_maintenance_overlay_get_busy (data);
+}
+
+static void
+enter_pin (TongbanMaintenanceOverlay *overlay,
+           const char                *pin)
+{
+  char key[2] = { 0, 0 };
+
+  for (const char *p = pin; *p; p++)
+    {
+      key[0] = *p;
+      tongban_maintenance_overlay_press (overlay, key);
+    }
+  tongban_maintenance_overlay_submit (overlay);
+  g_assert_true (wait_for (not_busy, overlay, 10000));
+  iterate (10);
+}
+
+static void
+test_maintenance (void)
+{
+  TongbanWindow *window = make_window (5);
+  TongbanMaintenanceOverlay *overlay =
+    TONGBAN_MAINTENANCE_OVERLAY (part (window, "maintenance"));
+  GtkWidget *pad = find_by_class (GTK_WIDGET (overlay), "pin-display");
+
+  tongban_window_open (window, "service", "F-GD-12");
+  tongban_session_set_value (tongban_window_get_session (window), "name", "陈大文");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.maintenance", NULL));
+  iterate (20);
+
+  g_assert_true (tongban_window_get_maintenance (window));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (overlay)));
+  g_assert_false (gtk_widget_get_visible (part (window, "header")));
+  g_assert_false (tongban_session_get_active (tongban_window_get_session (window)));
+  g_assert_true (page_is (window, "attract"));
+
+  /* Digits typed survive a language switch. */
+  tongban_maintenance_overlay_open_sign_in (overlay);
+  tongban_maintenance_overlay_press (overlay, "1");
+  tongban_maintenance_overlay_press (overlay, "2");
+  tongban_maintenance_overlay_press (overlay, "3");
+  set_language (window, "zh_HK");
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (pad)), ==, "●●●");
+  tongban_maintenance_overlay_press (overlay, "clear");
+
+  /* A wrong PIN keeps the cover up and says so in plain words. */
+  enter_pin (overlay, "123456");
+  g_assert_cmpstr (tongban_maintenance_overlay_get_status (overlay), ==,
+                   "That PIN is not right. Try again.");
+  g_assert_true (tongban_window_get_maintenance (window));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (pad)), ==, "");
+
+  /* The right one lifts it. */
+  enter_pin (overlay, TEST_PIN);
+  g_assert_false (tongban_window_get_maintenance (window));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (overlay)));
+  g_assert_true (gtk_widget_get_visible (part (window, "header")));
+
+  destroy_window (window);
+}
+
+static void
+test_maintenance_lockout (void)
+{
+  TongbanWindow *window = make_window (2);
+  TongbanMaintenanceOverlay *overlay =
+    TONGBAN_MAINTENANCE_OVERLAY (part (window, "maintenance"));
+
+  tongban_window_set_maintenance (window, TRUE);
+  tongban_maintenance_overlay_open_sign_in (overlay);
+  enter_pin (overlay, "000000");
+  enter_pin (overlay, "111111");
+  g_assert_cmpstr (tongban_maintenance_overlay_get_status (overlay), ==,
+                   "Too many wrong PINs. Sign-in is blocked for a while; try again later.");
+  /* Even the right PIN waits out the lock-out. */
+  enter_pin (overlay, TEST_PIN);
+  g_assert_true (tongban_window_get_maintenance (window));
+
+  destroy_window (window);
+}
+
+/* ---- lockdown ----------------------------------------------------------- */
+
+static void
+test_close_refused (void)
+{
+  TongbanWindow *window = make_window (5);
+
+  g_object_ref (window);
+  gtk_window_close (GTK_WINDOW (window));
+  iterate (50);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (window)));
+  g_assert_false (gtk_window_get_decorated (GTK_WINDOW (window)));
+  destroy_window (window);
+  g_object_unref (window);
+}
+
+/* ---- pseudo-locale ------------------------------------------------------ */
+
+static gboolean
+is_fixed (GtkWidget *widget)
+{
+  for (; widget != NULL; widget = gtk_widget_get_parent (widget))
+    if (gtk_widget_has_css_class (widget, TONGBAN_TR_FIXED_CLASS))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+check_visible_text (GtkWidget  *root,
+                    const char *where)
+{
+  if (!gtk_widget_get_mapped (root))
+    return;
+  if (GTK_IS_LABEL (root) && !is_fixed (root))
+    {
+      const char *text = gtk_label_get_label (GTK_LABEL (root));
+
+      if (text != NULL && *text != '\0' && !g_str_has_prefix (text, "⟦"))
+        g_error ("%s: \"%s\" is shown without translation", where, text);
+    }
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
+    check_visible_text (c, where);
+}
+
+static void
+test_pseudo_locale (void)
+{
+  const char *mo = g_getenv ("TONGBAN_PSEUDO_MO");
+  g_autofree char *dir = g_dir_make_tmp ("tongban-pseudo-XXXXXX", NULL);
+  g_autofree char *messages = g_build_filename (dir, "eo", "LC_MESSAGES", NULL);
+  g_autofree char *target = g_build_filename (messages, "tongban.mo", NULL);
+  g_autofree char *contents = NULL;
+  gsize length;
+  TongbanWindow *window;
+  GPtrArray *services = tongban_catalog_get_services (catalog);
+  const char *categories[] = { "gd-online-affairs", "gd-basic", "gd-social-insurance",
+                               "gd-housing-fund", "gd-real-estate", "gd-utilities", "hk-tax",
+                               "hk-companies", "hk-immigration", "mo-immigration", "mo-civil" };
+
+  g_assert_true (g_file_get_contents (mo, &contents, &length, NULL));
+  g_assert_cmpint (g_mkdir_with_parents (messages, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (target, contents, (gssize) length, NULL));
+
+  window = make_window (5);
+  tongban_i18n_init (dir);
+  tongban_i18n_set_gettext_language ("eo");
+  tongban_window_retranslate (window);
+  iterate (20);
+  check_visible_text (GTK_WIDGET (window), "attract");
+
+  tongban_window_open (window, "home", NULL);
+  iterate (20);
+  check_visible_text (GTK_WIDGET (window), "home");
+  g_assert_true (g_str_has_prefix (gtk_window_get_title (GTK_WINDOW (window)), "⟦"));
+
+  click (part (window, "help_button"));
+  check_visible_text (GTK_WIDGET (window), "help");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.close-help", NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (categories); i++)
+    {
+      tongban_window_open (window, "category", categories[i]);
+      iterate (10);
+      check_visible_text (GTK_WIDGET (window), categories[i]);
+    }
+  for (guint i = 0; i < services->len; i++)
+    {
+      const TongbanService *s = g_ptr_array_index (services, i);
+
+      tongban_window_open (window, "service", s->id);
+      iterate (10);
+      check_visible_text (GTK_WIDGET (window), s->id);
+    }
+
+  tongban_session_set_timeouts (tongban_window_get_session (window), 50, 5000);
+  g_assert_true (wait_for (warning_shown, window, 3000));
+  iterate (20);
+  check_visible_text (GTK_WIDGET (window), "idle warning");
+
+  tongban_window_set_maintenance (window, TRUE);
+  tongban_maintenance_overlay_open_sign_in (TONGBAN_MAINTENANCE_OVERLAY (part (window,
+                                                                               "maintenance")));
+  iterate (20);
+  check_visible_text (GTK_WIDGET (window), "maintenance");
+
+  destroy_window (window);
+  g_unlink (target);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GtkCssProvider) css = NULL;
+  const char *localedir = g_getenv ("TONGBAN_LOCALEDIR");
+
+  gtk_disable_setlocale ();
+  g_assert_nonnull (localedir);
+  tongban_i18n_init (localedir);
+  g_test_init (&argc, &argv, NULL);
+  gtk_init ();
+
+  css = gtk_css_provider_new ();
+  gtk_css_provider_load_from_resource (css, RESOURCE_PREFIX "/ui/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                              GTK_STYLE_PROVIDER (css),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  catalog = tongban_catalog_new_from_resource (RESOURCE_PREFIX "/catalog", &error);
+  g_assert_no_error (error);
+  pin_hash = tongban_secret_hash_new (TEST_PIN, TONGBAN_SECRET_HASH_MIN_ITERATIONS, &error);
+  g_assert_no_error (error);
+
+  if (g_getenv ("TONGBAN_PSEUDO_MO") != NULL)
+    g_test_add_func ("/kiosk/ui/pseudo-locale", test_pseudo_locale);
+  else
+    {
+      g_test_add_func ("/kiosk/ui/navigation", test_navigation);
+      g_test_add_func ("/kiosk/ui/every-page-opens", test_every_page_opens);
+      g_test_add_func ("/kiosk/ui/idle-timeout", test_idle_timeout);
+      g_test_add_func ("/kiosk/ui/maintenance", test_maintenance);
+      g_test_add_func ("/kiosk/ui/maintenance-lockout", test_maintenance_lockout);
+      g_test_add_func ("/kiosk/ui/close-refused", test_close_refused);
+    }
+  return g_test_run ();
+}
