@@ -8,7 +8,7 @@ with xgettext's output. Each entry names the file and the entry it came from.
 import json
 import sys
 
-TRANSLATABLE = ("title", "subtitle", "summary", "help")
+TRANSLATABLE = ("title", "subtitle", "summary", "help", "instruction", "label", "hint", "next_steps")
 
 
 def quote(text):
@@ -21,23 +21,33 @@ def main(argv):
         return 2
     seen = {}
     order = []
+
+    def add(text, ref):
+        if text not in seen:
+            seen[text] = []
+            order.append(text)
+        if ref not in seen[text]:
+            seen[text].append(ref)
+
+    def walk(node, ref):
+        if isinstance(node, list):
+            for item in node:
+                walk(item, ref)
+        elif isinstance(node, dict):
+            here = "%s/%s" % (ref, node["id"]) if isinstance(node.get("id"), str) else ref
+            for key, value in node.items():
+                if key in TRANSLATABLE and isinstance(value, str) and value:
+                    add(value, "%s.%s" % (here, key))
+                elif key == "values" and isinstance(value, dict):
+                    for text in value.values():
+                        add(text, "%s.values" % here)
+                else:
+                    walk(value, here)
+
     for path in argv[2:]:
         with open(path, encoding="utf-8") as f:
             data = json.load(f)
-        name = path.split("/")[-1]
-        for list_name, entries in data.items():
-            if not isinstance(entries, list):
-                continue
-            for entry in entries:
-                for key in TRANSLATABLE:
-                    text = entry.get(key)
-                    if not isinstance(text, str) or not text:
-                        continue
-                    ref = "data/catalog/%s:%s/%s.%s" % (name, list_name, entry.get("id", "?"), key)
-                    if text not in seen:
-                        seen[text] = []
-                        order.append(text)
-                    seen[text].append(ref)
+        walk(data, "data/catalog/" + path.split("/")[-1] + ":")
     with open(argv[1], "w", encoding="utf-8") as out:
         out.write('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n')
         for text in order:

@@ -17,8 +17,17 @@ struct _TongbanCatalog
   GPtrArray  *categories;
   GPtrArray  *departments;
   GPtrArray  *services;
+  GPtrArray  *problems;    /* one line per entry left out */
   GHashTable *by_id;       /* "kind:id" -> entry */
 };
+
+static const char *step_types[TONGBAN_N_STEP_TYPES] = {
+  "auth", "choose", "form", "upload", "review", "submit", "preview", "print", "result",
+  "rating", "guide", "video", "view",
+};
+
+static const char * const guide_modes[] = { "browse", "search", "assistance", "app", NULL };
+static const char * const show_formats[] = { "text", "amount", "date", "list", NULL };
 
 static const char * const auth_methods[] = {
   "id-card", "permit", "face", "fingerprint", "qr", NULL
@@ -74,6 +83,53 @@ department_free (TongbanDepartment *d)
 }
 
 static void
+option_free (TongbanOption *o)
+{
+  g_free (o->value);
+  g_free (o->label);
+  g_free (o->next);
+  g_free (o);
+}
+
+static void
+field_free (TongbanField *f)
+{
+  g_free (f->id);
+  g_free (f->label);
+  g_free (f->hint);
+  g_free (f->region);
+  g_clear_pointer (&f->options, g_ptr_array_unref);
+  g_free (f);
+}
+
+static void
+show_free (TongbanShow *sh)
+{
+  g_free (sh->key);
+  g_free (sh->label);
+  g_free (sh->format);
+  g_clear_pointer (&sh->values, g_hash_table_unref);
+  g_free (sh);
+}
+
+static void
+step_free (TongbanStep *st)
+{
+  g_free (st->id);
+  g_free (st->title);
+  g_free (st->instruction);
+  g_free (st->help);
+  g_free (st->operation);
+  g_free (st->next);
+  g_free (st->mode);
+  g_free (st->fee);
+  g_clear_pointer (&st->options, g_ptr_array_unref);
+  g_clear_pointer (&st->fields, g_ptr_array_unref);
+  g_clear_pointer (&st->show, g_ptr_array_unref);
+  g_free (st);
+}
+
+static void
 service_free (TongbanService *s)
 {
   g_free (s->id);
@@ -85,6 +141,8 @@ service_free (TongbanService *s)
   g_free (s->applicant);
   g_strfreev (s->auth);
   g_strfreev (s->devices);
+  g_free (s->next_steps);
+  g_clear_pointer (&s->steps, g_ptr_array_unref);
   g_free (s);
 }
 
@@ -98,6 +156,7 @@ tongban_catalog_free (TongbanCatalog *self)
   g_clear_pointer (&self->categories, g_ptr_array_unref);
   g_clear_pointer (&self->departments, g_ptr_array_unref);
   g_clear_pointer (&self->services, g_ptr_array_unref);
+  g_clear_pointer (&self->problems, g_ptr_array_unref);
   g_free (self);
 }
 
@@ -266,6 +325,340 @@ entry_object (JsonArray *array,
   return json_node_get_object (node);
 }
 
+
+static JsonArray *
+get_optional_array (JsonObject  *obj,
+                    const char  *member,
+                    const Where *where,
+                    GError     **error,
+                    gboolean    *ok)
+{
+  JsonNode *node = json_object_get_member (obj, member);
+
+  *ok = TRUE;
+  if (node == NULL)
+    return NULL;
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    {
+      *ok = invalid (error, where, "\"%s\" must be a list", member);
+      return NULL;
+    }
+  return json_node_get_array (node);
+}
+
+static gboolean
+get_int (JsonObject  *obj,
+         const char  *member,
+         gint64       fallback,
+         gint64      *out,
+         const Where *where,
+         GError     **error)
+{
+  JsonNode *node = json_object_get_member (obj, member);
+
+  *out = fallback;
+  if (node == NULL)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
+    return invalid (error, where, "\"%s\" must be a whole number", member);
+  *out = json_node_get_int (node);
+  return TRUE;
+}
+
+static GPtrArray *
+parse_options (JsonArray   *array,
+               const char  *what,
+               const Where *where,
+               GError     **error)
+{
+  g_autoptr(GPtrArray) options = g_ptr_array_new_with_free_func ((GDestroyNotify) option_free);
+
+  for (guint i = 0; array && i < json_array_get_length (array); i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+      JsonObject *obj;
+      TongbanOption *o;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        {
+          invalid (error, where, "%s option %u must be an object", what, i);
+          return NULL;
+        }
+      obj = json_node_get_object (node);
+      o = g_new0 (TongbanOption, 1);
+      g_ptr_array_add (options, o);
+      if (!get_string (obj, "value", TRUE, &o->value, where, error) ||
+          !get_string (obj, "label", TRUE, &o->label, where, error) ||
+          !get_string (obj, "next", FALSE, &o->next, where, error))
+        return NULL;
+    }
+  return g_steal_pointer (&options);
+}
+
+static TongbanField *
+parse_field (JsonNode    *node,
+             const Where *where,
+             GError     **error)
+{
+  g_autoptr(GPtrArray) keep = g_ptr_array_new_with_free_func ((GDestroyNotify) field_free);
+  TongbanField *f = g_new0 (TongbanField, 1);
+  g_autofree char *type = NULL;
+  JsonObject *obj;
+  JsonArray *options;
+  JsonNode *required;
+  gboolean ok;
+
+  g_ptr_array_add (keep, f);
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      invalid (error, where, "a field must be an object");
+      return NULL;
+    }
+  obj = json_node_get_object (node);
+  if (!get_string (obj, "id", TRUE, &f->id, where, error) ||
+      !get_string (obj, "type", TRUE, &type, where, error) ||
+      !get_string (obj, "label", TRUE, &f->label, where, error) ||
+      !get_string (obj, "hint", FALSE, &f->hint, where, error) ||
+      !get_string (obj, "region", FALSE, &f->region, where, error) ||
+      !get_int (obj, "min", G_MININT64, &f->min, where, error) ||
+      !get_int (obj, "max", G_MAXINT64, &f->max, where, error))
+    return NULL;
+  if (!tongban_field_type_from_string (type, &f->type))
+    {
+      invalid (error, where, "field \"%s\": unknown type \"%s\"", f->id, type);
+      return NULL;
+    }
+  required = json_object_get_member (obj, "required");
+  f->required = required == NULL || (JSON_NODE_HOLDS_VALUE (required) &&
+                                     json_node_get_boolean (required));
+  options = get_optional_array (obj, "options", where, error, &ok);
+  if (!ok)
+    return NULL;
+  if (f->type == TONGBAN_FIELD_CHOICE)
+    {
+      if (options == NULL || json_array_get_length (options) < 2)
+        {
+          invalid (error, where, "field \"%s\": a choice needs two options or more", f->id);
+          return NULL;
+        }
+      if (!(f->options = parse_options (options, f->id, where, error)))
+        return NULL;
+    }
+  return g_ptr_array_steal_index (keep, 0);
+}
+
+static TongbanShow *
+parse_show (JsonNode    *node,
+            const Where *where,
+            GError     **error)
+{
+  g_autoptr(GPtrArray) keep = g_ptr_array_new_with_free_func ((GDestroyNotify) show_free);
+  TongbanShow *sh = g_new0 (TongbanShow, 1);
+  JsonObject *obj;
+  JsonNode *values;
+
+  g_ptr_array_add (keep, sh);
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      invalid (error, where, "\"show\" entries must be objects");
+      return NULL;
+    }
+  obj = json_node_get_object (node);
+  if (!get_string (obj, "key", TRUE, &sh->key, where, error) ||
+      !get_string (obj, "label", TRUE, &sh->label, where, error) ||
+      !get_string (obj, "format", FALSE, &sh->format, where, error))
+    return NULL;
+  if (sh->format == NULL)
+    sh->format = g_strdup ("text");
+  if (!g_strv_contains (show_formats, sh->format))
+    {
+      invalid (error, where, "\"%s\": unknown format \"%s\"", sh->key, sh->format);
+      return NULL;
+    }
+  values = json_object_get_member (obj, "values");
+  if (values != NULL)
+    {
+      JsonObject *map;
+      g_autoptr(GList) members = NULL;
+
+      if (!JSON_NODE_HOLDS_OBJECT (values))
+        {
+          invalid (error, where, "\"%s\": \"values\" must be an object", sh->key);
+          return NULL;
+        }
+      map = json_node_get_object (values);
+      sh->values = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      members = json_object_get_members (map);
+      for (GList *l = members; l; l = l->next)
+        {
+          JsonNode *v = json_object_get_member (map, l->data);
+
+          if (!JSON_NODE_HOLDS_VALUE (v) || json_node_get_value_type (v) != G_TYPE_STRING)
+            {
+              invalid (error, where, "\"%s\": values must be text", sh->key);
+              return NULL;
+            }
+          g_hash_table_insert (sh->values, g_strdup (l->data), g_strdup (json_node_get_string (v)));
+        }
+    }
+  return g_ptr_array_steal_index (keep, 0);
+}
+
+static gboolean
+parse_step (TongbanService *service,
+            JsonNode       *node,
+            guint           index,
+            const Where    *where,
+            GError        **error)
+{
+  TongbanStep *st = g_new0 (TongbanStep, 1);
+  g_autofree char *type = NULL;
+  JsonObject *obj;
+  JsonArray *array;
+  gboolean ok, found = FALSE;
+
+  g_ptr_array_add (service->steps, st);
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return invalid (error, where, "step %u must be an object", index);
+  obj = json_node_get_object (node);
+  if (!get_string (obj, "id", TRUE, &st->id, where, error) ||
+      !get_string (obj, "type", TRUE, &type, where, error) ||
+      !get_string (obj, "title", FALSE, &st->title, where, error) ||
+      !get_string (obj, "instruction", FALSE, &st->instruction, where, error) ||
+      !get_string (obj, "help", FALSE, &st->help, where, error) ||
+      !get_string (obj, "operation", FALSE, &st->operation, where, error) ||
+      !get_string (obj, "next", FALSE, &st->next, where, error) ||
+      !get_string (obj, "mode", FALSE, &st->mode, where, error) ||
+      !get_string (obj, "fee", FALSE, &st->fee, where, error))
+    return FALSE;
+
+  for (guint i = 0; i < TONGBAN_N_STEP_TYPES; i++)
+    if (strcmp (type, step_types[i]) == 0)
+      st->type = i, found = TRUE;
+  if (!found)
+    return invalid (error, where, "step \"%s\": unknown type \"%s\"", st->id, type);
+
+  for (guint i = 0; i + 1 < service->steps->len; i++)
+    if (strcmp (((TongbanStep *) g_ptr_array_index (service->steps, i))->id, st->id) == 0)
+      return invalid (error, where, "step \"%s\" is used twice", st->id);
+
+  array = get_optional_array (obj, "options", where, error, &ok);
+  if (!ok || (array && !(st->options = parse_options (array, st->id, where, error))))
+    return FALSE;
+  array = get_optional_array (obj, "fields", where, error, &ok);
+  if (!ok)
+    return FALSE;
+  st->fields = g_ptr_array_new_with_free_func ((GDestroyNotify) field_free);
+  for (guint i = 0; array && i < json_array_get_length (array); i++)
+    {
+      TongbanField *f = parse_field (json_array_get_element (array, i), where, error);
+
+      if (f == NULL)
+        return FALSE;
+      g_ptr_array_add (st->fields, f);
+    }
+  array = get_optional_array (obj, "show", where, error, &ok);
+  if (!ok)
+    return FALSE;
+  st->show = g_ptr_array_new_with_free_func ((GDestroyNotify) show_free);
+  for (guint i = 0; array && i < json_array_get_length (array); i++)
+    {
+      TongbanShow *sh = parse_show (json_array_get_element (array, i), where, error);
+
+      if (sh == NULL)
+        return FALSE;
+      g_ptr_array_add (st->show, sh);
+    }
+
+  /* What each kind of step cannot do without. */
+  switch (st->type)
+    {
+    case TONGBAN_STEP_CHOOSE:
+      if ((st->options == NULL || st->options->len < 2) && st->operation == NULL)
+        return invalid (error, where, "step \"%s\": a choice needs two options or an "
+                        "operation that lists them", st->id);
+      if (st->title == NULL)
+        return invalid (error, where, "step \"%s\": \"title\" is missing", st->id);
+      break;
+    case TONGBAN_STEP_FORM:
+      if (st->fields->len == 0)
+        return invalid (error, where, "step \"%s\": a form needs fields", st->id);
+      if (st->title == NULL)
+        return invalid (error, where, "step \"%s\": \"title\" is missing", st->id);
+      break;
+    case TONGBAN_STEP_VIEW:
+    case TONGBAN_STEP_PREVIEW:
+      if (st->operation == NULL || st->show->len == 0)
+        return invalid (error, where, "step \"%s\": needs an operation and what to show",
+                        st->id);
+      break;
+    case TONGBAN_STEP_SUBMIT:
+    case TONGBAN_STEP_PRINT:
+      if (st->operation == NULL)
+        return invalid (error, where, "step \"%s\": \"operation\" is missing", st->id);
+      break;
+    case TONGBAN_STEP_GUIDE:
+      if (st->mode == NULL || !g_strv_contains (guide_modes, st->mode))
+        return invalid (error, where, "step \"%s\": \"mode\" must be browse, search, "
+                        "assistance or app", st->id);
+      break;
+    default:
+      break;
+    }
+  return TRUE;
+}
+
+/* The shape of a whole flow: where it starts, where it ends, that jumps land. */
+static gboolean
+check_flow (TongbanService *s,
+            const Where    *where,
+            GError        **error)
+{
+  guint n = s->steps->len;
+  const TongbanStep *first, *last;
+  gboolean has_form = FALSE, has_review = FALSE;
+
+  if (n == 0)
+    return invalid (error, where, "\"flow\" has no steps");
+  first = g_ptr_array_index (s->steps, 0);
+  last = g_ptr_array_index (s->steps, n - 1);
+  if (last->type != TONGBAN_STEP_RATING)
+    return invalid (error, where, "\"flow\" must end with a rating step");
+  if (s->auth[0] != NULL && first->type != TONGBAN_STEP_AUTH &&
+      !(first->type == TONGBAN_STEP_GUIDE && n > 1 &&
+        ((TongbanStep *) g_ptr_array_index (s->steps, 1))->type == TONGBAN_STEP_AUTH))
+    return invalid (error, where, "\"flow\" must begin with the auth step");
+  if (s->auth[0] == NULL)
+    for (guint i = 0; i < n; i++)
+      if (((TongbanStep *) g_ptr_array_index (s->steps, i))->type == TONGBAN_STEP_AUTH)
+        return invalid (error, where, "\"flow\" has an auth step but \"auth\" lists no method");
+
+  for (guint i = 0; i < n; i++)
+    {
+      const TongbanStep *st = g_ptr_array_index (s->steps, i);
+
+      if (st->type == TONGBAN_STEP_FORM)
+        has_form = TRUE;
+      if (st->type == TONGBAN_STEP_REVIEW)
+        has_review = TRUE;
+      if (st->type == TONGBAN_STEP_SUBMIT && has_form && !has_review)
+        return invalid (error, where, "step \"%s\": answers must be reviewed before they are "
+                        "submitted", st->id);
+      if (st->next && !tongban_service_find_step (s, st->next, NULL))
+        return invalid (error, where, "step \"%s\": \"next\" names no step \"%s\"",
+                        st->id, st->next);
+      for (guint j = 0; st->options && j < st->options->len; j++)
+        {
+          const TongbanOption *o = g_ptr_array_index (st->options, j);
+
+          if (o->next && !tongban_service_find_step (s, o->next, NULL))
+            return invalid (error, where, "step \"%s\": option \"%s\" leads to no step \"%s\"",
+                            st->id, o->value, o->next);
+        }
+    }
+  return TRUE;
+}
+
 static gboolean
 load_categories (TongbanCatalog *self,
                  JsonNode       *root,
@@ -328,6 +721,84 @@ load_categories (TongbanCatalog *self,
   return TRUE;
 }
 
+/* Leaves an entry out and says why, in one line that names file, entry and
+ * field: the rest of the catalogue still serves people. */
+static void
+leave_out (TongbanCatalog *self,
+           GError         *error)
+{
+  g_message ("catalogue: left out: %s", error->message);
+  g_ptr_array_add (self->problems, g_strdup (error->message));
+}
+
+static gboolean
+load_department (TongbanCatalog    *self,
+                 JsonObject        *obj,
+                 TongbanDepartment *d,
+                 Where             *where,
+                 GError           **error)
+{
+  if (!get_string (obj, "id", TRUE, &d->id, where, error))
+    return FALSE;
+  where->id = d->id;
+  if (!get_string (obj, "region", TRUE, &d->region, where, error) ||
+      !get_string (obj, "title", TRUE, &d->title, where, error))
+    return FALSE;
+  if (lookup (self, "region", d->region) == NULL)
+    return invalid (error, where, "region \"%s\" does not exist", d->region);
+  return TRUE;
+}
+
+static gboolean
+load_service (TongbanCatalog *self,
+              JsonObject     *obj,
+              TongbanService *s,
+              Where          *where,
+              GError        **error)
+{
+  const TongbanCategory *category;
+  const TongbanDepartment *department;
+  JsonArray *flow;
+  gboolean ok;
+
+  if (!get_string (obj, "id", TRUE, &s->id, where, error))
+    return FALSE;
+  where->id = s->id;
+  if (!get_string (obj, "category", TRUE, &s->category, where, error) ||
+      !get_string (obj, "department", TRUE, &s->department, where, error) ||
+      !get_string (obj, "title", TRUE, &s->title, where, error) ||
+      !get_string (obj, "summary", TRUE, &s->summary, where, error) ||
+      !get_string (obj, "applicant", TRUE, &s->applicant, where, error) ||
+      !get_string (obj, "next_steps", FALSE, &s->next_steps, where, error) ||
+      !get_string_list (obj, "auth", auth_methods, &s->auth, where, error) ||
+      !get_string_list (obj, "devices", devices, &s->devices, where, error))
+    return FALSE;
+
+  if (lookup (self, "service", s->id) != NULL)
+    return invalid (error, where, "the id is used twice");
+  if (!(category = lookup (self, "category", s->category)))
+    return invalid (error, where, "category \"%s\" does not exist", s->category);
+  if (!(department = lookup (self, "department", s->department)))
+    return invalid (error, where, "department \"%s\" does not exist", s->department);
+  if (strcmp (category->region, department->region) != 0)
+    return invalid (error, where, "department \"%s\" is not in region \"%s\"",
+                    s->department, category->region);
+  if (strcmp (s->applicant, "person") != 0 && strcmp (s->applicant, "company") != 0)
+    return invalid (error, where, "\"applicant\" must be \"person\" or \"company\"");
+  s->region = g_strdup (category->region);
+
+  s->steps = g_ptr_array_new_with_free_func ((GDestroyNotify) step_free);
+  flow = get_optional_array (obj, "flow", where, error, &ok);
+  if (!ok)
+    return FALSE;
+  if (flow == NULL)
+    return invalid (error, where, "\"flow\" is missing");
+  for (guint i = 0; i < json_array_get_length (flow); i++)
+    if (!parse_step (s, json_array_get_element (flow, i), i, where, error))
+      return FALSE;
+  return check_flow (s, where, error);
+}
+
 static gboolean
 load_services (TongbanCatalog *self,
                JsonNode       *root,
@@ -340,22 +811,18 @@ load_services (TongbanCatalog *self,
     return FALSE;
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
-      JsonObject *obj = entry_object (array, i, &where, error);
-      TongbanDepartment *d;
+      g_autoptr(GError) entry_error = NULL;
+      JsonObject *obj = entry_object (array, i, &where, &entry_error);
+      TongbanDepartment *d = g_new0 (TongbanDepartment, 1);
 
-      if (obj == NULL)
-        return FALSE;
-      d = g_new0 (TongbanDepartment, 1);
+      if (obj == NULL || !load_department (self, obj, d, &where, &entry_error) ||
+          !register_id (self, "department", d->id, d, &where, &entry_error))
+        {
+          leave_out (self, entry_error);
+          department_free (d);
+          continue;
+        }
       g_ptr_array_add (self->departments, d);
-      if (!get_string (obj, "id", TRUE, &d->id, &where, error))
-        return FALSE;
-      where.id = d->id;
-      if (!get_string (obj, "region", TRUE, &d->region, &where, error) ||
-          !get_string (obj, "title", TRUE, &d->title, &where, error) ||
-          !register_id (self, "department", d->id, d, &where, error))
-        return FALSE;
-      if (lookup (self, "region", d->region) == NULL)
-        return invalid (error, &where, "region \"%s\" does not exist", d->region);
     }
 
   where.list = "services";
@@ -363,38 +830,18 @@ load_services (TongbanCatalog *self,
     return FALSE;
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
-      JsonObject *obj = entry_object (array, i, &where, error);
-      const TongbanCategory *category;
-      const TongbanDepartment *department;
-      TongbanService *s;
+      g_autoptr(GError) entry_error = NULL;
+      JsonObject *obj = entry_object (array, i, &where, &entry_error);
+      TongbanService *s = g_new0 (TongbanService, 1);
 
-      if (obj == NULL)
-        return FALSE;
-      s = g_new0 (TongbanService, 1);
+      if (obj == NULL || !load_service (self, obj, s, &where, &entry_error) ||
+          !register_id (self, "service", s->id, s, &where, &entry_error))
+        {
+          leave_out (self, entry_error);
+          service_free (s);
+          continue;
+        }
       g_ptr_array_add (self->services, s);
-      if (!get_string (obj, "id", TRUE, &s->id, &where, error))
-        return FALSE;
-      where.id = s->id;
-      if (!get_string (obj, "category", TRUE, &s->category, &where, error) ||
-          !get_string (obj, "department", TRUE, &s->department, &where, error) ||
-          !get_string (obj, "title", TRUE, &s->title, &where, error) ||
-          !get_string (obj, "summary", TRUE, &s->summary, &where, error) ||
-          !get_string (obj, "applicant", TRUE, &s->applicant, &where, error) ||
-          !get_string_list (obj, "auth", auth_methods, &s->auth, &where, error) ||
-          !get_string_list (obj, "devices", devices, &s->devices, &where, error) ||
-          !register_id (self, "service", s->id, s, &where, error))
-        return FALSE;
-
-      if (!(category = lookup (self, "category", s->category)))
-        return invalid (error, &where, "category \"%s\" does not exist", s->category);
-      if (!(department = lookup (self, "department", s->department)))
-        return invalid (error, &where, "department \"%s\" does not exist", s->department);
-      if (strcmp (category->region, department->region) != 0)
-        return invalid (error, &where, "department \"%s\" is not in region \"%s\"",
-                        s->department, category->region);
-      if (strcmp (s->applicant, "person") != 0 && strcmp (s->applicant, "company") != 0)
-        return invalid (error, &where, "\"applicant\" must be \"person\" or \"company\"");
-      s->region = g_strdup (category->region);
     }
   return TRUE;
 }
@@ -433,6 +880,7 @@ tongban_catalog_new_from_data (GBytes  *categories_json,
   self->categories = g_ptr_array_new_with_free_func ((GDestroyNotify) category_free);
   self->departments = g_ptr_array_new_with_free_func ((GDestroyNotify) department_free);
   self->services = g_ptr_array_new_with_free_func ((GDestroyNotify) service_free);
+  self->problems = g_ptr_array_new_with_free_func (g_free);
   self->by_id = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   if (!(categories = parse (categories_json, "categories.json", error)) ||
@@ -489,6 +937,39 @@ GPtrArray *
 tongban_catalog_get_services (TongbanCatalog *self)
 {
   return self->services;
+}
+
+/* Entries left out while loading, one line each naming file, entry and field. */
+GPtrArray *
+tongban_catalog_get_problems (TongbanCatalog *self)
+{
+  return self->problems;
+}
+
+const TongbanStep *
+tongban_service_find_step (const TongbanService *service,
+                           const char           *step_id,
+                           guint                *index)
+{
+  for (guint i = 0; step_id && i < service->steps->len; i++)
+    {
+      const TongbanStep *st = g_ptr_array_index (service->steps, i);
+
+      if (strcmp (st->id, step_id) == 0)
+        {
+          if (index)
+            *index = i;
+          return st;
+        }
+    }
+  return NULL;
+}
+
+const char *
+tongban_step_type_to_string (TongbanStepType type)
+{
+  g_return_val_if_fail (type < TONGBAN_N_STEP_TYPES, "");
+  return step_types[type];
 }
 
 GPtrArray *

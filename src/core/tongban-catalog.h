@@ -7,6 +7,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include "tongban-validate.h"
 
 G_BEGIN_DECLS
 
@@ -37,6 +38,63 @@ typedef struct {
   char *title;
 } TongbanDepartment;
 
+typedef enum {
+  TONGBAN_STEP_AUTH,
+  TONGBAN_STEP_CHOOSE,
+  TONGBAN_STEP_FORM,
+  TONGBAN_STEP_UPLOAD,
+  TONGBAN_STEP_REVIEW,
+  TONGBAN_STEP_SUBMIT,
+  TONGBAN_STEP_PREVIEW,
+  TONGBAN_STEP_PRINT,
+  TONGBAN_STEP_RESULT,
+  TONGBAN_STEP_RATING,
+  TONGBAN_STEP_GUIDE,
+  TONGBAN_STEP_VIDEO,
+  TONGBAN_STEP_VIEW,
+  TONGBAN_N_STEP_TYPES
+} TongbanStepType;
+
+typedef struct {
+  char *value;
+  char *label;
+  char *next;       /* step to go to when chosen, or NULL for the next one */
+} TongbanOption;
+
+typedef struct {
+  char             *id;
+  TongbanFieldType  type;
+  char             *label;
+  char             *hint;
+  gboolean          required;
+  gint64            min;
+  gint64            max;
+  char             *region;   /* phone numbers: gd, hk or mo */
+  GPtrArray        *options;  /* TongbanOption, for choice fields */
+} TongbanField;
+
+typedef struct {
+  char       *key;      /* member of the back end's answer */
+  char       *label;
+  char       *format;   /* text, amount, date, list */
+  GHashTable *values;   /* code -> msgid, for codes the citizen should read as words */
+} TongbanShow;
+
+typedef struct {
+  char            *id;
+  TongbanStepType  type;
+  char            *title;
+  char            *instruction;
+  char            *help;
+  char            *operation;  /* back-end operation for its data or its action */
+  char            *next;       /* step after this one, if not the following */
+  char            *mode;       /* guide: browse, search, assistance, app */
+  char            *fee;        /* review: a fee to show before submitting */
+  GPtrArray       *options;    /* TongbanOption */
+  GPtrArray       *fields;     /* TongbanField */
+  GPtrArray       *show;       /* TongbanShow */
+} TongbanStep;
+
 typedef struct {
   char  *id;
   char  *region;
@@ -47,6 +105,8 @@ typedef struct {
   char  *applicant;
   GStrv  auth;
   GStrv  devices;
+  char  *next_steps;   /* result page: what happens next */
+  GPtrArray *steps;    /* TongbanStep */
 } TongbanService;
 
 typedef struct _TongbanCatalog TongbanCatalog;
@@ -74,6 +134,11 @@ const TongbanDepartment *tongban_catalog_lookup_department    (TongbanCatalog *s
                                                                const char     *id);
 const TongbanService    *tongban_catalog_lookup_service       (TongbanCatalog *self,
                                                                const char     *id);
+GPtrArray               *tongban_catalog_get_problems         (TongbanCatalog *self);
+const TongbanStep       *tongban_service_find_step            (const TongbanService *service,
+                                                               const char     *step_id,
+                                                               guint          *index);
+const char              *tongban_step_type_to_string          (TongbanStepType type);
 const char * const      *tongban_catalog_known_auth_methods   (void);
 const char * const      *tongban_catalog_known_devices        (void);
 

@@ -75,7 +75,9 @@ test_categories (void)
   g_assert_cmpuint (total, ==, 30);
 }
 
-/* Loads the shipped categories with a services.json whose text is @services. */
+/* Loads the shipped categories with a services.json whose text is @services,
+ * and expects the whole file refused (@service NULL) or that one service left
+ * out with a line naming file, service and field. */
 static void
 assert_refused (const char *services,
                 const char *expected_message)
@@ -87,21 +89,32 @@ assert_refused (const char *services,
   g_autoptr(GBytes) sbytes = g_bytes_new_static (services, strlen (services));
   g_autoptr(GError) error = NULL;
   g_autoptr(TongbanCatalog) catalog = NULL;
+  const char *message;
 
   g_assert_true (g_file_get_contents (cpath, &cdata, &clen, NULL));
   cbytes = g_bytes_new_take (g_steal_pointer (&cdata), clen);
   catalog = tongban_catalog_new_from_data (cbytes, sbytes, &error);
-  g_assert_null (catalog);
-  g_assert_nonnull (error);
-  if (strstr (error->message, expected_message) == NULL)
-    g_error ("expected \"%s\" in \"%s\"", expected_message, error->message);
+  if (catalog == NULL)
+    message = error->message;
+  else
+    {
+      GPtrArray *problems = tongban_catalog_get_problems (catalog);
+
+      g_assert_cmpuint (problems->len, ==, 1);
+      message = g_ptr_array_index (problems, 0);
+      g_assert_null (tongban_catalog_lookup_service (catalog, "S-1") == NULL ? NULL :
+                     strstr (message, "\"S-1\"") ? "S-1 should be hidden" : NULL);
+    }
+  if (strstr (message, expected_message) == NULL)
+    g_error ("expected \"%s\" in \"%s\"", expected_message, message);
 }
 
 #define DEPT "\"departments\": [{\"id\": \"d\", \"region\": \"gd\", \"title\": \"D\"}]"
+#define FLOW "\"flow\": [{\"id\": \"r\", \"type\": \"rating\"}]"
 #define SERVICE(extra) \
   "{" DEPT ", \"services\": [{\"id\": \"S-1\", \"category\": \"gd-basic\", " \
   "\"department\": \"d\", \"title\": \"T\", \"summary\": \"S\", \"applicant\": \"person\", " \
-  "\"auth\": [], \"devices\": []" extra "}]}"
+  "\"auth\": [], \"devices\": [], " FLOW extra "}]}"
 
 static void
 test_refuses_broken (void)
@@ -113,7 +126,7 @@ test_refuses_broken (void)
                   "services.json: services \"S-1\": \"category\" is missing");
   assert_refused ("{" DEPT ", \"services\": [{\"id\": \"S-1\", \"category\": \"nowhere\","
                   "\"department\": \"d\", \"title\": \"T\", \"summary\": \"S\","
-                  "\"applicant\": \"person\", \"auth\": [], \"devices\": []}]}",
+                  "\"applicant\": \"person\", \"auth\": [], \"devices\": []," FLOW "}]}",
                   "services \"S-1\": category \"nowhere\" does not exist");
   assert_refused ("{" DEPT ", \"services\": [{\"id\": \"S-1\", \"category\": \"gd-basic\","
                   "\"department\": \"d\", \"title\": \"T\", \"summary\": \"S\","
@@ -125,16 +138,33 @@ test_refuses_broken (void)
                   "\"title\" must be text");
   assert_refused ("{" DEPT ", \"services\": [{\"id\": \"S-1\", \"category\": \"hk-tax\","
                   "\"department\": \"d\", \"title\": \"T\", \"summary\": \"S\","
-                  "\"applicant\": \"person\", \"auth\": [], \"devices\": []}]}",
+                  "\"applicant\": \"person\", \"auth\": [], \"devices\": []," FLOW "}]}",
                   "department \"d\" is not in region \"hk\"");
+  assert_refused ("{" DEPT ", \"services\": [42]}", "services.json: services[0]: must be an object");
+  assert_refused (SERVICE (", \"flow\": []"), "\"flow\" has no steps");
   assert_refused ("{" DEPT ", \"services\": [{\"id\": \"S-1\", \"category\": \"gd-basic\","
                   "\"department\": \"d\", \"title\": \"T\", \"summary\": \"S\","
-                  "\"applicant\": \"person\", \"auth\": [], \"devices\": []},"
-                  "{\"id\": \"S-1\", \"category\": \"gd-basic\","
+                  "\"applicant\": \"person\", \"auth\": [\"qr\"], \"devices\": [],"
+                  "\"flow\": [{\"id\": \"f\", \"type\": \"form\", \"title\": \"F\", \"fields\":"
+                  "[{\"id\": \"x\", \"type\": \"text\", \"label\": \"X\"}]},"
+                  "{\"id\": \"r\", \"type\": \"rating\"}]}]}",
+                  "\"flow\" must begin with the auth step");
+  assert_refused ("{" DEPT ", \"services\": [{\"id\": \"S-1\", \"category\": \"gd-basic\","
                   "\"department\": \"d\", \"title\": \"T\", \"summary\": \"S\","
-                  "\"applicant\": \"person\", \"auth\": [], \"devices\": []}]}",
-                  "services \"S-1\": the id is used twice");
-  assert_refused ("{" DEPT ", \"services\": [42]}", "services.json: services[0]: must be an object");
+                  "\"applicant\": \"person\", \"auth\": [], \"devices\": [],"
+                  "\"flow\": [{\"id\": \"f\", \"type\": \"form\", \"title\": \"F\", \"fields\":"
+                  "[{\"id\": \"x\", \"type\": \"text\", \"label\": \"X\"}]},"
+                  "{\"id\": \"s\", \"type\": \"submit\", \"operation\": \"o.apply\"},"
+                  "{\"id\": \"r\", \"type\": \"rating\"}]}]}",
+                  "step \"s\": answers must be reviewed before they are submitted");
+  assert_refused ("{" DEPT ", \"services\": [{\"id\": \"S-1\", \"category\": \"gd-basic\","
+                  "\"department\": \"d\", \"title\": \"T\", \"summary\": \"S\","
+                  "\"applicant\": \"person\", \"auth\": [], \"devices\": [],"
+                  "\"flow\": [{\"id\": \"c\", \"type\": \"choose\", \"title\": \"C\", \"options\":"
+                  "[{\"value\": \"a\", \"label\": \"A\", \"next\": \"nowhere\"},"
+                  "{\"value\": \"b\", \"label\": \"B\"}]},"
+                  "{\"id\": \"r\", \"type\": \"rating\"}]}]}",
+                  "step \"c\": option \"a\" leads to no step \"nowhere\"");
 }
 
 static void

@@ -1,0 +1,272 @@
+/* tongban-backend.c: the back-end interface and an answer-from-data backend
+ *
+ * TongbanFileBackend answers each operation with the object stored for it in
+ * a JSON document ({"operations": {"si.info": {...}}}). Answers to actions
+ * ("gd.book", "si.print") get a fresh reference number. It is the test double
+ * of the flow tests and stands in for the government systems in the demo
+ * until the kiosk is connected to the management server; failures can be
+ * switched on per operation to test what a citizen sees.
+ */
+
+#include "tongban-backend.h"
+
+#include <string.h>
+
+G_DEFINE_QUARK (tongban-backend-error-quark, tongban_backend_error)
+G_DEFINE_INTERFACE (TongbanBackend, tongban_backend, G_TYPE_OBJECT)
+
+static void
+tongban_backend_default_init (TongbanBackendInterface *iface)
+{
+}
+
+void
+tongban_backend_call_async (TongbanBackend      *self,
+                            const char          *service_id,
+                            const char          *operation,
+                            JsonObject          *params,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_return_if_fail (TONGBAN_IS_BACKEND (self));
+  g_return_if_fail (operation != NULL);
+
+  TONGBAN_BACKEND_GET_IFACE (self)->call_async (self, service_id, operation, params,
+                                                cancellable, callback, user_data);
+}
+
+JsonObject *
+tongban_backend_call_finish (TongbanBackend  *self,
+                             GAsyncResult    *result,
+                             GError         **error)
+{
+  g_return_val_if_fail (TONGBAN_IS_BACKEND (self), NULL);
+  return TONGBAN_BACKEND_GET_IFACE (self)->call_finish (self, result, error);
+}
+
+/* ---- TongbanFileBackend ------------------------------------------------- */
+
+struct _TongbanFileBackend
+{
+  GObject     parent_instance;
+
+  JsonObject *operations;
+  guint       delay_ms;
+  GHashTable *failures;     /* operation -> code + 1 */
+  GHashTable *calls;        /* operation -> count */
+  GHashTable *last_params;  /* operation -> JsonObject */
+  guint       serial;
+};
+
+static void backend_iface_init (TongbanBackendInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TongbanFileBackend, tongban_file_backend, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (TONGBAN_TYPE_BACKEND, backend_iface_init))
+
+typedef struct {
+  JsonObject *answer;
+  GError     *error;
+} Pending;
+
+static void
+pending_free (gpointer data)
+{
+  Pending *p = data;
+
+  g_clear_pointer (&p->answer, json_object_unref);
+  g_clear_error (&p->error);
+  g_free (p);
+}
+
+static gboolean
+deliver (gpointer data)
+{
+  GTask *task = data;
+  Pending *p = g_task_get_task_data (task);
+
+  if (p->error != NULL)
+    g_task_return_error (task, g_steal_pointer (&p->error));
+  else
+    g_task_return_pointer (task, g_steal_pointer (&p->answer),
+                           (GDestroyNotify) json_object_unref);
+  return G_SOURCE_REMOVE;
+}
+
+/* Actions leave a trace that the citizen may need later: a reference. */
+static gboolean
+is_action (const char *operation)
+{
+  static const char *suffixes[] = { ".apply", ".book", ".print", ".receipt", ".slip",
+                                    ".request", ".bir60", ".bir56", ".incorporate",
+                                    ".change-name", ".enrol", ".renew" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    if (g_str_has_suffix (operation, suffixes[i]))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+file_call_async (TongbanBackend      *backend,
+                 const char          *service_id,
+                 const char          *operation,
+                 JsonObject          *params,
+                 GCancellable        *cancellable,
+                 GAsyncReadyCallback  callback,
+                 gpointer             user_data)
+{
+  TongbanFileBackend *self = TONGBAN_FILE_BACKEND (backend);
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  Pending *p = g_new0 (Pending, 1);
+  gpointer failure = g_hash_table_lookup (self->failures, operation);
+  JsonNode *stored = self->operations ? json_object_get_member (self->operations, operation)
+                                      : NULL;
+
+  g_task_set_source_tag (task, file_call_async);
+  g_task_set_task_data (task, p, pending_free);
+  g_hash_table_insert (self->calls, g_strdup (operation),
+                       GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (self->calls,
+                                                                                operation)) + 1));
+  g_hash_table_insert (self->last_params, g_strdup (operation),
+                       params ? json_object_ref (params) : json_object_new ());
+
+  if (failure != NULL)
+    p->error = g_error_new (TONGBAN_BACKEND_ERROR, GPOINTER_TO_INT (failure) - 1,
+                            "%s: failure switched on", operation);
+  else if (stored != NULL && JSON_NODE_HOLDS_OBJECT (stored))
+    {
+      JsonNode *copy = json_node_copy (stored);
+
+      p->answer = json_object_ref (json_node_get_object (copy));
+      json_node_unref (copy);
+    }
+  else if (is_action (operation))
+    p->answer = json_object_new ();
+  else
+    p->error = g_error_new (TONGBAN_BACKEND_ERROR, TONGBAN_BACKEND_ERROR_UNAVAILABLE,
+                            "%s: no answer for this operation", operation);
+
+  if (p->answer != NULL && is_action (operation) &&
+      !json_object_has_member (p->answer, "reference"))
+    {
+      g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+      g_autofree char *day = g_date_time_format (now, "%Y%m%d");
+      g_autofree char *ref = g_strdup_printf ("%s-%s-%04u",
+                                              service_id ? service_id + 2 : "TB", day,
+                                              (++self->serial * 7919) % 10000);
+
+      json_object_set_string_member (p->answer, "reference", ref);
+    }
+
+  if (self->delay_ms == 0)
+    g_idle_add_full (G_PRIORITY_DEFAULT, deliver, g_object_ref (task), g_object_unref);
+  else
+    g_timeout_add_full (G_PRIORITY_DEFAULT, self->delay_ms, deliver, g_object_ref (task),
+                        g_object_unref);
+}
+
+static JsonObject *
+file_call_finish (TongbanBackend  *backend,
+                  GAsyncResult    *result,
+                  GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, backend), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+backend_iface_init (TongbanBackendInterface *iface)
+{
+  iface->call_async = file_call_async;
+  iface->call_finish = file_call_finish;
+}
+
+static void
+tongban_file_backend_finalize (GObject *object)
+{
+  TongbanFileBackend *self = TONGBAN_FILE_BACKEND (object);
+
+  g_clear_pointer (&self->operations, json_object_unref);
+  g_clear_pointer (&self->failures, g_hash_table_unref);
+  g_clear_pointer (&self->calls, g_hash_table_unref);
+  g_clear_pointer (&self->last_params, g_hash_table_unref);
+  G_OBJECT_CLASS (tongban_file_backend_parent_class)->finalize (object);
+}
+
+static void
+tongban_file_backend_class_init (TongbanFileBackendClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = tongban_file_backend_finalize;
+}
+
+static void
+tongban_file_backend_init (TongbanFileBackend *self)
+{
+  self->failures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->calls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->last_params = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                             (GDestroyNotify) json_object_unref);
+}
+
+TongbanFileBackend *
+tongban_file_backend_new_from_bytes (GBytes  *json,
+                                     GError **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(TongbanFileBackend) self = g_object_new (TONGBAN_TYPE_FILE_BACKEND, NULL);
+  JsonNode *root, *ops;
+  gsize len;
+  const char *data = g_bytes_get_data (json, &len);
+
+  if (!json_parser_load_from_data (parser, data, (gssize) len, error))
+    return NULL;
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root) ||
+      !(ops = json_object_get_member (json_node_get_object (root), "operations")) ||
+      !JSON_NODE_HOLDS_OBJECT (ops))
+    {
+      g_set_error_literal (error, TONGBAN_BACKEND_ERROR, TONGBAN_BACKEND_ERROR_INVALID,
+                           "expected {\"operations\": {...}}");
+      return NULL;
+    }
+  self->operations = json_object_ref (json_node_get_object (ops));
+  return g_steal_pointer (&self);
+}
+
+void
+tongban_file_backend_set_delay (TongbanFileBackend *self,
+                                guint               milliseconds)
+{
+  g_return_if_fail (TONGBAN_IS_FILE_BACKEND (self));
+  self->delay_ms = milliseconds;
+}
+
+/* Makes @operation fail with @code from now on; code -1 switches it off. */
+void
+tongban_file_backend_set_failure (TongbanFileBackend  *self,
+                                  const char          *operation,
+                                  TongbanBackendError  code)
+{
+  g_return_if_fail (TONGBAN_IS_FILE_BACKEND (self));
+  if ((int) code < 0)
+    g_hash_table_remove (self->failures, operation);
+  else
+    g_hash_table_insert (self->failures, g_strdup (operation), GINT_TO_POINTER (code + 1));
+}
+
+guint
+tongban_file_backend_get_calls (TongbanFileBackend *self,
+                                const char         *operation)
+{
+  g_return_val_if_fail (TONGBAN_IS_FILE_BACKEND (self), 0);
+  return GPOINTER_TO_UINT (g_hash_table_lookup (self->calls, operation));
+}
+
+JsonObject *
+tongban_file_backend_get_last_params (TongbanFileBackend *self,
+                                      const char         *operation)
+{
+  g_return_val_if_fail (TONGBAN_IS_FILE_BACKEND (self), NULL);
+  return g_hash_table_lookup (self->last_params, operation);
+}
