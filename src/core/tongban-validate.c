@@ -271,6 +271,9 @@ tongban_validate_amount (const char  *text,
 
   if (*a == '\0')
     return N_("Enter an amount.");
+  /* squeeze() drops hyphens, which in an amount would be a minus sign. */
+  if (strchr (text, '-') != NULL)
+    return N_("Enter the amount in figures, with at most two decimal places, like 1250.50.");
   /* Thousands separators are written by some and read past by everyone. */
   for (const char *r = a; *r; r++)
     if (*r != ',')
