@@ -25,6 +25,7 @@ typedef struct {
   guint    n_chars;
   guint    n_han;      /* characters with a reading, in order */
   guint16 *readings;   /* n_han * TONGBAN_PINYIN_MAX_READINGS, 0-padded */
+  guint32  letters;    /* bit per letter a-z found in those readings */
 } Field;
 
 typedef struct {
@@ -114,6 +115,9 @@ field_init (Field      *f,
         {
           g_array_append_vals (readings, ids, TONGBAN_PINYIN_MAX_READINGS);
           f->n_han++;
+          for (guint r = 0; r < TONGBAN_PINYIN_MAX_READINGS && ids[r] != 0; r++)
+            for (const char *l = tongban_pinyin_syllable (ids[r], NULL); *l; l++)
+              f->letters |= 1u << (*l - 'a');
         }
     }
   f->readings = (guint16 *) (void *) g_array_free (readings, FALSE);
@@ -440,6 +444,11 @@ pinyin_find (TongbanSearch *self,
   if (f->n_han == 0 || qlen == 0)
     return -1;
 
+  /* Most fields cannot match at all: they lack a letter of the query. */
+  for (guint i = 0; i < qlen; i++)
+    if ((f->letters & (1u << (q[i] - 'a'))) == 0)
+      return -1;
+
   need = ((gsize) (qlen + 1) * (f->n_han + 1) + 7) / 8;
   if (need > self->memo_size)
     {
@@ -487,7 +496,7 @@ static void
 match_field (TongbanSearch *self,
              const Field   *f,
              const Query   *q,
-             gboolean       allow_gapped,
+             gboolean       is_title,
              FieldMatch    *out)
 {
   int covered = 0;
@@ -499,7 +508,10 @@ match_field (TongbanSearch *self,
   if (f->text == NULL)
     return;
 
-  /* Every term in the text, as written or (for letters) as pinyin. */
+  /* Every term in the text, as written or (for letters) as pinyin. Terms
+   * read as pinyin one by one ("gongjijin tiqu" in 公积金个人提取) only in
+   * titles, or in mixed queries ("社保 zm"): in summaries that costs much and
+   * finds little the whole-query reading below does not. */
   for (guint i = 0; i < q->n_terms && all; i++)
     {
       const Term *t = &q->terms[i];
@@ -511,7 +523,8 @@ match_field (TongbanSearch *self,
           if (i == 0 && at == 0)
             starts = TRUE;
         }
-      else if (t->letters && t->len <= MAX_PINYIN)
+      else if (t->letters && t->len <= MAX_PINYIN && (q->n_terms > 1 || q->pinyin_len == 0)
+               && (is_title || q->pinyin_len == 0))
         {
           guint end, abbrevs;
           int ci = pinyin_find (self, f, t->text, (guint) t->len, FALSE, &end, &abbrevs);
@@ -551,7 +564,7 @@ match_field (TongbanSearch *self,
         level = LEVEL_PREFIX;
       else if (ci >= 0)
         level = LEVEL_INNER;
-      else if (allow_gapped && q->pinyin_len >= 3)
+      else if (is_title && q->pinyin_len >= 3)
         {
           ci = pinyin_find (self, f, q->pinyin, q->pinyin_len, TRUE, &end, &abbrevs);
           if (ci >= 0)
