@@ -1,0 +1,170 @@
+/* tm-app.c: configuration defaults, the app's lifetime, and the background worker */
+
+#include "tm-app.h"
+
+#include <stdarg.h>
+#include <string.h>
+#include <openssl/rand.h>
+
+G_DEFINE_QUARK (tm-api-error-quark, tm_api_error)
+
+void
+tm_config_init (TmConfig *c)
+{
+  memset (c, 0, sizeof *c);
+  c->db_uri = g_strdup ("tongban-manager.db");
+  c->listen_address = g_strdup ("127.0.0.1");
+  c->port = 8470;
+  c->threads = 4;
+  c->max_body = 256 * 1024;
+  c->session_ttl = 15 * 60;
+  c->challenge_ttl = 60;
+  c->clock_skew = 300;
+  c->heartbeat_interval = 30;
+  c->account_session_ttl = 30 * 60;
+  c->lockout_threshold = 5;
+  c->lockout_seconds = 15 * 60;
+  c->escalate_after = 30 * 60;
+  c->sweep_interval_ms = 1000;
+  c->smtp_port = 25;
+  c->smtp_from = g_strdup ("tongban-manager@localhost");
+}
+
+void
+tm_config_clear (TmConfig *c)
+{
+  g_clear_pointer (&c->db_uri, g_free);
+  g_clear_pointer (&c->listen_address, g_free);
+  g_clear_pointer (&c->smtp_host, g_free);
+  g_clear_pointer (&c->smtp_from, g_free);
+  g_clear_pointer (&c->sms_url, g_free);
+}
+
+static void
+config_copy (TmConfig       *dst,
+             const TmConfig *src)
+{
+  *dst = *src;
+  dst->db_uri = g_strdup (src->db_uri);
+  dst->listen_address = g_strdup (src->listen_address);
+  dst->smtp_host = g_strdup (src->smtp_host);
+  dst->smtp_from = g_strdup (src->smtp_from);
+  dst->sms_url = g_strdup (src->sms_url);
+}
+
+gint64
+tm_now (void)
+{
+  return g_get_real_time () / G_USEC_PER_SEC;
+}
+
+void
+tm_set_error (GError      **error,
+              TongbanCode   code,
+              const char   *field,
+              const char   *format,
+              ...)
+{
+  va_list ap;
+  g_autofree char *reason = NULL;
+
+  va_start (ap, format);
+  reason = g_strdup_vprintf (format, ap);
+  va_end (ap);
+  g_set_error (error, TM_API_ERROR, (int) code, "%s\n%s", field ? field : "", reason);
+}
+
+void
+tm_error_split (const GError  *error,
+                char         **field,
+                char         **reason)
+{
+  const char *nl = strchr (error->message, '\n');
+
+  if (error->domain != TM_API_ERROR || nl == NULL)
+    {
+      *field = NULL;
+      *reason = g_strdup (error->message);
+      return;
+    }
+  *field = nl == error->message ? NULL : g_strndup (error->message, (gsize) (nl - error->message));
+  *reason = g_strdup (nl + 1);
+}
+
+void
+tm_db_fail (GError **error,
+            GError  *db_error)
+{
+  /* The SQL message goes to the log only: callers never see table or statement text. */
+  g_warning ("database: %s", db_error ? db_error->message : "unknown failure");
+  tm_set_error (error, TONGBAN_CODE_INTERNAL, NULL, "storage failure");
+  g_clear_error (&db_error);
+}
+
+char *
+tm_random_hex (gsize n_bytes)
+{
+  g_autofree guint8 *raw = g_malloc (n_bytes);
+  GString *s = g_string_sized_new (2 * n_bytes + 1);
+
+  if (RAND_bytes (raw, (int) n_bytes) != 1)
+    g_error ("no randomness available");
+  for (gsize i = 0; i < n_bytes; i++)
+    g_string_append_printf (s, "%02x", raw[i]);
+  return g_string_free (s, FALSE);
+}
+
+TmApp *
+tm_app_new (const TmConfig  *config,
+            GError         **error)
+{
+  g_autoptr(TmApp) app = g_new0 (TmApp, 1);
+
+  config_copy (&app->config, config);
+  g_mutex_init (&app->audit_lock);
+  /* One connection per HTTP thread plus one for the background worker. */
+  app->db = tm_db_open (config->db_uri, config->threads + 2, error);
+  if (app->db == NULL)
+    return NULL;
+  if (!tm_db_migrate (app->db, error) || !tm_regions_load (app, error))
+    return NULL;
+  return g_steal_pointer (&app);
+}
+
+static gpointer
+worker_main (gpointer data)
+{
+  TmApp *app = data;
+
+  while (!g_atomic_int_get (&app->stopping))
+    {
+      tm_monitor_sweep (app);
+      tm_notify_run_pending (app);
+      /* Sleep in short steps so stopping is quick. */
+      for (gint64 slept = 0; slept < app->config.sweep_interval_ms
+           && !g_atomic_int_get (&app->stopping); slept += 50)
+        g_usleep (50 * 1000);
+    }
+  return NULL;
+}
+
+void
+tm_app_start_worker (TmApp *app)
+{
+  g_return_if_fail (app->worker == NULL);
+  app->worker = g_thread_new ("tm-worker", worker_main, app);
+}
+
+void
+tm_app_free (TmApp *app)
+{
+  if (app == NULL)
+    return;
+  g_atomic_int_set (&app->stopping, 1);
+  if (app->worker != NULL)
+    g_thread_join (app->worker);
+  tm_db_free (app->db);
+  g_mutex_clear (&app->audit_lock);
+  tm_config_clear (&app->config);
+  g_free (app);
+}

@@ -1,0 +1,762 @@
+/* tm-http.c: HTTP requests in, enveloped JSON out
+ *
+ * Reads the body up to the size limit, authenticates (signed terminal request or console
+ * bearer token), checks the role, dispatches to the business unit and wraps the answer in
+ * the envelope. Anything unexpected becomes code 5000 with no internals; the details go to
+ * the log. Every console call lands in the audit log, reads included.
+ */
+
+#include "tm-http.h"
+
+#include <string.h>
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <sys/socket.h>
+#include <gio/gio.h>
+
+#include "tongban-region-code.h"
+
+struct _TmHttp {
+  TmApp             *app;
+  struct MHD_Daemon *daemon;
+  guint              port;
+};
+
+typedef enum {
+  AUTH_NONE,           /* open: register, challenge, login, console login */
+  AUTH_TERMINAL,       /* signed, refused while locked */
+  AUTH_TERMINAL_LOCKED_OK, /* signed, allowed while locked (heartbeat: it carries unlock) */
+  AUTH_CONSOLE,
+} AuthKind;
+
+enum {
+  ROLE_SYSADMIN = 1 << 0,
+  ROLE_BIZADMIN = 1 << 1,
+  ROLE_AUDITOR  = 1 << 2,
+};
+
+typedef struct {
+  TmApp       *app;
+  const char  *method;
+  const char  *path;
+  char        *arg;          /* the {} segment of the route */
+  JsonObject  *body;
+  GHashTable  *query;
+  const char  *ip;
+  TmTerminal  *terminal;
+  TmAccount   *account;
+  struct MHD_Response *raw;  /* handlers that answer with something other than JSON */
+} TmRequest;
+
+typedef JsonNode *(*Handler) (TmRequest *req, GError **error);
+
+typedef struct {
+  const char *method;
+  const char *pattern;
+  AuthKind    auth;
+  guint       roles;
+  gboolean    json_body;
+  Handler     handler;
+} Route;
+
+typedef struct {
+  GByteArray *body;
+  gboolean    too_large;
+} Upload;
+
+static guint
+role_bit (const char *role)
+{
+  if (g_strcmp0 (role, "sysadmin") == 0)
+    return ROLE_SYSADMIN;
+  if (g_strcmp0 (role, "bizadmin") == 0)
+    return ROLE_BIZADMIN;
+  if (g_strcmp0 (role, "auditor") == 0)
+    return ROLE_AUDITOR;
+  return 0;
+}
+
+/* Handlers */
+
+static JsonNode *
+h_register (TmRequest *r, GError **e)
+{
+  return tm_terminal_register (r->app, r->body, r->ip, e);
+}
+
+static JsonNode *
+h_challenge (TmRequest *r, GError **e)
+{
+  return tm_terminal_challenge (r->app, r->body, e);
+}
+
+static JsonNode *
+h_login (TmRequest *r, GError **e)
+{
+  return tm_terminal_login (r->app, r->body, r->ip, e);
+}
+
+static JsonNode *
+h_heartbeat (TmRequest *r, GError **e)
+{
+  return tm_monitor_heartbeat (r->app, r->terminal, r->body, r->ip, e);
+}
+
+static JsonNode *
+h_events (TmRequest *r, GError **e)
+{
+  return tm_usage_ingest (r->app, r->terminal, r->body, e);
+}
+
+static JsonNode *
+h_time (TmRequest *r, GError **e)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "server_time");
+  json_builder_add_int_value (b, tm_now ());
+  json_builder_set_member_name (b, "server_time_ms");
+  json_builder_add_int_value (b, g_get_real_time () / 1000);
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+static JsonNode *
+h_account_login (TmRequest *r, GError **e)
+{
+  const char *user = NULL, *password = NULL, *reason = NULL;
+
+  if (!tongban_json_get_string (r->body, "username", TRUE, 64, &user, &reason))
+    {
+      tm_set_error (e, TONGBAN_CODE_INVALID_FIELD, "username", "%s", reason);
+      return NULL;
+    }
+  if (!tongban_json_get_string (r->body, "password", TRUE, 256, &password, &reason))
+    {
+      tm_set_error (e, TONGBAN_CODE_INVALID_FIELD, "password", "%s", reason);
+      return NULL;
+    }
+  return tm_account_login (r->app, user, password, e);
+}
+
+static JsonNode *
+h_accounts_create (TmRequest *r, GError **e)
+{
+  static const char * const fields[] = { "username", "role", "region_code", "password", NULL };
+  const char *user = NULL, *role = NULL, *region = NULL, *password = NULL, *reason = NULL;
+  const char *bad = NULL;
+  JsonNode *role_node = json_object_get_member (r->body, "role");
+
+  if (!tongban_json_only_fields (r->body, fields, &bad))
+    {
+      tm_set_error (e, TONGBAN_CODE_INVALID_FIELD, bad, "unknown field");
+      return NULL;
+    }
+  if (role_node != NULL && JSON_NODE_HOLDS_ARRAY (role_node))
+    {
+      tm_set_error (e, TONGBAN_CODE_INVALID_FIELD, "role",
+                    "exactly one role: sysadmin, bizadmin and auditor are never combined");
+      return NULL;
+    }
+  if (!tongban_json_get_string (r->body, "username", TRUE, 64, &user, &reason)
+      || !tongban_json_get_string (r->body, "role", TRUE, 16, &role, &reason)
+      || !tongban_json_get_string (r->body, "region_code", TRUE, 9, &region, &reason)
+      || !tongban_json_get_string (r->body, "password", TRUE, 256, &password, &reason))
+    {
+      tm_set_error (e, TONGBAN_CODE_INVALID_FIELD, NULL, "%s", reason);
+      return NULL;
+    }
+  /* Nobody hands out a scope wider than their own. */
+  {
+    TmConn *conn = tm_db_acquire (r->app->db);
+    gboolean within = tm_region_within (conn, region, r->account->region_code);
+
+    tm_db_release (r->app->db, conn);
+    if (!within && tongban_region_code_is_valid (region))
+      {
+        tm_set_error (e, TONGBAN_CODE_FORBIDDEN, "region_code", "outside your region scope");
+        return NULL;
+      }
+  }
+  if (!tm_account_create (r->app, user, role, region, password, e))
+    return NULL;
+  {
+    g_autoptr(JsonBuilder) b = json_builder_new ();
+
+    json_builder_begin_object (b);
+    json_builder_set_member_name (b, "username");
+    json_builder_add_string_value (b, user);
+    json_builder_set_member_name (b, "role");
+    json_builder_add_string_value (b, role);
+    json_builder_end_object (b);
+    return json_builder_get_root (b);
+  }
+}
+
+static JsonNode *
+h_accounts_list (TmRequest *r, GError **e)
+{
+  return tm_account_list (r->app, r->account, e);
+}
+
+static JsonNode *
+h_regions (TmRequest *r, GError **e)
+{
+  return tm_regions_children (r->app, g_hash_table_lookup (r->query, "parent"), e);
+}
+
+static JsonNode *
+h_terminals (TmRequest *r, GError **e)
+{
+  return tm_terminal_list (r->app, r->account, g_hash_table_lookup (r->query, "region"),
+                           g_hash_table_lookup (r->query, "status"), e);
+}
+
+static JsonNode *
+h_terminal_stats (TmRequest *r, GError **e)
+{
+  const char *level = g_hash_table_lookup (r->query, "level");
+
+  return tm_terminal_stats (r->app, r->account, g_hash_table_lookup (r->query, "region"),
+                            level ? level : "city", e);
+}
+
+#define STATUS_HANDLER(name, action) \
+  static JsonNode * \
+  h_terminal_##name (TmRequest *r, GError **e) \
+  { \
+    return tm_terminal_set_status (r->app, r->account, r->arg, action, e); \
+  }
+STATUS_HANDLER (approve, "approve")
+STATUS_HANDLER (lock, "lock")
+STATUS_HANDLER (unlock, "unlock")
+STATUS_HANDLER (disable, "disable")
+STATUS_HANDLER (enable, "enable")
+#undef STATUS_HANDLER
+
+static JsonNode *
+h_terminal_command (TmRequest *r, GError **e)
+{
+  return tm_terminal_command (r->app, r->account, r->arg, r->body, e);
+}
+
+static JsonNode *
+h_modules (TmRequest *r, GError **e)
+{
+  return tm_terminal_set_module (r->app, r->account, r->body, e);
+}
+
+static JsonNode *
+h_alarms (TmRequest *r, GError **e)
+{
+  return tm_alarm_list (r->app, r->account,
+                        g_strcmp0 (g_hash_table_lookup (r->query, "open"), "1") == 0, e);
+}
+
+static JsonNode *
+alarm_action (TmRequest   *r,
+              const char  *action,
+              GError     **e)
+{
+  char *end = NULL;
+  gint64 id = g_ascii_strtoll (r->arg, &end, 10);
+
+  if (end == r->arg || *end != '\0' || id <= 0)
+    {
+      tm_set_error (e, TONGBAN_CODE_INVALID_FIELD, "id", "not an alarm id");
+      return NULL;
+    }
+  return tm_alarm_update (r->app, r->account, id, action, e);
+}
+
+static JsonNode *
+h_alarm_ack (TmRequest *r, GError **e)
+{
+  return alarm_action (r, "ack", e);
+}
+
+static JsonNode *
+h_alarm_clear (TmRequest *r, GError **e)
+{
+  return alarm_action (r, "clear", e);
+}
+
+static JsonNode *
+h_maintainers (TmRequest *r, GError **e)
+{
+  return tm_maintainer_add (r->app, r->account, r->body, e);
+}
+
+static JsonNode *
+h_usage_summary (TmRequest *r, GError **e)
+{
+  return tm_usage_summary (r->app, r->account, r->query, e);
+}
+
+static ssize_t
+export_reader (void     *cls,
+               uint64_t  pos,
+               char     *buf,
+               size_t    max)
+{
+  struct {
+    TmUsageExport *export;
+    GBytes        *pending;
+    gsize          offset;
+  } *s = cls;
+  gsize len;
+  const guint8 *data;
+
+  if (s->pending == NULL || s->offset >= g_bytes_get_size (s->pending))
+    {
+      g_clear_pointer (&s->pending, g_bytes_unref);
+      s->offset = 0;
+      s->pending = tm_usage_export_next (s->export);
+      if (s->pending == NULL)
+        return MHD_CONTENT_READER_END_OF_STREAM;
+    }
+  data = g_bytes_get_data (s->pending, &len);
+  len = MIN (len - s->offset, max);
+  memcpy (buf, data + s->offset, len);
+  s->offset += len;
+  return (ssize_t) len;
+}
+
+static void
+export_free (void *cls)
+{
+  struct {
+    TmUsageExport *export;
+    GBytes        *pending;
+    gsize          offset;
+  } *s = cls;
+
+  tm_usage_export_free (s->export);
+  g_clear_pointer (&s->pending, g_bytes_unref);
+  g_free (s);
+}
+
+static JsonNode *
+h_usage_export (TmRequest *r, GError **e)
+{
+  struct {
+    TmUsageExport *export;
+    GBytes        *pending;
+    gsize          offset;
+  } *s;
+  TmUsageExport *export = tm_usage_export_new (r->app, r->account, r->query, e);
+
+  if (export == NULL)
+    return NULL;
+  s = g_malloc0 (sizeof *s);
+  s->export = export;
+  r->raw = MHD_create_response_from_callback (MHD_SIZE_UNKNOWN, 32 * 1024, export_reader, s,
+                                              export_free);
+  MHD_add_response_header (r->raw, "Content-Type", "text/csv; charset=utf-8");
+  MHD_add_response_header (r->raw, "Content-Disposition", "attachment; filename=\"usage.csv\"");
+  return NULL;
+}
+
+static JsonNode *
+h_audit (TmRequest *r, GError **e)
+{
+  const char *after = g_hash_table_lookup (r->query, "after");
+
+  return tm_audit_list (r->app, after ? g_ascii_strtoll (after, NULL, 10) : 0, 200, e);
+}
+
+static JsonNode *
+h_audit_verify (TmRequest *r, GError **e)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  gint64 n = 0, bad = 0;
+  GError *local = NULL;
+  gboolean ok = tm_audit_verify (r->app, &n, &bad, &local);
+
+  if (!ok && local != NULL)
+    {
+      g_propagate_error (e, local);
+      return NULL;
+    }
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "intact");
+  json_builder_add_boolean_value (b, ok);
+  json_builder_set_member_name (b, "entries");
+  json_builder_add_int_value (b, n);
+  json_builder_set_member_name (b, "first_bad_seq");
+  if (bad > 0)
+    json_builder_add_int_value (b, bad);
+  else
+    json_builder_add_null_value (b);
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+#define ALL (ROLE_SYSADMIN | ROLE_BIZADMIN)
+
+static const Route routes[] = {
+  { "POST", "/api/terminal/v1/register", AUTH_NONE, 0, TRUE, h_register },
+  { "POST", "/api/terminal/v1/auth/challenge", AUTH_NONE, 0, TRUE, h_challenge },
+  { "POST", "/api/terminal/v1/auth/login", AUTH_NONE, 0, TRUE, h_login },
+  { "POST", "/api/terminal/v1/heartbeat", AUTH_TERMINAL_LOCKED_OK, 0, TRUE, h_heartbeat },
+  { "POST", "/api/terminal/v1/events", AUTH_TERMINAL, 0, TRUE, h_events },
+  { "GET", "/api/terminal/v1/time", AUTH_TERMINAL_LOCKED_OK, 0, FALSE, h_time },
+  { "POST", "/api/v1/login", AUTH_NONE, 0, TRUE, h_account_login },
+  { "GET", "/api/v1/accounts", AUTH_CONSOLE, ROLE_SYSADMIN, FALSE, h_accounts_list },
+  { "POST", "/api/v1/accounts", AUTH_CONSOLE, ROLE_SYSADMIN, TRUE, h_accounts_create },
+  { "GET", "/api/v1/regions", AUTH_CONSOLE, ALL, FALSE, h_regions },
+  { "GET", "/api/v1/terminals", AUTH_CONSOLE, ALL, FALSE, h_terminals },
+  { "GET", "/api/v1/terminals/stats", AUTH_CONSOLE, ALL, FALSE, h_terminal_stats },
+  { "POST", "/api/v1/terminals/{}/approve", AUTH_CONSOLE, ROLE_SYSADMIN, FALSE, h_terminal_approve },
+  { "POST", "/api/v1/terminals/{}/lock", AUTH_CONSOLE, ROLE_SYSADMIN, FALSE, h_terminal_lock },
+  { "POST", "/api/v1/terminals/{}/unlock", AUTH_CONSOLE, ROLE_SYSADMIN, FALSE, h_terminal_unlock },
+  { "POST", "/api/v1/terminals/{}/disable", AUTH_CONSOLE, ROLE_SYSADMIN, FALSE, h_terminal_disable },
+  { "POST", "/api/v1/terminals/{}/enable", AUTH_CONSOLE, ROLE_SYSADMIN, FALSE, h_terminal_enable },
+  { "POST", "/api/v1/terminals/{}/commands", AUTH_CONSOLE, ROLE_SYSADMIN, TRUE, h_terminal_command },
+  { "POST", "/api/v1/modules", AUTH_CONSOLE, ROLE_BIZADMIN, TRUE, h_modules },
+  { "GET", "/api/v1/alarms", AUTH_CONSOLE, ROLE_SYSADMIN, FALSE, h_alarms },
+  { "POST", "/api/v1/alarms/{}/ack", AUTH_CONSOLE, ROLE_SYSADMIN, FALSE, h_alarm_ack },
+  { "POST", "/api/v1/alarms/{}/clear", AUTH_CONSOLE, ROLE_SYSADMIN, FALSE, h_alarm_clear },
+  { "POST", "/api/v1/maintainers", AUTH_CONSOLE, ROLE_SYSADMIN, TRUE, h_maintainers },
+  { "GET", "/api/v1/usage/summary", AUTH_CONSOLE, ROLE_BIZADMIN, FALSE, h_usage_summary },
+  { "GET", "/api/v1/usage/export.csv", AUTH_CONSOLE, ROLE_BIZADMIN, FALSE, h_usage_export },
+  { "GET", "/api/v1/audit", AUTH_CONSOLE, ROLE_AUDITOR, FALSE, h_audit },
+  { "GET", "/api/v1/audit/verify", AUTH_CONSOLE, ROLE_AUDITOR, FALSE, h_audit_verify },
+};
+
+/* Matches "/a/{}/b" against a path; the {} segment (one, non-empty, no '/') goes to *arg. */
+static gboolean
+route_match (const char  *pattern,
+             const char  *path,
+             char       **arg)
+{
+  const char *hole = strstr (pattern, "{}");
+  gsize head, tail_len, path_len = strlen (path);
+  const char *tail;
+
+  if (hole == NULL)
+    return strcmp (pattern, path) == 0;
+  head = (gsize) (hole - pattern);
+  tail = hole + 2;
+  tail_len = strlen (tail);
+  if (path_len <= head + tail_len || strncmp (pattern, path, head) != 0
+      || strcmp (path + path_len - tail_len, tail) != 0)
+    return FALSE;
+  *arg = g_strndup (path + head, path_len - head - tail_len);
+  if (**arg == '\0' || strchr (*arg, '/') != NULL || strlen (*arg) > 64)
+    {
+      g_clear_pointer (arg, g_free);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static enum MHD_Result
+collect_query (void                *cls,
+               enum MHD_ValueKind   kind,
+               const char          *key,
+               const char          *value)
+{
+  GHashTable *q = cls;
+
+  if (key != NULL && value != NULL && *value != '\0' && g_utf8_validate (key, -1, NULL)
+      && g_utf8_validate (value, -1, NULL) && strlen (value) <= 256)
+    g_hash_table_replace (q, g_strdup (key), g_strdup (value));
+  return MHD_YES;
+}
+
+static enum MHD_Result
+queue_text (struct MHD_Connection *connection,
+            guint                  status,
+            char                  *text)
+{
+  struct MHD_Response *resp = MHD_create_response_from_buffer (strlen (text), text,
+                                                               MHD_RESPMEM_MUST_FREE);
+  enum MHD_Result ret;
+
+  MHD_add_response_header (resp, "Content-Type", "application/json; charset=utf-8");
+  MHD_add_response_header (resp, "Cache-Control", "no-store");
+  MHD_add_response_header (resp, "X-Content-Type-Options", "nosniff");
+  ret = MHD_queue_response (connection, status, resp);
+  MHD_destroy_response (resp);
+  return ret;
+}
+
+static enum MHD_Result
+queue_error (struct MHD_Connection *connection,
+             const GError          *error)
+{
+  g_autofree char *field = NULL;
+  g_autofree char *reason = NULL;
+  TongbanCode code = error->domain == TM_API_ERROR ? (TongbanCode) error->code
+                                                   : TONGBAN_CODE_INTERNAL;
+
+  if (error->domain != TM_API_ERROR)
+    {
+      g_warning ("unexpected error: %s", error->message);
+      return queue_text (connection, 500, tongban_envelope_error (TONGBAN_CODE_INTERNAL, NULL,
+                                                                 "internal error"));
+    }
+  tm_error_split (error, &field, &reason);
+  return queue_text (connection, tongban_code_http_status (code),
+                     tongban_envelope_error (code, field, reason));
+}
+
+static char *
+client_ip (struct MHD_Connection *connection)
+{
+  const union MHD_ConnectionInfo *info =
+    MHD_get_connection_info (connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+  char buf[INET6_ADDRSTRLEN] = "";
+
+  if (info == NULL || info->client_addr == NULL)
+    return NULL;
+  if (info->client_addr->sa_family == AF_INET)
+    inet_ntop (AF_INET, &((const struct sockaddr_in *) info->client_addr)->sin_addr, buf, sizeof buf);
+  else if (info->client_addr->sa_family == AF_INET6)
+    inet_ntop (AF_INET6, &((const struct sockaddr_in6 *) info->client_addr)->sin6_addr, buf,
+               sizeof buf);
+  return *buf ? g_strdup (buf) : NULL;
+}
+
+static enum MHD_Result
+dispatch (TmHttp                *http,
+          struct MHD_Connection *connection,
+          const char            *url,
+          const char            *method,
+          Upload                *up)
+{
+  g_autoptr(GHashTable) query = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) data = NULL;
+  g_autofree char *ip = client_ip (connection);
+  g_autofree char *arg = NULL;
+  const Route *route = NULL;
+  gboolean path_known = FALSE;
+  TmRequest req = { 0 };
+  enum MHD_Result ret;
+
+  if (up->too_large)
+    {
+      g_autofree char *reason = g_strdup_printf ("at most %zu bytes", http->app->config.max_body);
+      return queue_text (connection, 413, tongban_envelope_error (TONGBAN_CODE_TOO_LARGE, "body",
+                                                                  reason));
+    }
+  for (gsize i = 0; i < G_N_ELEMENTS (routes); i++)
+    {
+      g_autofree char *candidate = NULL;
+
+      if (route_match (routes[i].pattern, url, &candidate))
+        {
+          path_known = TRUE;
+          if (strcmp (routes[i].method, method) == 0)
+            {
+              route = &routes[i];
+              arg = g_steal_pointer (&candidate);
+              break;
+            }
+        }
+    }
+  if (route == NULL)
+    return queue_text (connection, path_known ? 405 : 404,
+                       tongban_envelope_error (path_known ? TONGBAN_CODE_METHOD
+                                                          : TONGBAN_CODE_NOT_FOUND,
+                                               NULL, path_known ? "method not allowed"
+                                                                : "no such resource"));
+
+  MHD_get_connection_values (connection, MHD_GET_ARGUMENT_KIND, collect_query, query);
+  req.app = http->app;
+  req.method = method;
+  req.path = url;
+  req.arg = arg;
+  req.query = query;
+  req.ip = ip;
+
+  if (route->auth == AUTH_TERMINAL || route->auth == AUTH_TERMINAL_LOCKED_OK)
+    {
+      req.terminal = tm_terminal_authenticate (
+        http->app, method, url,
+        MHD_lookup_connection_value (connection, MHD_HEADER_KIND, "X-Session-Id"),
+        MHD_lookup_connection_value (connection, MHD_HEADER_KIND, "X-Timestamp"),
+        MHD_lookup_connection_value (connection, MHD_HEADER_KIND, "X-Nonce"),
+        MHD_lookup_connection_value (connection, MHD_HEADER_KIND, "X-Signature"),
+        up->body->data, up->body->len, route->auth == AUTH_TERMINAL_LOCKED_OK, &error);
+      if (req.terminal == NULL)
+        return queue_error (connection, error);
+    }
+  else if (route->auth == AUTH_CONSOLE)
+    {
+      const char *auth = MHD_lookup_connection_value (connection, MHD_HEADER_KIND,
+                                                      "Authorization");
+
+      req.account = tm_account_from_token (http->app,
+                                           auth && g_str_has_prefix (auth, "Bearer ")
+                                           ? auth + 7 : NULL, &error);
+      if (req.account == NULL)
+        return queue_error (connection, error);
+      if ((role_bit (req.account->role) & route->roles) == 0)
+        {
+          g_autofree char *what = g_strdup_printf ("%s %s", method, url);
+
+          tm_audit_append (http->app, req.account->username, "denied", what, req.account->role,
+                           NULL);
+          tm_account_free (req.account);
+          return queue_text (connection, 403,
+                             tongban_envelope_error (TONGBAN_CODE_FORBIDDEN, NULL,
+                                                     "your role may not do this"));
+        }
+    }
+
+  if (route->json_body)
+    {
+      JsonNode *root;
+
+      parser = json_parser_new ();
+      if (up->body->len == 0
+          || !g_utf8_validate ((const char *) up->body->data, (gssize) up->body->len, NULL)
+          || !json_parser_load_from_data (parser, (const char *) up->body->data,
+                                          (gssize) up->body->len, NULL))
+        {
+          tm_set_error (&error, TONGBAN_CODE_BAD_JSON, "body", "not valid UTF-8 JSON");
+          goto out;
+        }
+      root = json_parser_get_root (parser);
+      if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+        {
+          tm_set_error (&error, TONGBAN_CODE_BAD_JSON, "body", "must be a JSON object");
+          goto out;
+        }
+      req.body = json_node_get_object (root);
+    }
+
+  data = route->handler (&req, &error);
+
+  if (req.account != NULL)
+    {
+      g_autofree char *what = g_strdup_printf ("%s %s", method, url);
+      g_autofree char *detail = g_strdup_printf ("code=%d", error ? error->code : 0);
+
+      /* Reads are audited too (REQ-SEC-05: every data read and change). */
+      tm_audit_append (http->app, req.account->username, what, arg ? arg : "", detail, NULL);
+    }
+
+out:
+  if (error != NULL)
+    ret = queue_error (connection, error);
+  else if (req.raw != NULL)
+    {
+      ret = MHD_queue_response (connection, 200, req.raw);
+      MHD_destroy_response (req.raw);
+    }
+  else
+    ret = queue_text (connection, 200,
+                      tongban_envelope_to_string (TONGBAN_CODE_OK, NULL, g_steal_pointer (&data),
+                                                  NULL));
+  tm_terminal_free (req.terminal);
+  tm_account_free (req.account);
+  return ret;
+}
+
+static enum MHD_Result
+on_request (void                  *cls,
+            struct MHD_Connection *connection,
+            const char            *url,
+            const char            *method,
+            const char            *version,
+            const char            *upload_data,
+            size_t                *upload_data_size,
+            void                 **con_cls)
+{
+  TmHttp *http = cls;
+  Upload *up = *con_cls;
+
+  if (up == NULL)
+    {
+      up = g_new0 (Upload, 1);
+      up->body = g_byte_array_new ();
+      *con_cls = up;
+      return MHD_YES;
+    }
+  if (*upload_data_size > 0)
+    {
+      /* Keep reading past the limit (discarding) so the client gets our answer, not a reset. */
+      if (!up->too_large && up->body->len + *upload_data_size <= http->app->config.max_body)
+        g_byte_array_append (up->body, (const guint8 *) upload_data, (guint) *upload_data_size);
+      else
+        up->too_large = TRUE;
+      *upload_data_size = 0;
+      return MHD_YES;
+    }
+  return dispatch (http, connection, url, method, up);
+}
+
+static void
+on_completed (void                            *cls,
+              struct MHD_Connection           *connection,
+              void                           **con_cls,
+              enum MHD_RequestTerminationCode  toe)
+{
+  Upload *up = *con_cls;
+
+  if (up == NULL)
+    return;
+  g_byte_array_unref (up->body);
+  g_free (up);
+  *con_cls = NULL;
+}
+
+TmHttp *
+tm_http_start (TmApp   *app,
+               GError **error)
+{
+  struct sockaddr_in addr = { 0 };
+  TmHttp *http = g_new0 (TmHttp, 1);
+  const union MHD_DaemonInfo *info;
+
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons ((guint16) app->config.port);
+  if (inet_pton (AF_INET, app->config.listen_address, &addr.sin_addr) != 1)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "listen address %s is not IPv4",
+                   app->config.listen_address);
+      g_free (http);
+      return NULL;
+    }
+  http->app = app;
+  http->daemon = MHD_start_daemon (MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL
+                                   | MHD_USE_ERROR_LOG,
+                                   (guint16) app->config.port, NULL, NULL, on_request, http,
+                                   MHD_OPTION_THREAD_POOL_SIZE, (unsigned int) app->config.threads,
+                                   MHD_OPTION_SOCK_ADDR, (struct sockaddr *) &addr,
+                                   MHD_OPTION_NOTIFY_COMPLETED, on_completed, http,
+                                   MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int) 30,
+                                   MHD_OPTION_CONNECTION_LIMIT, (unsigned int) 4096,
+                                   MHD_OPTION_END);
+  if (http->daemon == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot listen on %s:%u",
+                   app->config.listen_address, app->config.port);
+      g_free (http);
+      return NULL;
+    }
+  info = MHD_get_daemon_info (http->daemon, MHD_DAEMON_INFO_BIND_PORT);
+  http->port = info ? info->port : app->config.port;
+  return http;
+}
+
+guint
+tm_http_port (TmHttp *http)
+{
+  return http->port;
+}
+
+void
+tm_http_stop (TmHttp *http)
+{
+  if (http == NULL)
+    return;
+  MHD_stop_daemon (http->daemon);
+  g_free (http);
+}
