@@ -1,0 +1,344 @@
+/* tongban-idcard-reader.c: find, select and read over the SAM frame protocol
+ *
+ * Every exchange is one command frame and one reply frame. Bytes before a
+ * preamble are skipped (a reader may emit noise at power-up), but a reply
+ * that never completes, fails its checksum, has an impossible length or an
+ * unknown status ends the command with invalid-data: a reader saying
+ * something we do not understand is a fault to report, not to guess at.
+ */
+
+#include "tongban-idcard-reader.h"
+#include "tongban-link.h"
+
+#include <string.h>
+
+#define REPLY_TIMEOUT_MS  1500   /* a SAM answers a read in well under a second */
+#define INTER_BYTE_MS     200    /* silence inside a frame: it is truncated */
+
+struct _TongbanIdcardReader
+{
+  TongbanDevice  parent_instance;
+
+  char          *link_spec;
+  TongbanLink   *link;          /* worker thread only */
+  gboolean       card_present;  /* worker thread only */
+  gboolean       watch_card;
+};
+
+enum {
+  PROP_0,
+  PROP_LINK,
+  PROP_WATCH_CARD,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (TongbanIdcardReader, tongban_idcard_reader, TONGBAN_TYPE_DEVICE)
+
+static gboolean
+invalid (GError    **error,
+         const char *what)
+{
+  g_message ("idcard: invalid data from the reader: %s", what);
+  g_set_error (error, TONGBAN_DEVICE_ERROR, TONGBAN_COMPLETION_INVALID_DATA,
+               "invalid reply from the ID card reader: %s", what);
+  return FALSE;
+}
+
+/* Sends one command and returns the reply's SW3 and data. */
+static gboolean
+transact (TongbanIdcardReader  *self,
+          guint8                cmd,
+          guint8                para,
+          gint64                deadline,
+          GCancellable         *cancellable,
+          guint8               *sw3,
+          GByteArray          **data,
+          GError              **error)
+{
+  g_autoptr(GByteArray) request = tongban_sam_build_command (cmd, para, NULL, 0);
+  g_autoptr(GByteArray) buffer = g_byte_array_sized_new (1400);
+  gint64 reply_deadline = tongban_device_deadline_min (deadline, REPLY_TIMEOUT_MS);
+  gboolean got_bytes = FALSE;
+
+  /* A late reply to an earlier, timed-out command must not pass for this one. */
+  tongban_link_discard_input (self->link);
+  if (!tongban_link_write_all (self->link, request->data, request->len, deadline, cancellable,
+                               error))
+    return FALSE;
+
+  for (;;)
+    {
+      guint8 chunk[1400];
+      g_autoptr(GError) local = NULL;
+      TongbanSamFrame frame;
+      gsize used = 0;
+      gssize n;
+      gint64 wait_until = got_bytes
+        ? tongban_device_deadline_min (reply_deadline, INTER_BYTE_MS) : reply_deadline;
+
+      switch (tongban_sam_parse (buffer->data, buffer->len, &frame, &used, &local))
+        {
+        case TONGBAN_SAM_PARSE_OK:
+          if (frame.body_len < 3)
+            return invalid (error, "reply shorter than its status");
+          if (tongban_sam_sw3_describe (frame.body[2]) == NULL)
+            {
+              g_autofree char *what = g_strdup_printf ("unknown status %02X", frame.body[2]);
+              return invalid (error, what);
+            }
+          *sw3 = frame.body[2];
+          if (data != NULL)
+            {
+              *data = g_byte_array_sized_new (frame.body_len - 3);
+              g_byte_array_append (*data, frame.body + 3, frame.body_len - 3);
+            }
+          return TRUE;
+        case TONGBAN_SAM_PARSE_INVALID:
+          /* Noise before a frame is skipped; a broken frame is not. */
+          if (buffer->len >= 5 && memcmp (buffer->data, "\xAA\xAA\xAA\x96\x69", 5) == 0)
+            return invalid (error, local->message);
+          g_message ("idcard: skipped %" G_GSIZE_FORMAT " bytes of noise", used);
+          g_byte_array_remove_range (buffer, 0, used);
+          continue;
+        case TONGBAN_SAM_PARSE_NEED_MORE:
+        default:
+          break;
+        }
+
+      n = tongban_link_read (self->link, chunk, sizeof chunk, wait_until, cancellable, &local);
+      if (n < 0)
+        {
+          if (got_bytes && g_error_matches (local, TONGBAN_DEVICE_ERROR,
+                                                  TONGBAN_COMPLETION_TIMEOUT))
+            return invalid (error, "truncated frame");
+          g_propagate_error (error, g_steal_pointer (&local));
+          return FALSE;
+        }
+      g_byte_array_append (buffer, chunk, n);
+      got_bytes = TRUE;
+    }
+}
+
+static gboolean
+user_error (GError    **error,
+            guint8      sw3)
+{
+  g_set_error (error, TONGBAN_DEVICE_ERROR, TONGBAN_COMPLETION_USER_ERROR, "ID card: %s",
+               tongban_sam_sw3_describe (sw3));
+  return FALSE;
+}
+
+static gpointer
+read_card (TongbanDevice  *device,
+           gpointer        data,
+           gint64          deadline,
+           GCancellable   *cancellable,
+           GError        **error)
+{
+  TongbanIdcardReader *self = TONGBAN_IDCARD_READER (device);
+  gboolean fingerprint = GPOINTER_TO_INT (data);
+  g_autoptr(GByteArray) payload = NULL;
+  g_autoptr(GError) local = NULL;
+  g_autofree char *summary = NULL;
+  TongbanIdentity *identity;
+  guint8 sw3 = 0;
+
+  if (!transact (self, TONGBAN_SAM_CMD_FIND, deadline, cancellable, &sw3, NULL, error))
+    return NULL;
+  if (sw3 != TONGBAN_SAM_SW_FOUND && sw3 != TONGBAN_SAM_SW_OK)
+    return user_error (error, sw3), NULL;
+  if (!transact (self, TONGBAN_SAM_CMD_SELECT, deadline, cancellable, &sw3, NULL, error))
+    return NULL;
+  if (sw3 != TONGBAN_SAM_SW_OK)
+    return user_error (error, sw3), NULL;
+  if (!transact (self, 0x30, fingerprint ? 0x10 : 0x01, deadline, cancellable, &sw3, &payload,
+                 error))
+    return NULL;
+  if (sw3 != TONGBAN_SAM_SW_OK)
+    return user_error (error, sw3), NULL;
+
+  identity = tongban_identity_decode (payload->data, payload->len, fingerprint, &local);
+  explicit_bzero (payload->data, payload->len);
+  if (identity == NULL)
+    return invalid (error, local->message), NULL;
+  if (identity->card_type == ' ' && !tongban_id_number_valid (identity->fields[TONGBAN_ID_NUMBER]))
+    {
+      tongban_identity_free (identity);
+      return invalid (error, "ID number check digit"), NULL;
+    }
+  summary = tongban_identity_describe (identity);
+  g_debug ("idcard: read %s", summary);
+  return identity;
+}
+
+guint
+tongban_idcard_reader_read_async (TongbanIdcardReader *self,
+                                  gboolean             fingerprint,
+                                  guint                timeout_ms,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_return_val_if_fail (TONGBAN_IS_IDCARD_READER (self), 0);
+
+  return tongban_device_submit (TONGBAN_DEVICE (self), "IdCard.Read", timeout_ms, read_card,
+                                GINT_TO_POINTER (fingerprint), NULL,
+                                (GDestroyNotify) tongban_identity_free,
+                                cancellable, callback, user_data);
+}
+
+TongbanIdentity *
+tongban_idcard_reader_read_finish (TongbanIdcardReader  *self,
+                                   GAsyncResult         *result,
+                                   GError              **error)
+{
+  return tongban_device_submit_finish (TONGBAN_DEVICE (self), result, error);
+}
+
+static gboolean
+tongban_idcard_reader_open (TongbanDevice  *device,
+                            GCancellable   *cancellable,
+                            GError        **error)
+{
+  TongbanIdcardReader *self = TONGBAN_IDCARD_READER (device);
+  gint64 deadline = g_get_monotonic_time () + REPLY_TIMEOUT_MS * 1000;
+  guint8 sw3 = 0;
+
+  self->link = tongban_link_open (self->link_spec, deadline, cancellable, error);
+  if (self->link == NULL)
+    return FALSE;
+  /* The SAM must answer its status before the reader counts as present. */
+  if (!transact (self, TONGBAN_SAM_CMD_STATUS, deadline, cancellable, &sw3, NULL, error))
+    return FALSE;
+  if (sw3 != TONGBAN_SAM_SW_OK)
+    {
+      g_set_error (error, TONGBAN_DEVICE_ERROR, TONGBAN_COMPLETION_HARDWARE_ERROR, "SAM: %s",
+                   tongban_sam_sw3_describe (sw3));
+      return FALSE;
+    }
+  self->card_present = FALSE;
+  return TRUE;
+}
+
+static void
+tongban_idcard_reader_close (TongbanDevice *device)
+{
+  TongbanIdcardReader *self = TONGBAN_IDCARD_READER (device);
+
+  g_clear_pointer (&self->link, tongban_link_free);
+}
+
+/* Idle: look for a card, so the kiosk can react to one being put down. */
+static gboolean
+tongban_idcard_reader_poll (TongbanDevice  *device,
+                            GCancellable   *cancellable,
+                            GError        **error)
+{
+  TongbanIdcardReader *self = TONGBAN_IDCARD_READER (device);
+  gint64 deadline = g_get_monotonic_time () + REPLY_TIMEOUT_MS * 1000;
+  gboolean present;
+  guint8 sw3 = 0;
+
+  if (!self->watch_card)
+    return TRUE;
+  if (!transact (self, TONGBAN_SAM_CMD_FIND, deadline, cancellable, &sw3, NULL, error))
+    return FALSE;
+  present = sw3 == TONGBAN_SAM_SW_FOUND;
+  if (present != self->card_present)
+    tongban_device_emit_event (device, present ? "card-inserted" : "card-removed", NULL);
+  self->card_present = present;
+  return TRUE;
+}
+
+static void
+tongban_idcard_reader_finalize (GObject *object)
+{
+  TongbanIdcardReader *self = TONGBAN_IDCARD_READER (object);
+
+  g_free (self->link_spec);
+
+  G_OBJECT_CLASS (tongban_idcard_reader_parent_class)->finalize (object);
+}
+
+static void
+tongban_idcard_reader_set_property (GObject      *object,
+                                    guint         prop_id,
+                                    const GValue *value,
+                                    GParamSpec   *pspec)
+{
+  TongbanIdcardReader *self = TONGBAN_IDCARD_READER (object);
+
+  switch (prop_id)
+    {
+    case PROP_LINK:
+      g_free (self->link_spec);
+      self->link_spec = g_value_dup_string (value);
+      break;
+    case PROP_WATCH_CARD:
+      self->watch_card = g_value_get_boolean (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tongban_idcard_reader_get_property (GObject    *object,
+                                    guint       prop_id,
+                                    GValue     *value,
+                                    GParamSpec *pspec)
+{
+  TongbanIdcardReader *self = TONGBAN_IDCARD_READER (object);
+
+  switch (prop_id)
+    {
+    case PROP_LINK:
+      g_value_set_string (value, self->link_spec);
+      break;
+    case PROP_WATCH_CARD:
+      g_value_set_boolean (value, self->watch_card);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tongban_idcard_reader_class_init (TongbanIdcardReaderClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  TongbanDeviceClass *device_class = TONGBAN_DEVICE_CLASS (klass);
+
+  object_class->finalize = tongban_idcard_reader_finalize;
+  object_class->set_property = tongban_idcard_reader_set_property;
+  object_class->get_property = tongban_idcard_reader_get_property;
+  device_class->open = tongban_idcard_reader_open;
+  device_class->close = tongban_idcard_reader_close;
+  device_class->poll = tongban_idcard_reader_poll;
+
+  properties[PROP_LINK] =
+    g_param_spec_string ("link", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /* Look for a card while idle ("card-inserted", "card-removed"). */
+  properties[PROP_WATCH_CARD] =
+    g_param_spec_boolean ("watch-card", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+tongban_idcard_reader_init (TongbanIdcardReader *self)
+{
+}
+
+TongbanIdcardReader *
+tongban_idcard_reader_new (const char *name,
+                           const char *link)
+{
+  g_return_val_if_fail (link != NULL, NULL);
+
+  return g_object_new (TONGBAN_TYPE_IDCARD_READER, "name", name, "link", link,
+                       "poll-interval", 300, NULL);
+}

@@ -1,0 +1,30 @@
+/* tongban-idcard-reader.h: the resident ID card reader (SAM over serial/USB)
+ *
+ * Reads the text fields, the undecoded WLT photo and, if asked, the
+ * fingerprint template. Emits "card-inserted" and "card-removed" events
+ * while idle. Card data is never logged: only field names and lengths.
+ */
+#pragma once
+
+#include "tongban-device.h"
+#include "tongban-sam.h"
+
+G_BEGIN_DECLS
+
+#define TONGBAN_TYPE_IDCARD_READER (tongban_idcard_reader_get_type ())
+G_DECLARE_FINAL_TYPE (TongbanIdcardReader, tongban_idcard_reader, TONGBAN, IDCARD_READER,
+                      TongbanDevice)
+
+TongbanIdcardReader *tongban_idcard_reader_new         (const char          *name,
+                                                        const char          *link);
+guint                tongban_idcard_reader_read_async  (TongbanIdcardReader *self,
+                                                        gboolean             fingerprint,
+                                                        guint                timeout_ms,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+TongbanIdentity     *tongban_idcard_reader_read_finish (TongbanIdcardReader *self,
+                                                        GAsyncResult        *result,
+                                                        GError             **error);
+
+G_END_DECLS
