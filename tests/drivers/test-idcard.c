@@ -28,6 +28,12 @@ on_event (TongbanDevice *dev, const char *name, GVariant *payload, Fixture *fx)
     fx->removed++;
 }
 
+static gboolean
+reader_online (gpointer data)
+{
+  return tongban_device_get_state (TONGBAN_DEVICE (data)) == TONGBAN_DEVICE_STATE_ONLINE;
+}
+
 static void
 fixture_setup (Fixture *fx, gconstpointer data)
 {
@@ -43,6 +49,8 @@ fixture_setup (Fixture *fx, gconstpointer data)
                              "watch-card", data == NULL, "poll-interval", 50, NULL);
   g_signal_connect (fx->reader, "event", G_CALLBACK (on_event), fx);
   tongban_device_start (TONGBAN_DEVICE (fx->reader));
+  /* Opening sends a status command; faults are for the commands after it. */
+  g_assert_true (tongban_device_wait_until (NULL, 5000, reader_online, fx->reader));
 }
 
 static gboolean
