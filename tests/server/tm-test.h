@@ -1,0 +1,78 @@
+/* tm-test.h: shared helpers of the server tests
+ *
+ * A fresh database per test (a SQLite file, or a new database on the PostgreSQL that
+ * pg-wrap.sh started), a real tongban-manager on a free loopback port, a small HTTP
+ * client, a simulated terminal that signs its requests, and local SMTP/SMS sinks.
+ */
+#pragma once
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+#include <openssl/evp.h>
+
+#include "tm-app.h"
+
+G_BEGIN_DECLS
+
+/* A new, empty database; the URI is freed by the caller. */
+char     *tm_test_db_uri      (void);
+gboolean  tm_test_on_postgres (void);
+TmApp    *tm_test_app_new     (TmConfig *config_or_null);
+
+typedef struct {
+  GPid   pid;
+  guint  port;
+  char  *db_uri;
+} TmTestServer;
+
+TmTestServer *tm_test_server_start   (const char * const *extra_args);
+void          tm_test_server_stop    (TmTestServer *server);
+void          tm_test_create_account (TmTestServer *server, const char *name, const char *role,
+                                      const char *region, const char *password);
+
+typedef struct {
+  guint       status;
+  char       *body;
+  gsize       body_len;
+  JsonNode   *root;     /* parsed envelope or NULL */
+  gint64      code;     /* envelope code, -1 if none */
+} TmTestResponse;
+
+void            tm_test_response_free (TmTestResponse *r);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TmTestResponse, tm_test_response_free)
+
+/* headers: NULL-terminated "Name: value" strings. */
+TmTestResponse *tm_test_http        (guint port, const char *method, const char *path,
+                                     const char * const *headers, const char *body, gssize len);
+JsonObject     *tm_test_data        (TmTestResponse *r);
+const char     *tm_test_field       (TmTestResponse *r);
+char           *tm_test_login       (guint port, const char *user, const char *password);
+TmTestResponse *tm_test_console     (guint port, const char *token, const char *method,
+                                     const char *path, const char *body);
+
+typedef struct {
+  EVP_PKEY *key;
+  char     *number;
+  char     *region;
+  char     *session_id;
+  guint8    session_key[32];
+  guint     port;
+} TmTestTerminal;
+
+TmTestTerminal *tm_test_terminal_new      (guint port, const char *number, const char *region);
+void            tm_test_terminal_free     (TmTestTerminal *t);
+TmTestResponse *tm_test_terminal_register (TmTestTerminal *t);
+gboolean        tm_test_terminal_login    (TmTestTerminal *t, gint64 *code);
+/* Signed request; ts 0 = now, nonce NULL = fresh. */
+TmTestResponse *tm_test_terminal_call     (TmTestTerminal *t, const char *method, const char *path,
+                                           const char *body, gint64 ts, const char *nonce);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TmTestTerminal, tm_test_terminal_free)
+
+/* Local sinks: each received message (SMTP DATA or HTTP body) is pushed to the queue. */
+typedef struct _TmTestSink TmTestSink;
+TmTestSink  *tm_test_sink_start   (gboolean smtp);
+guint        tm_test_sink_port    (TmTestSink *sink);
+char        *tm_test_sink_pop     (TmTestSink *sink, guint timeout_ms);
+void         tm_test_sink_stop    (TmTestSink *sink);
+
+G_END_DECLS
