@@ -24,6 +24,7 @@ struct _TongbanApplication
 
   TongbanConfig  *config;
   TongbanCatalog *catalog;
+  TongbanBackend *backend;
   TongbanWindow  *window;
 
   char           *screenshot;
@@ -308,6 +309,22 @@ setup (TongbanApplication *self,
       g_printerr ("tongban-kiosk: the built-in catalogue is broken: %s\n", error->message);
       return FALSE;
     }
+
+  /* Until the kiosk is connected to the management server, the government
+   * systems are stood in for by the demonstration answers built in. */
+  {
+    g_autoptr(GBytes) demo = g_resources_lookup_data (RESOURCE_PREFIX "/demo/backend.json", 0,
+                                                      &error);
+
+    if (demo != NULL)
+      self->backend = TONGBAN_BACKEND (tongban_file_backend_new_from_bytes (demo, &error));
+    if (self->backend == NULL)
+      {
+        g_printerr ("tongban-kiosk: the demonstration answers are broken: %s\n", error->message);
+        return FALSE;
+      }
+    tongban_file_backend_set_delay (TONGBAN_FILE_BACKEND (self->backend), 600);
+  }
   return TRUE;
 }
 
@@ -353,7 +370,8 @@ tongban_application_command_line (GApplication            *app,
       if (language != NULL)
         self->config->default_language = lang;
 
-      self->window = tongban_window_new (GTK_APPLICATION (self), self->config, self->catalog);
+      self->window = tongban_window_new (GTK_APPLICATION (self), self->config, self->catalog,
+                                         self->backend);
       self->exit_after_first_frame = g_variant_dict_contains (dict, "exit-after-first-frame");
       if (g_variant_dict_lookup (dict, "screenshot", "^&ay", &screenshot))
         self->screenshot = g_strdup (screenshot);
@@ -445,6 +463,7 @@ tongban_application_finalize (GObject *object)
 {
   TongbanApplication *self = TONGBAN_APPLICATION (object);
 
+  g_clear_object (&self->backend);
   g_clear_pointer (&self->catalog, tongban_catalog_free);
   g_clear_pointer (&self->config, tongban_config_free);
   g_free (self->screenshot);

@@ -20,6 +20,7 @@ struct _TongbanServicePage
   GtkLabel          *heading;
   GtkLabel          *summary;
   GtkGrid           *facts;
+  GtkWidget         *start_button;
   guint              n_facts;
 };
 
@@ -133,6 +134,8 @@ tongban_service_page_show (TongbanServicePage   *self,
   tongban_tr_label (self->category_label, category->title);
   tongban_tr_label (self->heading, service->title);
   tongban_tr_label (self->summary, service->summary);
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (self->start_button), "s", service->id);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->start_button), "win.start-service");
 
   add_fact (self, N_("Provided by"), (const char *[]) { department->title, NULL });
 
@@ -188,6 +191,7 @@ tongban_service_page_class_init (TongbanServicePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TongbanServicePage, heading);
   gtk_widget_class_bind_template_child (widget_class, TongbanServicePage, summary);
   gtk_widget_class_bind_template_child (widget_class, TongbanServicePage, facts);
+  gtk_widget_class_bind_template_child (widget_class, TongbanServicePage, start_button);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "servicepage");
 }

@@ -10,6 +10,7 @@
 #include <glib/gi18n-lib.h>
 #include "tongban-attract-page.h"
 #include "tongban-category-page.h"
+#include "tongban-flow-page.h"
 #include "tongban-home-page.h"
 #include "tongban-i18n.h"
 #include "tongban-lockdown.h"
@@ -46,9 +47,12 @@ struct _TongbanWindow
   TongbanHomePage           *home_page;
   TongbanCategoryPage       *category_page;
   TongbanServicePage        *service_page;
+  TongbanFlowPage           *flow_page;
   TongbanMaintenanceOverlay *maintenance;
 
   TongbanCatalog            *catalog;   /* borrowed from the application */
+  TongbanBackend            *backend;
+  gboolean                   leave_to_home;
   TongbanSession            *session;
   GPtrArray                 *history;   /* NavEntry */
   TongbanLanguage            language;
@@ -96,6 +100,7 @@ page_title_msgid (TongbanWindow *self)
     return N_("Bay Area Tongban");
   if (g_str_equal (entry->page, "category"))
     return tongban_catalog_lookup_category (self->catalog, entry->argument)->title;
+  /* service and flow pages */
   return tongban_catalog_lookup_service (self->catalog, entry->argument)->title;
 }
 
@@ -112,6 +117,8 @@ page_help_msgid (TongbanWindow *self)
               "you to the previous page; Home brings you here.");
   if (g_str_equal (entry->page, "category"))
     return N_("Choose a service to see what it does and what you need for it.");
+  if (g_str_equal (entry->page, "flow") && tongban_flow_page_get_flow (self->flow_page))
+    return tongban_flow_get_help (tongban_flow_page_get_flow (self->flow_page));
   return N_("This page tells you what the service does, which department provides it, and how "
             "you prove who you are.");
 }
@@ -152,6 +159,7 @@ tongban_window_retranslate (TongbanWindow *self)
   g_return_if_fail (TONGBAN_IS_WINDOW (self));
 
   tongban_tr_refresh (GTK_WIDGET (self));
+  tongban_flow_page_retranslate (self->flow_page);
   update_title (self);
   update_clock (self);
 }
@@ -300,7 +308,17 @@ action_home (GtkWidget  *widget,
              GVariant   *parameter)
 {
   TongbanWindow *self = TONGBAN_WINDOW (widget);
+  NavEntry *entry = current_entry (self);
+  TongbanFlow *flow = tongban_flow_page_get_flow (self->flow_page);
 
+  /* Leaving a service half-way deletes the answers: ask first. */
+  if (entry != NULL && g_str_equal (entry->page, "flow") && flow != NULL &&
+      tongban_flow_get_state (flow) == TONGBAN_FLOW_RUNNING)
+    {
+      self->leave_to_home = TRUE;
+      gtk_widget_activate_action (GTK_WIDGET (self->flow_page), "flow.cancel", NULL);
+      return;
+    }
   g_ptr_array_set_size (self->history, 0);
   tongban_session_begin (self->session);
   push (self, "home", NULL);
@@ -312,7 +330,16 @@ action_back (GtkWidget  *widget,
              GVariant   *parameter)
 {
   TongbanWindow *self = TONGBAN_WINDOW (widget);
+  NavEntry *entry = current_entry (self);
+  TongbanFlow *flow = tongban_flow_page_get_flow (self->flow_page);
 
+  if (entry != NULL && g_str_equal (entry->page, "flow") && flow != NULL)
+    {
+      /* Back inside the service first; before its first step, leave it. */
+      if (!tongban_flow_page_back (self->flow_page))
+        tongban_flow_cancel (flow);
+      return;
+    }
   if (self->history->len <= 1)
     return;
   g_ptr_array_set_size (self->history, self->history->len - 1);
@@ -345,6 +372,57 @@ action_open_service (GtkWidget  *widget,
     return;
   tongban_session_begin (self->session);
   push (self, "service", id);
+}
+
+static void
+action_start_service (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  TongbanWindow *self = TONGBAN_WINDOW (widget);
+  const TongbanService *service =
+    tongban_catalog_lookup_service (self->catalog, g_variant_get_string (parameter, NULL));
+  g_autoptr(TongbanFlow) flow = NULL;
+
+  if (service == NULL || self->backend == NULL)
+    return;
+  tongban_session_begin (self->session);
+  flow = tongban_flow_new (service, self->session, self->backend);
+  self->leave_to_home = FALSE;
+  tongban_flow_page_set_flow (self->flow_page, flow);
+  push (self, "flow", service->id);
+}
+
+static void
+close_flow (TongbanWindow *self)
+{
+  NavEntry *entry = current_entry (self);
+
+  tongban_flow_page_set_flow (self->flow_page, NULL);
+  if (entry != NULL && g_str_equal (entry->page, "flow"))
+    g_ptr_array_set_size (self->history, self->history->len - 1);
+}
+
+static void
+on_flow_cancelled (TongbanFlowPage *page,
+                   TongbanWindow   *self)
+{
+  close_flow (self);
+  if (self->leave_to_home)
+    {
+      self->leave_to_home = FALSE;
+      g_ptr_array_set_size (self->history, MIN (self->history->len, 1));
+    }
+  show_current (self);
+}
+
+/* A finished service ends the citizen's session: nothing of it is kept. */
+static void
+on_flow_finished (TongbanFlowPage *page,
+                  TongbanWindow   *self)
+{
+  close_flow (self);
+  tongban_session_end (self->session, TONGBAN_SESSION_END_FINISHED);
 }
 
 static void
@@ -390,6 +468,7 @@ on_session_ended (TongbanSession *session,
                   TongbanWindow  *self)
 {
   g_ptr_array_set_size (self->history, 0);
+  tongban_flow_page_set_flow (self->flow_page, NULL);
   tongban_category_page_reset (self->category_page);
   tongban_service_page_reset (self->service_page);
   tongban_home_page_reset (self->home_page);
@@ -639,6 +718,7 @@ tongban_window_dispose (GObject *object)
       tongban_session_end (self->session, TONGBAN_SESSION_END_CANCELLED);
       g_clear_object (&self->session);
     }
+  g_clear_object (&self->backend);
   gtk_widget_dispose_template (GTK_WIDGET (self), TONGBAN_TYPE_WINDOW);
   G_OBJECT_CLASS (tongban_window_parent_class)->dispose (object);
 }
@@ -675,6 +755,7 @@ tongban_window_class_init (TongbanWindowClass *klass)
   g_type_ensure (TONGBAN_TYPE_HOME_PAGE);
   g_type_ensure (TONGBAN_TYPE_CATEGORY_PAGE);
   g_type_ensure (TONGBAN_TYPE_SERVICE_PAGE);
+  g_type_ensure (TONGBAN_TYPE_FLOW_PAGE);
   g_type_ensure (TONGBAN_TYPE_MAINTENANCE_OVERLAY);
 
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -698,6 +779,7 @@ tongban_window_class_init (TongbanWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TongbanWindow, home_page);
   gtk_widget_class_bind_template_child (widget_class, TongbanWindow, category_page);
   gtk_widget_class_bind_template_child (widget_class, TongbanWindow, service_page);
+  gtk_widget_class_bind_template_child (widget_class, TongbanWindow, flow_page);
   gtk_widget_class_bind_template_child (widget_class, TongbanWindow, maintenance);
 
   /* Every action of the window, in one place: none of them leaves the kiosk. */
@@ -711,6 +793,7 @@ tongban_window_class_init (TongbanWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.open-category", "s",
                                    action_open_category);
   gtk_widget_class_install_action (widget_class, "win.open-service", "s", action_open_service);
+  gtk_widget_class_install_action (widget_class, "win.start-service", "s", action_start_service);
   gtk_widget_class_install_property_action (widget_class, "win.language", "language");
 
   gtk_widget_class_set_css_name (widget_class, "kioskwindow");
@@ -736,6 +819,8 @@ tongban_window_init (TongbanWindow *self)
   gtk_widget_add_controller (GTK_WIDGET (self), controller);
 
   g_signal_connect (self->maintenance, "unlocked", G_CALLBACK (on_unlocked), self);
+  g_signal_connect (self->flow_page, "cancelled", G_CALLBACK (on_flow_cancelled), self);
+  g_signal_connect (self->flow_page, "finished", G_CALLBACK (on_flow_finished), self);
 }
 
 /* The window covers the whole monitor: fullscreen under a compositor such as
@@ -759,7 +844,8 @@ fill_monitor (TongbanWindow *self)
 TongbanWindow *
 tongban_window_new (GtkApplication      *application,
                     const TongbanConfig *config,
-                    TongbanCatalog      *catalog)
+                    TongbanCatalog      *catalog,
+                    TongbanBackend      *backend)
 {
   TongbanWindow *self;
   g_autofree char *site = NULL;
@@ -770,6 +856,7 @@ tongban_window_new (GtkApplication      *application,
 
   self = g_object_new (TONGBAN_TYPE_WINDOW, "application", application, NULL);
   self->catalog = catalog;
+  self->backend = backend ? g_object_ref (backend) : NULL;
   self->default_language = config->default_language;
   self->session = tongban_session_new (config->idle_timeout_s * 1000, config->warning_s * 1000);
   g_signal_connect (self->session, "ended", G_CALLBACK (on_session_ended), self);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <gtk/gtk.h>
+#include "tongban-backend.h"
 #include "tongban-catalog.h"
 #include "tongban-config.h"
 #include "tongban-session.h"
@@ -13,7 +14,8 @@ G_DECLARE_FINAL_TYPE (TongbanWindow, tongban_window, TONGBAN, WINDOW, GtkApplica
 
 TongbanWindow   *tongban_window_new               (GtkApplication  *application,
                                                    const TongbanConfig *config,
-                                                   TongbanCatalog  *catalog);
+                                                   TongbanCatalog  *catalog,
+                                                   TongbanBackend  *backend);
 TongbanSession  *tongban_window_get_session       (TongbanWindow   *self);
 const char      *tongban_window_get_page          (TongbanWindow   *self);
 guint            tongban_window_get_depth         (TongbanWindow   *self);

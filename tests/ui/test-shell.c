@@ -20,6 +20,7 @@
 #define TEST_PIN "135790"
 
 static TongbanCatalog *catalog;
+static TongbanFileBackend *backend;
 static char *pin_hash;
 
 /* ---- helpers ------------------------------------------------------------ */
@@ -71,7 +72,7 @@ make_window (guint max_attempts)
   config->pin_lockout_s = 600;
   config->default_language = TONGBAN_LANGUAGE_ZH_CN;
 
-  window = tongban_window_new (NULL, config, catalog);
+  window = tongban_window_new (NULL, config, catalog, TONGBAN_BACKEND (backend));
   gtk_window_present (GTK_WINDOW (window));
   while (!gtk_widget_get_mapped (GTK_WIDGET (window)))
     g_main_context_iteration (NULL, TRUE);
@@ -557,6 +558,14 @@ main (int   argc,
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
   catalog = tongban_catalog_new_from_resource (RESOURCE_PREFIX "/catalog", &error);
   g_assert_no_error (error);
+  {
+    g_autoptr(GBytes) demo = g_resources_lookup_data (RESOURCE_PREFIX "/demo/backend.json", 0,
+                                                      &error);
+
+    g_assert_no_error (error);
+    backend = tongban_file_backend_new_from_bytes (demo, &error);
+    g_assert_no_error (error);
+  }
   pin_hash = tongban_secret_hash_new (TEST_PIN, TONGBAN_SECRET_HASH_MIN_ITERATIONS, &error);
   g_assert_no_error (error);
 

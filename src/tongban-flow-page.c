@@ -1,0 +1,562 @@
+/* tongban-flow-page.c: heading, step, errors, waiting and the buttons
+ *
+ * The page shows whatever step the flow is on and rebuilds itself when the
+ * flow changes. Steps that need the back end (identity, records, sending,
+ * printing) show what is happening while the call runs off the main thread,
+ * and a failure is told in plain words with what happened to the answers and
+ * a way to try again. Cancelling asks first.
+ */
+
+#include "tongban-flow-page.h"
+
+#include <glib/gi18n-lib.h>
+#include "tongban-steps.h"
+#include "tongban-tr.h"
+
+const char *tongban_step_auth_prompt (const char *method);
+
+struct _TongbanFlowPage
+{
+  GtkWidget          parent_instance;
+
+  GtkScrolledWindow *scroller;
+  GtkLabel          *eyebrow;
+  GtkLabel          *progress_label;
+  GtkLabel          *heading;
+  GtkLabel          *instruction;
+  GtkWidget         *error_summary;
+  GtkBox            *error_list;
+  GtkBox            *body_holder;
+  GtkWidget         *status_box;
+  GtkSpinner        *spinner;
+  GtkLabel          *status_label;
+  GtkWidget         *retry_button;
+  GtkWidget         *confirm_box;
+  GtkWidget         *actions;
+  GtkWidget         *cancel_button;
+  GtkWidget         *continue_button;
+  GtkLabel          *continue_label;
+
+  TongbanFlow       *flow;
+  GtkWidget         *body;
+  GCancellable      *cancellable;
+  gboolean           busy;
+};
+
+enum {
+  FINISHED,
+  CANCELLED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (TongbanFlowPage, tongban_flow_page, GTK_TYPE_WIDGET)
+
+static void render (TongbanFlowPage *self);
+static void start_load (TongbanFlowPage *self);
+
+static void
+clear_errors (TongbanFlowPage *self)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->error_list))))
+    gtk_box_remove (self->error_list, child);
+  gtk_widget_set_visible (self->error_summary, FALSE);
+}
+
+static void
+show_errors (TongbanFlowPage *self,
+             GArray          *errors)
+{
+  clear_errors (self);
+  for (guint i = 0; errors && i < errors->len; i++)
+    {
+      GtkWidget *label = gtk_label_new (NULL);
+
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_widget_add_css_class (label, "error-item");
+      tongban_tr_label (GTK_LABEL (label), g_array_index (errors, TongbanFieldError, i).message);
+      gtk_box_append (self->error_list, label);
+    }
+  gtk_widget_set_visible (self->error_summary, errors && errors->len > 0);
+  if (self->body && tongban_flow_get_step (self->flow)->type == TONGBAN_STEP_FORM)
+    tongban_step_form_show_errors (self->body, errors);
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), 0);
+  gtk_widget_grab_focus (self->error_summary);
+}
+
+static void
+set_status (TongbanFlowPage *self,
+            const char      *msgid,
+            gboolean         waiting,
+            gboolean         can_retry)
+{
+  gtk_widget_set_visible (self->status_box, msgid != NULL);
+  if (msgid)
+    tongban_tr_label (self->status_label, msgid);
+  gtk_spinner_set_spinning (self->spinner, waiting);
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), waiting);
+  gtk_widget_set_visible (self->retry_button, can_retry);
+}
+
+static const char *
+waiting_text (TongbanFlowPage *self)
+{
+  const TongbanStep *step = tongban_flow_get_step (self->flow);
+
+  switch (step->type)
+    {
+    case TONGBAN_STEP_AUTH:
+      return tongban_step_auth_prompt (tongban_flow_get_answer (self->flow, step->id, "method"));
+    case TONGBAN_STEP_SUBMIT:
+      return N_("Sending… Please wait and do not leave the kiosk.");
+    case TONGBAN_STEP_PRINT:
+      return N_("Printing… Take your document from the tray below the screen.");
+    default:
+      return N_("Getting your records…");
+    }
+}
+
+static const char *
+failure_text (const GError *error)
+{
+  if (g_error_matches (error, TONGBAN_BACKEND_ERROR, TONGBAN_BACKEND_ERROR_REFUSED))
+    return N_("The department has no record that fits. Check that this is the right service, "
+              "or ask the staff at the service desk.");
+  if (g_error_matches (error, TONGBAN_BACKEND_ERROR, TONGBAN_BACKEND_ERROR_UNAVAILABLE))
+    return N_("The department's system cannot be reached just now. Your answers are kept on "
+              "this kiosk until you finish or leave. Try again in a moment, or ask the staff at "
+              "the service desk.");
+  return N_("Something went wrong on the department's side. Your answers are kept on this "
+            "kiosk until you finish or leave. Try again, or ask the staff at the service desk.");
+}
+
+static void
+update_actions (TongbanFlowPage *self)
+{
+  const TongbanStep *step = tongban_flow_get_step (self->flow);
+  const char *label = N_("Continue");
+  gboolean show_continue = TRUE;
+  gboolean can_cancel = TRUE;
+  guint next = tongban_flow_get_index (self->flow) + 1;
+  const TongbanService *service = tongban_flow_get_service (self->flow);
+  g_autoptr(JsonObject) data = NULL;
+
+  switch (step->type)
+    {
+    case TONGBAN_STEP_CHOOSE:
+    case TONGBAN_STEP_SUBMIT:
+    case TONGBAN_STEP_PRINT:
+      show_continue = FALSE;
+      break;
+    case TONGBAN_STEP_AUTH:
+      data = tongban_flow_get_data (self->flow, NULL);
+      show_continue = data != NULL;
+      break;
+    case TONGBAN_STEP_REVIEW:
+      if (next < service->steps->len &&
+          ((TongbanStep *) g_ptr_array_index (service->steps, next))->type == TONGBAN_STEP_SUBMIT)
+        label = N_("Confirm and send");
+      break;
+    case TONGBAN_STEP_PREVIEW:
+      label = N_("Print");
+      break;
+    case TONGBAN_STEP_RESULT:
+      can_cancel = FALSE;
+      break;
+    case TONGBAN_STEP_RATING:
+      label = N_("Finish");
+      can_cancel = FALSE;
+      break;
+    default:
+      break;
+    }
+  if (tongban_flow_get_changing (self->flow))
+    label = N_("Save and go back to the check");
+  tongban_tr_label (self->continue_label, label);
+  gtk_widget_set_visible (self->continue_button, show_continue && !self->busy);
+  gtk_widget_set_visible (self->cancel_button, can_cancel && !self->busy);
+}
+
+static void
+update_progress (TongbanFlowPage *self)
+{
+  const TongbanService *service = tongban_flow_get_service (self->flow);
+  g_autofree char *text = NULL;
+
+  /* Translators: the position in a service, e.g. "Step 2 of 7". */
+  text = g_strdup_printf (_("Step %u of %u"), tongban_flow_get_index (self->flow) + 1,
+                          service->steps->len);
+  gtk_label_set_label (self->progress_label, text);
+}
+
+static void
+render (TongbanFlowPage *self)
+{
+  const TongbanStep *step;
+  const TongbanService *service;
+  g_autoptr(JsonObject) data = NULL;
+
+  if (self->body)
+    {
+      gtk_box_remove (self->body_holder, self->body);
+      self->body = NULL;
+    }
+  clear_errors (self);
+  gtk_widget_set_visible (self->confirm_box, FALSE);
+  gtk_widget_set_visible (self->actions, TRUE);
+  if (self->flow == NULL)
+    return;
+
+  step = tongban_flow_get_step (self->flow);
+  service = tongban_flow_get_service (self->flow);
+  tongban_tr_label (self->eyebrow, service->title);
+  tongban_tr_label (self->heading, step->title ? step->title : service->title);
+  if (step->instruction)
+    tongban_tr_label (self->instruction, step->instruction);
+  else
+    {
+      tongban_tr_label (self->instruction, NULL);
+      gtk_label_set_label (self->instruction, "");
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->instruction), step->instruction != NULL);
+  update_progress (self);
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), 0);
+
+  data = tongban_flow_get_data (self->flow, NULL);
+  if (step->type != TONGBAN_STEP_AUTH && tongban_flow_step_needs_data (self->flow) && !data)
+    {
+      update_actions (self);
+      start_load (self);
+      return;
+    }
+  if (!self->busy)
+    set_status (self, NULL, FALSE, FALSE);
+
+  switch (step->type)
+    {
+    case TONGBAN_STEP_CHOOSE:
+      self->body = tongban_step_choose_new (self->flow);
+      break;
+    case TONGBAN_STEP_FORM:
+      self->body = tongban_step_form_new (self->flow);
+      break;
+    case TONGBAN_STEP_REVIEW:
+      self->body = tongban_step_review_new (self->flow);
+      break;
+    case TONGBAN_STEP_VIEW:
+    case TONGBAN_STEP_PREVIEW:
+      self->body = tongban_step_record_new (self->flow);
+      break;
+    case TONGBAN_STEP_RESULT:
+      self->body = tongban_step_result_new (self->flow);
+      break;
+    case TONGBAN_STEP_RATING:
+      self->body = tongban_step_rating_new (self->flow);
+      break;
+    case TONGBAN_STEP_AUTH:
+      self->body = tongban_step_auth_new (self->flow);
+      break;
+    default:
+      self->body = tongban_step_notice_new (self->flow);
+      break;
+    }
+  gtk_box_append (self->body_holder, self->body);
+  update_actions (self);
+}
+
+static void
+on_loaded (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  TongbanFlowPage *self = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean ok = tongban_flow_load_finish (TONGBAN_FLOW (source), result, &error);
+  TongbanStepType type;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->busy = FALSE;
+  if (self->flow != TONGBAN_FLOW (source))
+    return;
+
+  if (!ok)
+    {
+      g_message ("flow %s, step %s: %s", tongban_flow_get_service (self->flow)->id,
+                 tongban_flow_get_step (self->flow)->id, error->message);
+      set_status (self, failure_text (error), FALSE, TRUE);
+      update_actions (self);
+      return;
+    }
+
+  type = tongban_flow_get_step (self->flow)->type;
+  set_status (self, NULL, FALSE, FALSE);
+  /* Sending and printing finish by themselves; so does proving who you are. */
+  if (type == TONGBAN_STEP_SUBMIT || type == TONGBAN_STEP_PRINT || type == TONGBAN_STEP_AUTH)
+    tongban_flow_next (self->flow, NULL);
+  else
+    render (self);
+}
+
+static void
+start_load (TongbanFlowPage *self)
+{
+  if (self->busy)
+    return;
+  self->busy = TRUE;
+  if (self->body)
+    gtk_widget_set_sensitive (self->body, FALSE);
+  set_status (self, waiting_text (self), TRUE, FALSE);
+  update_actions (self);
+  tongban_flow_load_async (self->flow, self->cancellable, on_loaded, self);
+}
+
+static void
+on_flow_changed (TongbanFlow     *flow,
+                 TongbanFlowPage *self)
+{
+  switch (tongban_flow_get_state (flow))
+    {
+    case TONGBAN_FLOW_FINISHED:
+      g_signal_emit (self, signals[FINISHED], 0);
+      break;
+    case TONGBAN_FLOW_CANCELLED:
+      g_signal_emit (self, signals[CANCELLED], 0);
+      break;
+    default:
+      render (self);
+    }
+}
+
+/* ---- actions ------------------------------------------------------------ */
+
+static void
+action_next (GtkWidget  *widget,
+             const char *name,
+             GVariant   *param)
+{
+  TongbanFlowPage *self = TONGBAN_FLOW_PAGE (widget);
+  GArray *errors = NULL;
+
+  if (self->flow == NULL || self->busy)
+    return;
+  if (!tongban_flow_next (self->flow, &errors))
+    {
+      show_errors (self, errors);
+      g_clear_pointer (&errors, g_array_unref);
+    }
+}
+
+static void
+action_load (GtkWidget  *widget,
+             const char *name,
+             GVariant   *param)
+{
+  TongbanFlowPage *self = TONGBAN_FLOW_PAGE (widget);
+
+  if (self->flow != NULL)
+    start_load (self);
+}
+
+static void
+action_retry (GtkWidget  *widget,
+              const char *name,
+              GVariant   *param)
+{
+  TongbanFlowPage *self = TONGBAN_FLOW_PAGE (widget);
+
+  if (self->flow == NULL)
+    return;
+  set_status (self, NULL, FALSE, FALSE);
+  if (tongban_flow_get_step (self->flow)->type == TONGBAN_STEP_AUTH)
+    render (self);   /* choose the method again */
+  else
+    start_load (self);
+}
+
+static void
+action_change (GtkWidget  *widget,
+               const char *name,
+               GVariant   *param)
+{
+  TongbanFlowPage *self = TONGBAN_FLOW_PAGE (widget);
+
+  if (self->flow != NULL)
+    tongban_flow_change (self->flow, g_variant_get_string (param, NULL));
+}
+
+static void
+action_cancel (GtkWidget  *widget,
+               const char *name,
+               GVariant   *param)
+{
+  TongbanFlowPage *self = TONGBAN_FLOW_PAGE (widget);
+
+  gtk_widget_set_visible (self->confirm_box, TRUE);
+  gtk_widget_set_visible (self->actions, FALSE);
+  gtk_widget_grab_focus (gtk_widget_get_first_child (self->confirm_box));
+}
+
+static void
+action_keep (GtkWidget  *widget,
+             const char *name,
+             GVariant   *param)
+{
+  TongbanFlowPage *self = TONGBAN_FLOW_PAGE (widget);
+
+  gtk_widget_set_visible (self->confirm_box, FALSE);
+  gtk_widget_set_visible (self->actions, TRUE);
+}
+
+static void
+action_stop (GtkWidget  *widget,
+             const char *name,
+             GVariant   *param)
+{
+  TongbanFlowPage *self = TONGBAN_FLOW_PAGE (widget);
+
+  if (self->flow != NULL)
+    tongban_flow_cancel (self->flow);
+}
+
+/* ---- public ------------------------------------------------------------- */
+
+void
+tongban_flow_page_set_flow (TongbanFlowPage *self,
+                            TongbanFlow     *flow)
+{
+  g_return_if_fail (TONGBAN_IS_FLOW_PAGE (self));
+
+  if (self->flow == flow)
+    return;
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  self->busy = FALSE;
+  if (self->flow)
+    g_signal_handlers_disconnect_by_data (self->flow, self);
+  g_set_object (&self->flow, flow);
+  if (flow)
+    g_signal_connect (flow, "changed", G_CALLBACK (on_flow_changed), self);
+  set_status (self, NULL, FALSE, FALSE);
+  render (self);
+}
+
+TongbanFlow *
+tongban_flow_page_get_flow (TongbanFlowPage *self)
+{
+  g_return_val_if_fail (TONGBAN_IS_FLOW_PAGE (self), NULL);
+  return self->flow;
+}
+
+/* Back inside the flow; FALSE when there is no earlier step to go to. */
+gboolean
+tongban_flow_page_back (TongbanFlowPage *self)
+{
+  g_return_val_if_fail (TONGBAN_IS_FLOW_PAGE (self), FALSE);
+
+  if (self->flow == NULL || self->busy)
+    return self->busy;
+  return tongban_flow_back (self->flow);
+}
+
+/* Texts from the back end come in the display language: show them again. */
+void
+tongban_flow_page_retranslate (TongbanFlowPage *self)
+{
+  g_return_if_fail (TONGBAN_IS_FLOW_PAGE (self));
+
+  if (self->flow == NULL)
+    return;
+  update_progress (self);
+  if (!self->busy && tongban_flow_get_step (self->flow)->type == TONGBAN_STEP_CHOOSE)
+    render (self);
+}
+
+gboolean
+tongban_flow_page_get_busy (TongbanFlowPage *self)
+{
+  g_return_val_if_fail (TONGBAN_IS_FLOW_PAGE (self), FALSE);
+  return self->busy;
+}
+
+GtkWidget *
+tongban_flow_page_get_body (TongbanFlowPage *self)
+{
+  g_return_val_if_fail (TONGBAN_IS_FLOW_PAGE (self), NULL);
+  return self->body;
+}
+
+static void
+tongban_flow_page_dispose (GObject *object)
+{
+  TongbanFlowPage *self = TONGBAN_FLOW_PAGE (object);
+  GtkWidget *child;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  if (self->flow)
+    g_signal_handlers_disconnect_by_data (self->flow, self);
+  g_clear_object (&self->flow);
+  gtk_widget_dispose_template (GTK_WIDGET (object), TONGBAN_TYPE_FLOW_PAGE);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))))
+    gtk_widget_unparent (child);
+  G_OBJECT_CLASS (tongban_flow_page_parent_class)->dispose (object);
+}
+
+static void
+tongban_flow_page_class_init (TongbanFlowPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = tongban_flow_page_dispose;
+
+  signals[FINISHED] = g_signal_new ("finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                    0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[CANCELLED] = g_signal_new ("cancelled", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                     0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_PREFIX "/ui/tongban-flow-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, TongbanFlowPage, scroller);
+  gtk_widget_class_bind_template_child (widget_class, TongbanFlowPage, eyebrow);
+  gtk_widget_class_bind_template_child (widget_class, TongbanFlowPage, progress_label);
+  gtk_widget_class_bind_template_child (widget_class, TongbanFlowPage, heading);
+  gtk_widget_class_bind_template_child (widget_class, TongbanFlowPage, instruction);
+  gtk_widget_class_bind_template_child (widget_class, TongbanFlowPage, error_summary);
+  gtk_widget_class_bind_template_child (widget_class, TongbanFlowPage, error_list);
+  gtk_widget_class_bind_template_child (widget_class, TongbanFlowPage, body_holder);
+  gtk_widget_class_bind_template_child (widget_class, TongbanFlowPage, status_box);
+  gtk_widget_class_bind_template_child (widget_class, TongbanFlowPage, spinner);
+  gtk_widget_class_bind_template_child (widget_class, TongbanFlowPage, status_label);
+  gtk_widget_class_bind_template_child (widget_class, TongbanFlowPage, retry_button);
+  gtk_widget_class_bind_template_child (widget_class, TongbanFlowPage, confirm_box);
+  gtk_widget_class_bind_template_child (widget_class, TongbanFlowPage, actions);
+  gtk_widget_class_bind_template_child (widget_class, TongbanFlowPage, cancel_button);
+  gtk_widget_class_bind_template_child (widget_class, TongbanFlowPage, continue_button);
+  gtk_widget_class_bind_template_child (widget_class, TongbanFlowPage, continue_label);
+
+  gtk_widget_class_install_action (widget_class, "flow.next", NULL, action_next);
+  gtk_widget_class_install_action (widget_class, "flow.load", NULL, action_load);
+  gtk_widget_class_install_action (widget_class, "flow.retry", NULL, action_retry);
+  gtk_widget_class_install_action (widget_class, "flow.change", "s", action_change);
+  gtk_widget_class_install_action (widget_class, "flow.cancel", NULL, action_cancel);
+  gtk_widget_class_install_action (widget_class, "flow.keep", NULL, action_keep);
+  gtk_widget_class_install_action (widget_class, "flow.stop", NULL, action_stop);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "flowpage");
+}
+
+static void
+tongban_flow_page_init (TongbanFlowPage *self)
+{
+  self->cancellable = g_cancellable_new ();
+  gtk_widget_init_template (GTK_WIDGET (self));
+  tongban_tr_capture (GTK_WIDGET (self));
+}

@@ -1,0 +1,31 @@
+/* tongban-steps.h: one widget per kind of flow step
+ *
+ * Each widget shows the flow's current step and writes the citizen's answers
+ * straight into the flow (so Back, Change and a language switch lose nothing).
+ * TongbanFlowPage around them owns the heading, the error summary, loading
+ * and the Continue and Cancel buttons.
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+#include "tongban-flow.h"
+
+G_BEGIN_DECLS
+
+/* Emitted by a step widget on its flow page ancestor's behalf. */
+#define TONGBAN_STEP_ADVANCE "tongban-step-advance"
+
+GtkWidget *tongban_step_choose_new  (TongbanFlow *flow);
+GtkWidget *tongban_step_form_new    (TongbanFlow *flow);
+void       tongban_step_form_show_errors (GtkWidget *form,
+                                          GArray    *errors);
+GtkWidget *tongban_step_review_new  (TongbanFlow *flow);
+GtkWidget *tongban_step_record_new  (TongbanFlow *flow);
+GtkWidget *tongban_step_result_new  (TongbanFlow *flow);
+GtkWidget *tongban_step_rating_new  (TongbanFlow *flow);
+GtkWidget *tongban_step_auth_new    (TongbanFlow *flow);
+GtkWidget *tongban_step_notice_new  (TongbanFlow *flow);
+GdkTexture *tongban_qr_texture_new  (const char  *text,
+                                     int          module_px);
+
+G_END_DECLS
