@@ -181,8 +181,9 @@ wait_fd (int            fd,
       int timeout = -1;
       int n;
 
-      if (!tongban_device_deadline_check (deadline, cancellable, error))
+      if (!tongban_device_deadline_check (0, cancellable, error))
         return FALSE;
+      /* Polled at least once, so a deadline of "now" still reads what is there. */
       if (deadline > 0)
         timeout = (int) MAX (0, (deadline - g_get_monotonic_time () + 999) / 1000);
       if (cancellable != NULL)
@@ -194,6 +195,8 @@ wait_fd (int            fd,
         return fail_errno (error, TONGBAN_COMPLETION_HARDWARE_ERROR, "poll");
       if (n > 0 && fds[0].revents != 0)
         return TRUE;
+      if (!tongban_device_deadline_check (deadline, cancellable, error))
+        return FALSE;
     }
 }
 

@@ -239,16 +239,10 @@ tongban_sim_idcard_new (guint    baud,
                         GError **error)
 {
   IdcardState *st = g_new0 (IdcardState, 1);
-  TongbanSim *sim;
 
+  /* On failure the simulator's finalize has already freed the state. */
   st->identity = tongban_sim_idcard_demo_identity ();
-  sim = tongban_sim_new_pty (&idcard_class, st, baud, error);
-  if (sim == NULL)
-    {
-      tongban_identity_free (st->identity);
-      g_free (st);
-    }
-  return sim;
+  return tongban_sim_new_pty (&idcard_class, st, baud, error);
 }
 
 guint
