@@ -70,16 +70,36 @@ static void
 show_errors (TongbanFlowPage *self,
              GArray          *errors)
 {
+  const TongbanStep *step = tongban_flow_get_step (self->flow);
+
   clear_errors (self);
   for (guint i = 0; errors && i < errors->len; i++)
     {
+      const TongbanFieldError *e = &g_array_index (errors, TongbanFieldError, i);
+      GtkWidget *item = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
       GtkWidget *label = gtk_label_new (NULL);
 
+      /* Name the question, then the same words as at the field. */
+      for (guint j = 0; e->field_id && step->fields && j < step->fields->len; j++)
+        {
+          const TongbanField *f = g_ptr_array_index (step->fields, j);
+
+          if (g_strcmp0 (f->id, e->field_id) == 0)
+            {
+              GtkWidget *name = gtk_label_new (NULL);
+
+              gtk_label_set_xalign (GTK_LABEL (name), 0);
+              gtk_widget_add_css_class (name, "error-field");
+              tongban_tr_label (GTK_LABEL (name), f->label);
+              gtk_box_append (GTK_BOX (item), name);
+            }
+        }
       gtk_label_set_xalign (GTK_LABEL (label), 0);
       gtk_label_set_wrap (GTK_LABEL (label), TRUE);
       gtk_widget_add_css_class (label, "error-item");
-      tongban_tr_label (GTK_LABEL (label), g_array_index (errors, TongbanFieldError, i).message);
-      gtk_box_append (self->error_list, label);
+      tongban_tr_label (GTK_LABEL (label), e->message);
+      gtk_box_append (GTK_BOX (item), label);
+      gtk_box_append (self->error_list, item);
     }
   gtk_widget_set_visible (self->error_summary, errors && errors->len > 0);
   if (self->body && tongban_flow_get_step (self->flow)->type == TONGBAN_STEP_FORM)
@@ -173,6 +193,13 @@ update_actions (TongbanFlowPage *self)
       break;
     default:
       break;
+    }
+  /* A step whose records did not come has nothing to continue from. */
+  if (step->type != TONGBAN_STEP_AUTH && tongban_flow_step_needs_data (self->flow))
+    {
+      g_autoptr(JsonObject) loaded = tongban_flow_get_data (self->flow, NULL);
+
+      show_continue &= loaded != NULL;
     }
   if (tongban_flow_get_changing (self->flow))
     label = N_("Save and go back to the check");

@@ -188,6 +188,25 @@ set_language (TongbanWindow   *self,
 /* ---- navigation -------------------------------------------------------- */
 
 static void
+update_back (TongbanWindow *self)
+{
+  NavEntry *entry = current_entry (self);
+  TongbanFlow *flow = tongban_flow_page_get_flow (self->flow_page);
+  gboolean can = self->history->len > 1;
+
+  if (entry != NULL && g_str_equal (entry->page, "flow") && flow != NULL)
+    can = tongban_flow_get_index (flow) == 0 || tongban_flow_can_go_back (flow);
+  gtk_widget_set_sensitive (self->back_button, can);
+}
+
+static void
+on_flow_step (TongbanFlow   *flow,
+              TongbanWindow *self)
+{
+  update_back (self);
+}
+
+static void
 show_current (TongbanWindow *self)
 {
   NavEntry *entry = current_entry (self);
@@ -201,7 +220,7 @@ show_current (TongbanWindow *self)
                                tongban_catalog_lookup_service (self->catalog, entry->argument));
 
   gtk_stack_set_visible_child_name (self->stack, page);
-  gtk_widget_set_sensitive (self->back_button, self->history->len > 1);
+  update_back (self);
   gtk_widget_set_sensitive (self->home_button, entry != NULL &&
                                                !g_str_equal (entry->page, "home"));
   gtk_widget_set_visible (self->help_panel, FALSE);
@@ -311,6 +330,10 @@ action_home (GtkWidget  *widget,
   NavEntry *entry = current_entry (self);
   TongbanFlow *flow = tongban_flow_page_get_flow (self->flow_page);
 
+  /* After the result, Home is the end of the visit. */
+  if (entry != NULL && g_str_equal (entry->page, "flow") && flow != NULL &&
+      tongban_flow_finish (flow))
+    return;
   /* Leaving a service half-way deletes the answers: ask first. */
   if (entry != NULL && g_str_equal (entry->page, "flow") && flow != NULL &&
       tongban_flow_get_state (flow) == TONGBAN_FLOW_RUNNING)
@@ -335,9 +358,12 @@ action_back (GtkWidget  *widget,
 
   if (entry != NULL && g_str_equal (entry->page, "flow") && flow != NULL)
     {
-      /* Back inside the service first; before its first step, leave it. */
-      if (!tongban_flow_page_back (self->flow_page))
+      /* Back inside the service first; before its first step, leave it.
+       * Past a submission there is no way back (the button is greyed). */
+      if (tongban_flow_get_index (flow) == 0)
         tongban_flow_cancel (flow);
+      else
+        tongban_flow_page_back (self->flow_page);
       return;
     }
   if (self->history->len <= 1)
@@ -389,6 +415,7 @@ action_start_service (GtkWidget  *widget,
   tongban_session_begin (self->session);
   flow = tongban_flow_new (service, self->session, self->backend);
   self->leave_to_home = FALSE;
+  g_signal_connect_object (flow, "changed", G_CALLBACK (on_flow_step), self, 0);
   tongban_flow_page_set_flow (self->flow_page, flow);
   push (self, "flow", service->id);
 }

@@ -344,6 +344,30 @@ tongban_flow_back (TongbanFlow *self)
   return TRUE;
 }
 
+gboolean
+tongban_flow_can_go_back (TongbanFlow *self)
+{
+  g_return_val_if_fail (TONGBAN_IS_FLOW (self), FALSE);
+  return self->state == TONGBAN_FLOW_RUNNING && self->path->len > 0;
+}
+
+/* Once the result is shown, leaving is finishing: the rating is optional. */
+gboolean
+tongban_flow_finish (TongbanFlow *self)
+{
+  TongbanStepType type;
+
+  g_return_val_if_fail (TONGBAN_IS_FLOW (self), FALSE);
+  if (self->state != TONGBAN_FLOW_RUNNING)
+    return FALSE;
+  type = tongban_flow_get_step (self)->type;
+  if (type != TONGBAN_STEP_RESULT && type != TONGBAN_STEP_RATING)
+    return FALSE;
+  self->state = TONGBAN_FLOW_FINISHED;
+  emit_changed (self);
+  return TRUE;
+}
+
 /* From the review page: open @step_id to change it; its Continue comes back. */
 gboolean
 tongban_flow_change (TongbanFlow *self,

@@ -56,6 +56,8 @@ GArray               *tongban_flow_validate       (TongbanFlow          *self);
 gboolean              tongban_flow_next           (TongbanFlow          *self,
                                                    GArray              **errors);
 gboolean              tongban_flow_back           (TongbanFlow          *self);
+gboolean              tongban_flow_can_go_back    (TongbanFlow          *self);
+gboolean              tongban_flow_finish         (TongbanFlow          *self);
 gboolean              tongban_flow_change         (TongbanFlow          *self,
                                                    const char           *step_id);
 void                  tongban_flow_cancel         (TongbanFlow          *self);

@@ -10,6 +10,7 @@
 #include <gtk/gtk.h>
 #include <string.h>
 #include "tongban-category-page.h"
+#include "tongban-flow-page.h"
 #include "tongban-home-page.h"
 #include "tongban-i18n.h"
 #include "tongban-maintenance-overlay.h"
@@ -427,6 +428,223 @@ test_maintenance_lockout (void)
   destroy_window (window);
 }
 
+
+/* ---- a whole service ----------------------------------------------------- */
+
+static GtkWidget *
+find_by_name (GtkWidget  *root,
+              const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
+    return root;
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_by_name (c, name);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_entry (TongbanWindow *window,
+            const char    *field)
+{
+  GtkWidget *body = tongban_flow_page_get_body (TONGBAN_FLOW_PAGE (part (window, "flow_page")));
+  GtkWidget *group = body ? find_by_name (body, field) : NULL;
+  GtkWidget *entry = group ? find_by_class (group, "field-entry") : NULL;
+
+  g_assert_nonnull (entry);
+  return entry;
+}
+
+static void
+type_into (TongbanWindow *window,
+           const char    *field,
+           const char    *text)
+{
+  gtk_editable_set_text (GTK_EDITABLE (find_entry (window, field)), text);
+}
+
+static const char *
+step_id (TongbanWindow *window)
+{
+  TongbanFlow *flow = tongban_flow_page_get_flow (TONGBAN_FLOW_PAGE (part (window, "flow_page")));
+
+  return flow ? tongban_flow_get_step (flow)->id : NULL;
+}
+
+typedef struct {
+  TongbanWindow *window;
+  const char    *step;
+} StepWait;
+
+static gboolean
+on_step (gpointer data)
+{
+  StepWait *w = data;
+
+  return g_strcmp0 (step_id (w->window), w->step) == 0 &&
+         !tongban_flow_page_get_busy (TONGBAN_FLOW_PAGE (part (w->window, "flow_page")));
+}
+
+static void
+expect_step (TongbanWindow *window,
+             const char    *step)
+{
+  StepWait w = { window, step };
+  const char *dir = g_getenv ("TONGBAN_SHOT_DIR");
+
+  if (!wait_for (on_step, &w, 5000))
+    g_error ("expected step %s, the flow is on %s", step, step_id (window));
+  iterate (20);
+  if (dir)
+    {
+      static guint n;
+      g_autofree char *name = g_strdup_printf ("%s/flow-%02u-%s.png", dir, ++n, step);
+
+      tongban_window_save_screenshot (window, name, NULL);
+    }
+}
+
+static void
+press_continue (TongbanWindow *window)
+{
+  click (find_by_name (part (window, "flow_page"), "continue_button"));
+}
+
+static void
+test_flow_hk_tax_return (void)
+{
+  TongbanWindow *window = make_window (5);
+  GtkWidget *page = part (window, "flow_page");
+  GtkWidget *summary, *change;
+
+  tongban_window_open (window, "service", "F-HK-01");
+  set_language (window, "zh_HK");
+  iterate (20);
+  click (find_by_class (part (window, "service_page"), "start-button"));
+  g_assert_true (page_is (window, "flow"));
+  expect_step (window, "auth");
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (find_heading (window))), ==, "核實身份");
+  click (find_by_name (page, "permit"));
+  expect_step (window, "taxpayer");
+
+  /* A wrong check digit is refused in plain words; the value stays. */
+  type_into (window, "hkid", "A123456(4)");
+  type_into (window, "name", "CHAN Tai Man");
+  type_into (window, "phone", "9123 4567");
+  press_continue (window);
+  summary = find_by_class (page, "error-summary");
+  g_assert_true (gtk_widget_get_visible (summary));
+  g_assert_nonnull (find_by_class (find_by_name (page, "hkid"), "field-error"));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (find_by_class (find_by_name (page, "hkid"),
+                                                                  "field-error"))), ==,
+                   "香港身份證號碼不正確，請對照證件核對。");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_entry (window, "hkid"))), ==,
+                   "A123456(4)");
+  expect_step (window, "taxpayer");
+
+  /* Switching language keeps what was typed. */
+  set_language (window, "en");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_entry (window, "name"))), ==,
+                   "CHAN Tai Man");
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (find_heading (window))), ==, "About you");
+
+  type_into (window, "hkid", "A123456(3)");
+  type_into (window, "address", "Flat 3A, 1 Queen's Road Central");
+  press_continue (window);
+  expect_step (window, "income");
+  type_into (window, "employer", "Harbour Trading Ltd");
+  type_into (window, "salary", "420,000");
+  type_into (window, "from", "2025-04-01");
+  type_into (window, "to", "2026-03-31");
+  press_continue (window);
+  expect_step (window, "deductions");
+  type_into (window, "mpf", "18000");
+  press_continue (window);
+  expect_step (window, "documents");
+  press_continue (window);
+  expect_step (window, "review");
+
+  /* Change on the review goes to the step and comes back. */
+  change = find_by_class (tongban_flow_page_get_body (TONGBAN_FLOW_PAGE (page)), "change-button");
+  g_assert_nonnull (change);
+  click (change);
+  expect_step (window, "taxpayer");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_entry (window, "hkid"))), ==,
+                   "A123456(3)");
+  type_into (window, "email", "chan.taiman@example.com");
+  press_continue (window);
+  expect_step (window, "review");
+
+  press_continue (window);   /* Confirm and send */
+  expect_step (window, "result");
+  g_assert_true (g_str_has_prefix (gtk_label_get_label (GTK_LABEL (find_by_class (page,
+                                                                                "reference"))),
+                                   "HK-01-"));
+  g_assert_nonnull (find_by_name (page, "reference-qr"));
+  /* A sent return cannot be walked back into. */
+  g_assert_false (gtk_widget_get_sensitive (part (window, "back_button")));
+  g_assert_cmpuint (tongban_file_backend_get_calls (backend, "ird.bir60"), >=, 1);
+  press_continue (window);
+  expect_step (window, "rating");
+  click (find_by_name (page, "4"));
+  press_continue (window);   /* Finish */
+  iterate (20);
+
+  /* Finishing ends the session: back to the attract screen, nothing kept. */
+  g_assert_true (page_is (window, "attract"));
+  g_assert_false (tongban_session_get_active (tongban_window_get_session (window)));
+  g_assert_cmpuint (tongban_session_get_n_values (tongban_window_get_session (window)), ==, 0);
+  g_assert_null (tongban_flow_page_get_flow (TONGBAN_FLOW_PAGE (page)));
+  destroy_window (window);
+}
+
+static void
+test_flow_cancel_and_failure (void)
+{
+  TongbanWindow *window = make_window (5);
+  GtkWidget *page = part (window, "flow_page");
+  TongbanSession *session = tongban_window_get_session (window);
+
+  /* The department's system is down: plain words, a way to try again. */
+  tongban_file_backend_set_failure (backend, "si.info", TONGBAN_BACKEND_ERROR_UNAVAILABLE);
+  tongban_window_open (window, "service", "F-GD-09");
+  set_language (window, "en");
+  click (find_by_class (part (window, "service_page"), "start-button"));
+  click (find_by_name (page, "id-card"));
+  expect_step (window, "view");
+  g_assert_true (gtk_widget_get_visible (find_by_name (page, "retry_button")));
+  g_assert_true (g_str_has_prefix (gtk_label_get_label (GTK_LABEL (find_by_name (page,
+                                                                               "status_label"))),
+                                   "The department's system cannot be reached just now."));
+  tongban_file_backend_set_failure (backend, "si.info", -1);
+  click (find_by_name (page, "retry_button"));
+  expect_step (window, "view");
+  g_assert_false (gtk_widget_get_visible (find_by_name (page, "retry_button")));
+  g_assert_nonnull (find_by_class (tongban_flow_page_get_body (TONGBAN_FLOW_PAGE (page)),
+                                   "facts"));
+
+  /* Home asks first; Stop deletes the answers and goes home. */
+  click (part (window, "home_button"));
+  g_assert_true (page_is (window, "flow"));
+  g_assert_true (gtk_widget_get_visible (find_by_name (page, "confirm_box")));
+  click (find_by_name (page, "stop_button"));
+  g_assert_true (page_is (window, "home"));
+  g_assert_true (tongban_session_get_active (session));
+  g_assert_cmpuint (tongban_session_get_n_values (session), ==, 0);
+
+  /* Back before the first step leaves the service for its page. */
+  tongban_window_open (window, "service", "F-GD-07");
+  click (find_by_class (part (window, "service_page"), "start-button"));
+  expect_step (window, "auth");
+  click (part (window, "back_button"));
+  g_assert_true (page_is (window, "service"));
+  destroy_window (window);
+}
+
 /* ---- lockdown ----------------------------------------------------------- */
 
 static void
@@ -579,6 +797,8 @@ main (int   argc,
       g_test_add_func ("/kiosk/ui/maintenance", test_maintenance);
       g_test_add_func ("/kiosk/ui/maintenance-lockout", test_maintenance_lockout);
       g_test_add_func ("/kiosk/ui/close-refused", test_close_refused);
+      g_test_add_func ("/kiosk/ui/flow-hk-tax-return", test_flow_hk_tax_return);
+      g_test_add_func ("/kiosk/ui/flow-cancel-and-failure", test_flow_cancel_and_failure);
     }
   return g_test_run ();
 }
