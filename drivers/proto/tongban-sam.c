@@ -195,7 +195,15 @@ decode_ucs2 (const guint8  *text,
           return NULL;
         }
     }
-  while (n > 0 && (units[n - 1] == 0x0020 || units[n - 1] == 0x0000))
+  /* A NUL ends the field (what follows it is padding of some writer), then
+   * the space padding goes; fuzzing found "A \0B" otherwise kept its space. */
+  for (guint i = 0; i < chars; i++)
+    if (units[i] == 0x0000)
+      {
+        n = i;
+        break;
+      }
+  while (n > 0 && units[n - 1] == 0x0020)
     n--;
   return g_utf16_to_utf8 (units, n, NULL, NULL, error);
 }
