@@ -357,6 +357,15 @@ tongban_sim_send (TongbanSim   *sim,
       struct pollfd pfd = { active_fd (sim), POLLOUT, 0 };
       gssize n;
 
+      /* A chunk leaves when its last bit would have crossed the line, never earlier. */
+      if (sim->baud > 0 && !sim->is_tcp)
+        {
+          gint64 due = start + (gint64) (done + chunk) * 10 * G_USEC_PER_SEC / sim->baud;
+          gint64 now = g_get_monotonic_time ();
+
+          if (due > now)
+            g_usleep (due - now);
+        }
       if (poll (&pfd, 1, 1000) <= 0)
         {
           g_debug ("%s sim: peer does not read, dropping output", sim->klass->name);
@@ -369,14 +378,6 @@ tongban_sim_send (TongbanSim   *sim,
       if (n <= 0)
         return;
       done += n;
-      if (sim->baud > 0 && !sim->is_tcp)
-        {
-          gint64 due = start + (gint64) done * 10 * G_USEC_PER_SEC / sim->baud;
-          gint64 now = g_get_monotonic_time ();
-
-          if (due > now)
-            g_usleep (due - now);
-        }
     }
 }
 
