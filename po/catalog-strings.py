@@ -8,7 +8,9 @@ with xgettext's output. Each entry names the file and the entry it came from.
 import json
 import sys
 
-TRANSLATABLE = ("title", "subtitle", "summary", "help", "instruction", "label", "hint", "next_steps")
+TRANSLATABLE = ("title", "subtitle", "summary", "help", "instruction", "label", "hint", "next_steps",
+                "conditions", "materials", "process", "fees", "time_limit", "legal_basis",
+                "office", "contact", "question", "answer", "detail")
 
 
 def quote(text):

@@ -38,6 +38,8 @@ struct _TongbanFlowPage
   GtkLabel          *continue_label;
 
   TongbanFlow       *flow;
+  TongbanCatalog    *catalog;   /* borrowed */
+  TongbanGuidance   *guidance;  /* built on first use */
   GtkWidget         *body;
   GCancellable      *cancellable;
   gboolean           busy;
@@ -287,6 +289,11 @@ render (TongbanFlowPage *self)
     case TONGBAN_STEP_AUTH:
       self->body = tongban_step_auth_new (self->flow);
       break;
+    case TONGBAN_STEP_GUIDE:
+      if (self->guidance == NULL && g_strcmp0 (step->mode, "search") == 0)
+        self->guidance = tongban_guidance_new (self->catalog);
+      self->body = tongban_step_guide_new (self->flow, self->catalog, self->guidance);
+      break;
     default:
       self->body = tongban_step_notice_new (self->flow);
       break;
@@ -511,6 +518,15 @@ tongban_flow_page_get_busy (TongbanFlowPage *self)
   return self->busy;
 }
 
+void
+tongban_flow_page_set_catalog (TongbanFlowPage *self,
+                               TongbanCatalog  *catalog)
+{
+  g_return_if_fail (TONGBAN_IS_FLOW_PAGE (self));
+  g_clear_pointer (&self->guidance, tongban_guidance_free);
+  self->catalog = catalog;
+}
+
 GtkWidget *
 tongban_flow_page_get_body (TongbanFlowPage *self)
 {
@@ -529,6 +545,7 @@ tongban_flow_page_dispose (GObject *object)
   if (self->flow)
     g_signal_handlers_disconnect_by_data (self->flow, self);
   g_clear_object (&self->flow);
+  g_clear_pointer (&self->guidance, tongban_guidance_free);
   gtk_widget_dispose_template (GTK_WIDGET (object), TONGBAN_TYPE_FLOW_PAGE);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))))
     gtk_widget_unparent (child);

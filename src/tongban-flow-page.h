@@ -16,5 +16,7 @@ gboolean     tongban_flow_page_back          (TongbanFlowPage *self);
 void         tongban_flow_page_retranslate   (TongbanFlowPage *self);
 gboolean     tongban_flow_page_get_busy      (TongbanFlowPage *self);
 GtkWidget   *tongban_flow_page_get_body      (TongbanFlowPage *self);
+void         tongban_flow_page_set_catalog   (TongbanFlowPage *self,
+                                              TongbanCatalog  *catalog);
 
 G_END_DECLS

@@ -161,6 +161,20 @@ tongban_service_page_show (TongbanServicePage   *self,
                                                   service->devices[i]));
   g_ptr_array_add (values, NULL);
   add_fact (self, N_("What the kiosk uses"), (const char * const *) values->pdata);
+
+  if (service->guide != NULL)
+    {
+      const TongbanGuide *g = service->guide;
+
+      add_fact (self, N_("Who can apply"), (const char *[]) { g->conditions, NULL });
+      add_fact (self, N_("What to bring"), (const char *[]) { g->materials, NULL });
+      add_fact (self, N_("How it works"), (const char *[]) { g->process, NULL });
+      add_fact (self, N_("Fees"), (const char *[]) { g->fees, NULL });
+      add_fact (self, N_("How long it takes"), (const char *[]) { g->time_limit, NULL });
+      add_fact (self, N_("Legal basis"), (const char *[]) { g->legal_basis, NULL });
+      add_fact (self, N_("Where to go"), (const char *[]) { g->office, NULL });
+      add_fact (self, N_("Enquiries"), (const char *[]) { g->contact, NULL });
+    }
 }
 
 static void

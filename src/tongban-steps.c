@@ -680,3 +680,240 @@ tongban_step_notice_new (TongbanFlow *flow)
     }
   return outer;
 }
+
+/* ---- guides: browse, search, assistance --------------------------------- */
+
+static GtkWidget *
+service_button (const TongbanService *service)
+{
+  GtkWidget *button = gtk_button_new ();
+  GtkWidget *content = box (GTK_ORIENTATION_VERTICAL, 4, NULL);
+
+  gtk_box_append (GTK_BOX (content), tr_label (service->title, "row-title"));
+  gtk_box_append (GTK_BOX (content), tr_label (service->summary, "row-summary"));
+  gtk_button_set_child (GTK_BUTTON (button), content);
+  gtk_widget_add_css_class (button, "service-row");
+  gtk_widget_set_name (button, service->id);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.open-service");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", service->id);
+  return button;
+}
+
+static void
+fill_browser (GtkWidget      *list,
+              TongbanCatalog *catalog,
+              gboolean        by_topic)
+{
+  GPtrArray *groups = by_topic ? tongban_catalog_get_topics (catalog)
+                               : tongban_catalog_get_departments (catalog);
+  GPtrArray *services = tongban_catalog_get_services (catalog);
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (list)))
+    gtk_box_remove (GTK_BOX (list), child);
+
+  for (guint i = 0; i < groups->len; i++)
+    {
+      /* Topics and departments both start with an id and a title. */
+      const TongbanTopic *group = g_ptr_array_index (groups, i);
+      GtkWidget *section = box (GTK_ORIENTATION_VERTICAL, 8, "guide-group");
+      guint n = 0;
+
+      gtk_box_append (GTK_BOX (section), tr_label (by_topic ? group->title :
+        ((const TongbanDepartment *) g_ptr_array_index (groups, i))->title, "subheading"));
+      for (guint j = 0; j < services->len; j++)
+        {
+          const TongbanService *s = g_ptr_array_index (services, j);
+          const char *key = by_topic ? (s->guide ? s->guide->topic : NULL) : s->department;
+
+          if (g_strcmp0 (key, group->id) == 0)
+            {
+              gtk_box_append (GTK_BOX (section), service_button (s));
+              n++;
+            }
+        }
+      if (n > 0)
+        gtk_box_append (GTK_BOX (list), section);
+    }
+}
+
+static void
+on_browse_toggled (GtkToggleButton *toggle)
+{
+  GtkWidget *outer;
+
+  if (!gtk_toggle_button_get_active (toggle))
+    return;
+  outer = gtk_widget_get_parent (gtk_widget_get_parent (GTK_WIDGET (toggle)));
+  fill_browser (g_object_get_data (G_OBJECT (outer), "list"),
+                g_object_get_data (G_OBJECT (outer), "catalog"),
+                g_str_equal (gtk_widget_get_name (GTK_WIDGET (toggle)), "by-topic"));
+}
+
+static GtkWidget *
+guide_browser (TongbanCatalog *catalog)
+{
+  GtkWidget *outer = box (GTK_ORIENTATION_VERTICAL, 16, "guide-browser");
+  GtkWidget *switcher = box (GTK_ORIENTATION_HORIZONTAL, 12, "field-choices");
+  GtkWidget *by_dept = gtk_toggle_button_new ();
+  GtkWidget *by_topic = gtk_toggle_button_new ();
+  GtkWidget *list = box (GTK_ORIENTATION_VERTICAL, 24, NULL);
+
+  gtk_button_set_child (GTK_BUTTON (by_dept), tr_label (N_("By department"), NULL));
+  gtk_button_set_child (GTK_BUTTON (by_topic), tr_label (N_("By topic"), NULL));
+  gtk_widget_set_name (by_dept, "by-department");
+  gtk_widget_set_name (by_topic, "by-topic");
+  gtk_toggle_button_set_group (GTK_TOGGLE_BUTTON (by_topic), GTK_TOGGLE_BUTTON (by_dept));
+  gtk_box_append (GTK_BOX (switcher), by_dept);
+  gtk_box_append (GTK_BOX (switcher), by_topic);
+  gtk_box_append (GTK_BOX (outer), switcher);
+  gtk_box_append (GTK_BOX (outer), list);
+  g_object_set_data (G_OBJECT (outer), "list", list);
+  g_object_set_data (G_OBJECT (outer), "catalog", catalog);
+  g_signal_connect (by_dept, "toggled", G_CALLBACK (on_browse_toggled), NULL);
+  g_signal_connect (by_topic, "toggled", G_CALLBACK (on_browse_toggled), NULL);
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (by_topic), TRUE);
+  return outer;
+}
+
+static void
+on_reveal_clicked (GtkButton *button)
+{
+  GtkWidget *detail = g_object_get_data (G_OBJECT (button), "detail");
+
+  gtk_widget_set_visible (detail, !gtk_widget_get_visible (detail));
+}
+
+/* A question or situation that opens its answer in place. */
+static GtkWidget *
+reveal_row (const char *name,
+            const char *question,
+            const char *answer)
+{
+  GtkWidget *row = box (GTK_ORIENTATION_VERTICAL, 8, "reveal");
+  GtkWidget *button = gtk_button_new ();
+  GtkWidget *detail = tr_label (answer, "reveal-answer");
+
+  gtk_widget_set_name (button, name);
+  gtk_widget_add_css_class (button, "choice");
+  gtk_button_set_child (GTK_BUTTON (button), tr_label (question, "choice-label"));
+  gtk_widget_set_visible (detail, FALSE);
+  g_object_set_data (G_OBJECT (button), "detail", detail);
+  g_signal_connect (button, "clicked", G_CALLBACK (on_reveal_clicked), NULL);
+  gtk_box_append (GTK_BOX (row), button);
+  gtk_box_append (GTK_BOX (row), detail);
+  return row;
+}
+
+static void
+show_results (GtkWidget       *results,
+              TongbanCatalog  *catalog,
+              TongbanGuidance *guidance,
+              const char      *query)
+{
+  static const char *often[] = { "F-GD-07", "F-GD-10", "F-GD-04", "F-HK-01", "F-MO-01" };
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (results)))
+    gtk_box_remove (GTK_BOX (results), child);
+
+  if (query == NULL || *query == '\0')
+    {
+      gtk_box_append (GTK_BOX (results), tr_label (N_("Often used"), "subheading"));
+      for (guint i = 0; i < G_N_ELEMENTS (often); i++)
+        {
+          const TongbanService *s = tongban_catalog_lookup_service (catalog, often[i]);
+
+          if (s)
+            gtk_box_append (GTK_BOX (results), service_button (s));
+        }
+      return;
+    }
+
+  {
+    g_autoptr(GArray) hits = tongban_guidance_query (guidance, query, 8);
+
+    if (hits->len == 0)
+      gtk_box_append (GTK_BOX (results),
+                      tr_label (N_("Nothing was found. Try other words, or ask the staff at the "
+                                   "service desk."), "body"));
+    for (guint i = 0; i < hits->len; i++)
+      {
+        const TongbanGuidanceHit *hit = &g_array_index (hits, TongbanGuidanceHit, i);
+
+        if (hit->service)
+          gtk_box_append (GTK_BOX (results), service_button (hit->service));
+        else
+          gtk_box_append (GTK_BOX (results), reveal_row (hit->faq->id, hit->faq->question,
+                                                         hit->faq->answer));
+      }
+  }
+}
+
+static void
+on_search_changed (GtkEditable *entry)
+{
+  GtkWidget *outer = gtk_widget_get_parent (GTK_WIDGET (entry));
+
+  show_results (g_object_get_data (G_OBJECT (outer), "results"),
+                g_object_get_data (G_OBJECT (outer), "catalog"),
+                g_object_get_data (G_OBJECT (outer), "guidance"),
+                gtk_editable_get_text (entry));
+}
+
+static GtkWidget *
+guide_search (TongbanCatalog  *catalog,
+              TongbanGuidance *guidance)
+{
+  GtkWidget *outer = box (GTK_ORIENTATION_VERTICAL, 16, "guide-search");
+  GtkWidget *entry = gtk_entry_new ();
+  GtkWidget *results = box (GTK_ORIENTATION_VERTICAL, 12, NULL);
+
+  gtk_widget_set_name (entry, "search_entry");
+  gtk_widget_add_css_class (entry, "field-entry");
+  gtk_entry_set_max_length (GTK_ENTRY (entry), 100);
+  tongban_tr_accessible_label (entry, N_("Search"));
+  g_object_set_data (G_OBJECT (outer), "results", results);
+  g_object_set_data (G_OBJECT (outer), "catalog", catalog);
+  g_object_set_data (G_OBJECT (outer), "guidance", guidance);
+  g_signal_connect (entry, "changed", G_CALLBACK (on_search_changed), NULL);
+  gtk_box_append (GTK_BOX (outer), tr_label (N_("Type what you need, like \"social insurance "
+                                                "certificate\" or \"sbzm\"."), "field-hint"));
+  gtk_box_append (GTK_BOX (outer), entry);
+  gtk_box_append (GTK_BOX (outer), results);
+  show_results (results, catalog, guidance, NULL);
+  return outer;
+}
+
+GtkWidget *
+tongban_step_guide_new (TongbanFlow     *flow,
+                        TongbanCatalog  *catalog,
+                        TongbanGuidance *guidance)
+{
+  const TongbanStep *step = tongban_flow_get_step (flow);
+  GtkWidget *outer;
+
+  if (g_strcmp0 (step->mode, "browse") == 0)
+    outer = guide_browser (catalog);
+  else if (g_strcmp0 (step->mode, "search") == 0)
+    outer = guide_search (catalog, guidance);
+  else if (g_strcmp0 (step->mode, "assistance") == 0)
+    {
+      outer = box (GTK_ORIENTATION_VERTICAL, 12, "choices");
+      for (guint i = 0; step->options && i < step->options->len; i++)
+        {
+          const TongbanOption *o = g_ptr_array_index (step->options, i);
+
+          gtk_box_append (GTK_BOX (outer), reveal_row (o->value, o->label,
+                                                       o->detail ? o->detail : o->label));
+        }
+      gtk_box_append (GTK_BOX (outer),
+                      tr_label (N_("Call the Immigration Department's 24-hour hotline: "
+                                   "(852) 1868"), "subheading"));
+    }
+  else
+    return tongban_step_notice_new (flow);
+
+  keep_flow (outer, flow);
+  return outer;
+}

@@ -9,6 +9,7 @@
 
 #include <gtk/gtk.h>
 #include "tongban-flow.h"
+#include "tongban-guidance.h"
 
 G_BEGIN_DECLS
 
@@ -25,6 +26,9 @@ GtkWidget *tongban_step_result_new  (TongbanFlow *flow);
 GtkWidget *tongban_step_rating_new  (TongbanFlow *flow);
 GtkWidget *tongban_step_auth_new    (TongbanFlow *flow);
 GtkWidget *tongban_step_notice_new  (TongbanFlow *flow);
+GtkWidget *tongban_step_guide_new   (TongbanFlow     *flow,
+                                     TongbanCatalog  *catalog,
+                                     TongbanGuidance *guidance);
 GdkTexture *tongban_qr_texture_new  (const char  *text,
                                      int          module_px);
 

@@ -894,6 +894,7 @@ tongban_window_new (GtkApplication      *application,
                                          config->pin_max_attempts, config->pin_lockout_s);
   screen = fill_monitor (self);
   tongban_attract_page_set_catalog (self->attract_page, catalog);
+  tongban_flow_page_set_catalog (self->flow_page, catalog);
   tongban_home_page_set_columns (self->home_page, screen.width >= 1240 ? 6 : 3);
   /* Narrow screens (1024 wide) keep the platform name whole: the header drops
    * its subtitle and tightens (style.css, .compact). */

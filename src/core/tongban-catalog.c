@@ -16,6 +16,8 @@ struct _TongbanCatalog
   GPtrArray  *regions;
   GPtrArray  *categories;
   GPtrArray  *departments;
+  GPtrArray  *topics;
+  GPtrArray  *faq;
   GPtrArray  *services;
   GPtrArray  *problems;    /* one line per entry left out */
   GHashTable *by_id;       /* "kind:id" -> entry */
@@ -83,11 +85,49 @@ department_free (TongbanDepartment *d)
 }
 
 static void
+topic_free (TongbanTopic *t)
+{
+  g_free (t->id);
+  g_free (t->title);
+  g_free (t);
+}
+
+static void
+faq_free (TongbanFaq *f)
+{
+  g_free (f->id);
+  g_free (f->question);
+  g_free (f->answer);
+  g_strfreev (f->keywords);
+  g_strfreev (f->services);
+  g_free (f);
+}
+
+static void
+guide_free (TongbanGuide *g)
+{
+  if (g == NULL)
+    return;
+  g_free (g->topic);
+  g_free (g->conditions);
+  g_free (g->materials);
+  g_free (g->process);
+  g_free (g->fees);
+  g_free (g->time_limit);
+  g_free (g->legal_basis);
+  g_free (g->office);
+  g_free (g->contact);
+  g_strfreev (g->keywords);
+  g_free (g);
+}
+
+static void
 option_free (TongbanOption *o)
 {
   g_free (o->value);
   g_free (o->label);
   g_free (o->next);
+  g_free (o->detail);
   g_free (o);
 }
 
@@ -142,6 +182,7 @@ service_free (TongbanService *s)
   g_strfreev (s->auth);
   g_strfreev (s->devices);
   g_free (s->next_steps);
+  guide_free (s->guide);
   g_clear_pointer (&s->steps, g_ptr_array_unref);
   g_free (s);
 }
@@ -155,6 +196,8 @@ tongban_catalog_free (TongbanCatalog *self)
   g_clear_pointer (&self->regions, g_ptr_array_unref);
   g_clear_pointer (&self->categories, g_ptr_array_unref);
   g_clear_pointer (&self->departments, g_ptr_array_unref);
+  g_clear_pointer (&self->topics, g_ptr_array_unref);
+  g_clear_pointer (&self->faq, g_ptr_array_unref);
   g_clear_pointer (&self->services, g_ptr_array_unref);
   g_clear_pointer (&self->problems, g_ptr_array_unref);
   g_free (self);
@@ -389,7 +432,8 @@ parse_options (JsonArray   *array,
       g_ptr_array_add (options, o);
       if (!get_string (obj, "value", TRUE, &o->value, where, error) ||
           !get_string (obj, "label", TRUE, &o->label, where, error) ||
-          !get_string (obj, "next", FALSE, &o->next, where, error))
+          !get_string (obj, "next", FALSE, &o->next, where, error) ||
+          !get_string (obj, "detail", FALSE, &o->detail, where, error))
         return NULL;
     }
   return g_steal_pointer (&options);
@@ -712,6 +756,30 @@ load_categories (TongbanCatalog *self,
         return invalid (error, &where, "region \"%s\" does not exist", c->region);
     }
 
+  /* Topics for browsing guides; optional. */
+  where.list = "topics";
+  if (json_object_has_member (json_node_get_object (root), "topics"))
+    {
+      if (!(array = get_list (root, "topics", &where, error)))
+        return FALSE;
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonObject *obj = entry_object (array, i, &where, error);
+          TongbanTopic *t;
+
+          if (obj == NULL)
+            return FALSE;
+          t = g_new0 (TongbanTopic, 1);
+          g_ptr_array_add (self->topics, t);
+          if (!get_string (obj, "id", TRUE, &t->id, &where, error))
+            return FALSE;
+          where.id = t->id;
+          if (!get_string (obj, "title", TRUE, &t->title, &where, error) ||
+              !register_id (self, "topic", t->id, t, &where, error))
+            return FALSE;
+        }
+    }
+
   if (self->regions->len == 0)
     {
       g_set_error (error, TONGBAN_CATALOG_ERROR, TONGBAN_CATALOG_ERROR_INVALID,
@@ -786,6 +854,46 @@ load_service (TongbanCatalog *self,
   if (strcmp (s->applicant, "person") != 0 && strcmp (s->applicant, "company") != 0)
     return invalid (error, where, "\"applicant\" must be \"person\" or \"company\"");
   s->region = g_strdup (category->region);
+
+  if (json_object_has_member (obj, "guide"))
+    {
+      JsonNode *node = json_object_get_member (obj, "guide");
+      JsonObject *g;
+      JsonNode *keywords;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        return invalid (error, where, "\"guide\" must be an object");
+      g = json_node_get_object (node);
+      s->guide = g_new0 (TongbanGuide, 1);
+      if (!get_string (g, "topic", TRUE, &s->guide->topic, where, error) ||
+          !get_string (g, "conditions", TRUE, &s->guide->conditions, where, error) ||
+          !get_string (g, "materials", TRUE, &s->guide->materials, where, error) ||
+          !get_string (g, "process", TRUE, &s->guide->process, where, error) ||
+          !get_string (g, "fees", TRUE, &s->guide->fees, where, error) ||
+          !get_string (g, "time_limit", TRUE, &s->guide->time_limit, where, error) ||
+          !get_string (g, "legal_basis", TRUE, &s->guide->legal_basis, where, error) ||
+          !get_string (g, "office", TRUE, &s->guide->office, where, error) ||
+          !get_string (g, "contact", TRUE, &s->guide->contact, where, error))
+        return FALSE;
+      if (self->topics->len > 0 && lookup (self, "topic", s->guide->topic) == NULL)
+        return invalid (error, where, "guide: topic \"%s\" does not exist", s->guide->topic);
+      keywords = json_object_get_member (g, "keywords");
+      if (keywords != NULL)
+        {
+          g_autoptr(GStrvBuilder) b = g_strv_builder_new ();
+
+          if (!JSON_NODE_HOLDS_ARRAY (keywords))
+            return invalid (error, where, "guide: \"keywords\" must be a list");
+          for (guint i = 0; i < json_array_get_length (json_node_get_array (keywords)); i++)
+            {
+              JsonNode *k = json_array_get_element (json_node_get_array (keywords), i);
+
+              if (JSON_NODE_HOLDS_VALUE (k) && json_node_get_value_type (k) == G_TYPE_STRING)
+                g_strv_builder_add (b, json_node_get_string (k));
+            }
+          s->guide->keywords = g_strv_builder_end (b);
+        }
+    }
 
   s->steps = g_ptr_array_new_with_free_func ((GDestroyNotify) step_free);
   flow = get_optional_array (obj, "flow", where, error, &ok);
@@ -879,6 +987,8 @@ tongban_catalog_new_from_data (GBytes  *categories_json,
   self->regions = g_ptr_array_new_with_free_func ((GDestroyNotify) region_free);
   self->categories = g_ptr_array_new_with_free_func ((GDestroyNotify) category_free);
   self->departments = g_ptr_array_new_with_free_func ((GDestroyNotify) department_free);
+  self->topics = g_ptr_array_new_with_free_func ((GDestroyNotify) topic_free);
+  self->faq = g_ptr_array_new_with_free_func ((GDestroyNotify) faq_free);
   self->services = g_ptr_array_new_with_free_func ((GDestroyNotify) service_free);
   self->problems = g_ptr_array_new_with_free_func (g_free);
   self->by_id = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -901,10 +1011,21 @@ tongban_catalog_new_from_resource (const char  *prefix,
   g_autoptr(GBytes) categories = NULL;
   g_autoptr(GBytes) services = NULL;
 
+  g_autofree char *fpath = g_build_path ("/", prefix, "faq.json", NULL);
+  g_autoptr(GBytes) faq = NULL;
+  TongbanCatalog *self;
+
   if (!(categories = g_resources_lookup_data (cpath, 0, error)) ||
-      !(services = g_resources_lookup_data (spath, 0, error)))
+      !(services = g_resources_lookup_data (spath, 0, error)) ||
+      !(self = tongban_catalog_new_from_data (categories, services, error)))
     return NULL;
-  return tongban_catalog_new_from_data (categories, services, error);
+  faq = g_resources_lookup_data (fpath, 0, NULL);
+  if (faq != NULL && !tongban_catalog_add_faq (self, faq, error))
+    {
+      tongban_catalog_free (self);
+      return NULL;
+    }
+  return self;
 }
 
 TongbanCatalog *
@@ -922,9 +1043,26 @@ tongban_catalog_new_from_dir (const char  *dir,
   if (!g_file_get_contents (cpath, &cdata, &clen, error) ||
       !g_file_get_contents (spath, &sdata, &slen, error))
     return NULL;
+  g_autofree char *fpath = g_build_filename (dir, "faq.json", NULL);
+  g_autofree char *fdata = NULL;
+  gsize flen;
+  TongbanCatalog *self;
+
   categories = g_bytes_new_take (g_steal_pointer (&cdata), clen);
   services = g_bytes_new_take (g_steal_pointer (&sdata), slen);
-  return tongban_catalog_new_from_data (categories, services, error);
+  if (!(self = tongban_catalog_new_from_data (categories, services, error)))
+    return NULL;
+  if (g_file_get_contents (fpath, &fdata, &flen, NULL))
+    {
+      g_autoptr(GBytes) faq = g_bytes_new_take (g_steal_pointer (&fdata), flen);
+
+      if (!tongban_catalog_add_faq (self, faq, error))
+        {
+          tongban_catalog_free (self);
+          return NULL;
+        }
+    }
+  return self;
 }
 
 GPtrArray *
@@ -937,6 +1075,76 @@ GPtrArray *
 tongban_catalog_get_services (TongbanCatalog *self)
 {
   return self->services;
+}
+
+GPtrArray *
+tongban_catalog_get_topics (TongbanCatalog *self)
+{
+  return self->topics;
+}
+
+GPtrArray *
+tongban_catalog_get_faq (TongbanCatalog *self)
+{
+  return self->faq;
+}
+
+static GStrv
+get_words (JsonObject *obj,
+           const char *member)
+{
+  g_autoptr(GStrvBuilder) b = g_strv_builder_new ();
+  JsonNode *node = json_object_get_member (obj, member);
+
+  for (guint i = 0; node && JSON_NODE_HOLDS_ARRAY (node) &&
+                    i < json_array_get_length (json_node_get_array (node)); i++)
+    {
+      JsonNode *k = json_array_get_element (json_node_get_array (node), i);
+
+      if (JSON_NODE_HOLDS_VALUE (k) && json_node_get_value_type (k) == G_TYPE_STRING)
+        g_strv_builder_add (b, json_node_get_string (k));
+    }
+  return g_strv_builder_end (b);
+}
+
+/* Questions and answers for smart guidance; a broken entry is left out. */
+gboolean
+tongban_catalog_add_faq (TongbanCatalog *self,
+                         GBytes         *faq_json,
+                         GError        **error)
+{
+  g_autoptr(JsonNode) root = parse (faq_json, "faq.json", error);
+  Where where = { "faq.json", "faq", 0, NULL };
+  JsonArray *array;
+
+  if (root == NULL || !(array = get_list (root, "faq", &where, error)))
+    return FALSE;
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      g_autoptr(GError) entry_error = NULL;
+      JsonObject *obj = entry_object (array, i, &where, &entry_error);
+      TongbanFaq *f = g_new0 (TongbanFaq, 1);
+
+      if (obj == NULL ||
+          !get_string (obj, "id", TRUE, &f->id, &where, &entry_error) ||
+          !get_string (obj, "question", TRUE, &f->question, &where, &entry_error) ||
+          !get_string (obj, "answer", TRUE, &f->answer, &where, &entry_error))
+        {
+          leave_out (self, entry_error);
+          faq_free (f);
+          continue;
+        }
+      f->keywords = get_words (obj, "keywords");
+      f->services = get_words (obj, "services");
+      g_ptr_array_add (self->faq, f);
+    }
+  return TRUE;
+}
+
+GPtrArray *
+tongban_catalog_get_departments (TongbanCatalog *self)
+{
+  return self->departments;
 }
 
 /* Entries left out while loading, one line each naming file, entry and field. */

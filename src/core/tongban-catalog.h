@@ -38,6 +38,33 @@ typedef struct {
   char *title;
 } TongbanDepartment;
 
+typedef struct {
+  char *id;
+  char *title;
+} TongbanTopic;
+
+typedef struct {
+  char  *id;
+  char  *question;
+  char  *answer;
+  GStrv  keywords;
+  GStrv  services;    /* services the answer is about */
+} TongbanFaq;
+
+/* What a citizen should know before starting (F-GD-01, F-HK-06). */
+typedef struct {
+  char  *topic;
+  char  *conditions;
+  char  *materials;
+  char  *process;
+  char  *fees;
+  char  *time_limit;
+  char  *legal_basis;
+  char  *office;
+  char  *contact;
+  GStrv  keywords;    /* extra search words, e.g. Cantonese or Traditional terms */
+} TongbanGuide;
+
 typedef enum {
   TONGBAN_STEP_AUTH,
   TONGBAN_STEP_CHOOSE,
@@ -59,6 +86,7 @@ typedef struct {
   char *value;
   char *label;
   char *next;       /* step to go to when chosen, or NULL for the next one */
+  char *detail;     /* guides: what to read once this option is chosen */
 } TongbanOption;
 
 typedef struct {
@@ -106,6 +134,7 @@ typedef struct {
   GStrv  auth;
   GStrv  devices;
   char  *next_steps;   /* result page: what happens next */
+  TongbanGuide *guide; /* or NULL */
   GPtrArray *steps;    /* TongbanStep */
 } TongbanService;
 
@@ -134,6 +163,12 @@ const TongbanDepartment *tongban_catalog_lookup_department    (TongbanCatalog *s
                                                                const char     *id);
 const TongbanService    *tongban_catalog_lookup_service       (TongbanCatalog *self,
                                                                const char     *id);
+GPtrArray               *tongban_catalog_get_topics           (TongbanCatalog *self);
+GPtrArray               *tongban_catalog_get_faq              (TongbanCatalog *self);
+gboolean                 tongban_catalog_add_faq              (TongbanCatalog *self,
+                                                               GBytes         *faq_json,
+                                                               GError        **error);
+GPtrArray               *tongban_catalog_get_departments      (TongbanCatalog *self);
 GPtrArray               *tongban_catalog_get_problems         (TongbanCatalog *self);
 const TongbanStep       *tongban_service_find_step            (const TongbanService *service,
                                                                const char     *step_id,

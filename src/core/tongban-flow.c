@@ -47,6 +47,7 @@ option_free (TongbanOption *o)
   g_free (o->value);
   g_free (o->label);
   g_free (o->next);
+  g_free (o->detail);
   g_free (o);
 }
 

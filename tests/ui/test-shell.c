@@ -603,6 +603,51 @@ test_flow_hk_tax_return (void)
 }
 
 static void
+test_smart_guidance (void)
+{
+  TongbanWindow *window = make_window (5);
+  GtkWidget *page = part (window, "flow_page");
+  GtkWidget *entry, *first;
+
+  tongban_window_open (window, "service", "F-GD-05");
+  set_language (window, "zh_CN");
+  click (find_by_class (part (window, "service_page"), "start-button"));
+  expect_step (window, "guide");
+  entry = find_by_name (page, "search_entry");
+  g_assert_nonnull (entry);
+  /* Pinyin initials find the certificate: 社保证明. */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "sbzm");
+  iterate (20);
+  first = find_by_class (find_by_class (tongban_flow_page_get_body (TONGBAN_FLOW_PAGE (page)),
+                                        "guide-search"), "service-row");
+  g_assert_nonnull (first);
+  g_assert_cmpstr (gtk_widget_get_name (first), ==, "F-GD-07");
+  expect_step (window, "guide");
+  /* A question opens its answer in place. */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "私隱");
+  iterate (20);
+  {
+    GtkWidget *question = find_by_name (page, "faq-privacy");
+    GtkWidget *answer = gtk_widget_get_next_sibling (question);
+
+    g_assert_nonnull (question);
+    g_assert_true (gtk_widget_has_css_class (answer, "reveal-answer"));
+    g_assert_false (gtk_widget_get_visible (answer));
+    click (question);
+    g_assert_true (gtk_widget_get_visible (answer));
+  }
+  /* Opening a result shows the service; Back returns to the search. */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "sbzm");
+  iterate (20);
+  click (find_by_name (page, "F-GD-07"));
+  g_assert_true (page_is (window, "service"));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (find_heading (window))), ==, "个人参保证明打印");
+  click (part (window, "back_button"));
+  g_assert_true (page_is (window, "flow"));
+  destroy_window (window);
+}
+
+static void
 test_flow_cancel_and_failure (void)
 {
   TongbanWindow *window = make_window (5);
@@ -799,6 +844,7 @@ main (int   argc,
       g_test_add_func ("/kiosk/ui/close-refused", test_close_refused);
       g_test_add_func ("/kiosk/ui/flow-hk-tax-return", test_flow_hk_tax_return);
       g_test_add_func ("/kiosk/ui/flow-cancel-and-failure", test_flow_cancel_and_failure);
+      g_test_add_func ("/kiosk/ui/smart-guidance", test_smart_guidance);
     }
   return g_test_run ();
 }
