@@ -42,6 +42,7 @@ struct _TongbanIme
   RimeSessionId     session;
   gboolean          started;
   gboolean          ready;
+  gboolean          failed;
   TongbanImeSchema  schema;
 
   char             *data_dir;    /* deployed schemas, read only */
@@ -58,6 +59,7 @@ struct _TongbanIme
 enum {
   PROP_0,
   PROP_READY,
+  PROP_FAILED,
   N_PROPS
 };
 
@@ -450,6 +452,8 @@ load_done (GObject      *object,
     {
       /* The keyboard keeps its English layouts; say why in the kiosk's log. */
       g_warning ("Chinese input is not available: %s", error->message);
+      self->failed = TRUE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FAILED]);
       return;
     }
 
@@ -495,6 +499,9 @@ tongban_ime_get_property (GObject    *object,
     case PROP_READY:
       g_value_set_boolean (value, self->ready);
       break;
+    case PROP_FAILED:
+      g_value_set_boolean (value, self->failed);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -511,6 +518,10 @@ tongban_ime_class_init (TongbanImeClass *klass)
   /* TRUE once the worker thread has loaded (or deployed) the schemas. */
   properties[PROP_READY] =
     g_param_spec_boolean ("ready", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /* TRUE if loading failed (logged); Chinese input stays unavailable. */
+  properties[PROP_FAILED] =
+    g_param_spec_boolean ("failed", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -564,6 +575,13 @@ tongban_ime_is_ready (TongbanIme *self)
 {
   g_return_val_if_fail (TONGBAN_IS_IME (self), FALSE);
   return self->ready;
+}
+
+gboolean
+tongban_ime_has_failed (TongbanIme *self)
+{
+  g_return_val_if_fail (TONGBAN_IS_IME (self), FALSE);
+  return self->failed;
 }
 
 /* The deployed folder in use (NULL until ready): for the kiosk's log. */

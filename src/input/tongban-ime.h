@@ -38,6 +38,7 @@ G_DECLARE_FINAL_TYPE (TongbanIme, tongban_ime, TONGBAN, IME, GObject)
 TongbanIme         *tongban_ime_get_default          (void);
 void                tongban_ime_start                (TongbanIme       *self);
 gboolean            tongban_ime_is_ready             (TongbanIme       *self);
+gboolean            tongban_ime_has_failed           (TongbanIme       *self);
 const char         *tongban_ime_get_data_dir         (TongbanIme       *self);
 
 gboolean            tongban_ime_set_schema           (TongbanIme       *self,

@@ -43,6 +43,7 @@ struct _TongbanKeyboard
   GtkWidget             *candidate_bar;
   GtkLabel              *preedit_label;
   GtkWidget             *loading_label;
+  GtkWidget             *failed_label;
   GtkWidget             *prev_button;
   GtkWidget             *next_button;
   GtkBox                *candidate_box;
@@ -331,7 +332,9 @@ update_bar (TongbanKeyboard *self)
 
   gtk_label_set_label (self->preedit_label,
                        composing ? tongban_ime_get_preedit (self->ime) : layout_name (self));
-  gtk_widget_set_visible (self->loading_label, chinese && !ready);
+  gtk_widget_set_visible (self->loading_label,
+                          chinese && !ready && !tongban_ime_has_failed (self->ime));
+  gtk_widget_set_visible (self->failed_label, chinese && tongban_ime_has_failed (self->ime));
 
   for (guint i = 0; i < MAX_CANDIDATES; i++)
     {
@@ -570,7 +573,8 @@ press (TongbanKeyboard *self,
         }
       break;
     case ACTION_NEXT_LANGUAGE:
-      tongban_keyboard_set_layout (self, (self->layout + 1) % (TONGBAN_KEYBOARD_LAYOUT_CANGJIE + 1));
+      tongban_keyboard_set_layout (self,
+                                   (self->layout + 1) % (TONGBAN_KEYBOARD_LAYOUT_CANGJIE + 1));
       break;
     case ACTION_NUMBERS:
       tongban_keyboard_set_layout (self, TONGBAN_KEYBOARD_LAYOUT_NUMBERS);
@@ -1066,6 +1070,7 @@ tongban_keyboard_class_init (TongbanKeyboardClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TongbanKeyboard, candidate_bar);
   gtk_widget_class_bind_template_child (widget_class, TongbanKeyboard, preedit_label);
   gtk_widget_class_bind_template_child (widget_class, TongbanKeyboard, loading_label);
+  gtk_widget_class_bind_template_child (widget_class, TongbanKeyboard, failed_label);
   gtk_widget_class_bind_template_child (widget_class, TongbanKeyboard, prev_button);
   gtk_widget_class_bind_template_child (widget_class, TongbanKeyboard, next_button);
   gtk_widget_class_bind_template_child (widget_class, TongbanKeyboard, candidate_box);
@@ -1114,6 +1119,8 @@ tongban_keyboard_init (TongbanKeyboard *self)
   self->text_layout = TONGBAN_KEYBOARD_LAYOUT_ENGLISH;
   gtk_stack_set_visible_child_name (self->pages, page_names[self->layout]);
   g_signal_connect_object (self->ime, "notify::ready", G_CALLBACK (on_ime_ready), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->ime, "notify::failed", G_CALLBACK (update_bar), self,
                            G_CONNECT_SWAPPED);
   update_bar (self);
 }

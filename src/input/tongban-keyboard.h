@@ -28,27 +28,27 @@ typedef enum {
 #define TONGBAN_TYPE_KEYBOARD (tongban_keyboard_get_type ())
 G_DECLARE_FINAL_TYPE (TongbanKeyboard, tongban_keyboard, TONGBAN, KEYBOARD, GtkWidget)
 
-GtkWidget             *tongban_keyboard_new                     (void);
-void                   tongban_keyboard_add_style               (GdkDisplay            *display);
-gboolean               tongban_keyboard_wants_target            (GtkWidget             *widget);
+GtkWidget            *tongban_keyboard_new                    (void);
+void                  tongban_keyboard_add_style              (GdkDisplay            *display);
+gboolean              tongban_keyboard_wants_target           (GtkWidget             *widget);
 
-gboolean               tongban_keyboard_set_target              (TongbanKeyboard       *self,
-                                                                 GtkWidget             *target);
-GtkWidget             *tongban_keyboard_get_target              (TongbanKeyboard       *self);
-void                   tongban_keyboard_attach_to_window        (TongbanKeyboard       *self,
-                                                                 GtkWindow             *window);
+gboolean              tongban_keyboard_set_target             (TongbanKeyboard       *self,
+                                                               GtkWidget             *target);
+GtkWidget            *tongban_keyboard_get_target             (TongbanKeyboard       *self);
+void                  tongban_keyboard_attach_to_window       (TongbanKeyboard       *self,
+                                                               GtkWindow             *window);
 
-void                   tongban_keyboard_set_layout              (TongbanKeyboard       *self,
-                                                                 TongbanKeyboardLayout  layout);
-TongbanKeyboardLayout  tongban_keyboard_get_layout              (TongbanKeyboard       *self);
-void                   tongban_keyboard_set_pinyin_traditional  (TongbanKeyboard       *self,
-                                                                 gboolean               traditional);
-void                   tongban_keyboard_update_language         (TongbanKeyboard       *self);
-void                   tongban_keyboard_reset                   (TongbanKeyboard       *self);
+void                  tongban_keyboard_set_layout             (TongbanKeyboard       *self,
+                                                               TongbanKeyboardLayout  layout);
+TongbanKeyboardLayout tongban_keyboard_get_layout             (TongbanKeyboard       *self);
+void                  tongban_keyboard_set_pinyin_traditional (TongbanKeyboard       *self,
+                                                               gboolean               traditional);
+void                  tongban_keyboard_update_language        (TongbanKeyboard       *self);
+void                  tongban_keyboard_reset                  (TongbanKeyboard       *self);
 
-GtkWidget             *tongban_keyboard_get_key                 (TongbanKeyboard       *self,
-                                                                 const char            *key);
-GtkWidget             *tongban_keyboard_get_candidate           (TongbanKeyboard       *self,
-                                                                 guint                  index);
+GtkWidget            *tongban_keyboard_get_key                (TongbanKeyboard       *self,
+                                                               const char            *key);
+GtkWidget            *tongban_keyboard_get_candidate          (TongbanKeyboard       *self,
+                                                               guint                  index);
 
 G_END_DECLS

@@ -627,7 +627,8 @@ score_document (TongbanSearch      *self,
 
       match_field (self, &g_array_index (doc->keywords, Field, i), q, FALSE, &m);
       if (m.level != LEVEL_NONE && !loose (&m))
-        CONSIDER (TONGBAN_SEARCH_MATCH_KEYWORD, m.coverage * 2 + (m.level == LEVEL_EXACT ? 100 : 0));
+        CONSIDER (TONGBAN_SEARCH_MATCH_KEYWORD,
+                  m.coverage * 2 + (m.level == LEVEL_EXACT ? 100 : 0));
     }
   if (best >= TONGBAN_SEARCH_MATCH_KEYWORD)
     goto done;

@@ -252,6 +252,32 @@ test_latency (void)
   g_assert_cmpint (worst, <, 500000);
 }
 
+/* With no deployed data and nowhere to deploy it, the IME says so (and the
+ * keyboard shows a plain sentence) instead of staying "not ready". */
+static void
+test_failure (void)
+{
+  if (g_test_subprocess ())
+    {
+      TongbanIme *ime;
+      guint timeout = g_timeout_add_seconds (60, on_timeout, NULL);
+
+      g_log_set_always_fatal (G_LOG_FATAL_MASK);
+      g_setenv ("TONGBAN_RIME_DIR", "/proc/tongban-no-such-dir/rime", TRUE);
+      ime = tongban_ime_get_default ();
+      tongban_ime_start (ime);
+      while (!tongban_ime_has_failed (ime))
+        g_main_context_iteration (NULL, TRUE);
+      g_source_remove (timeout);
+      g_assert_false (tongban_ime_is_ready (ime));
+      g_assert_false (tongban_ime_process_key (ime, 'a'));
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stderr ("*Chinese input is not available*");
+}
+
 /* The deployment the build does, run again into a scratch folder. */
 static void
 test_deploy (void)
@@ -288,6 +314,7 @@ main (int   argc,
   g_setenv ("XDG_RUNTIME_DIR", runtime_dir, TRUE);
 
   g_test_add_func ("/input/ime/not-ready", test_not_ready);
+  g_test_add_func ("/input/ime/failure", test_failure);
   g_test_add_func ("/input/ime/start", test_start);
   g_test_add_func ("/input/ime/pinyin", test_pinyin);
   g_test_add_func ("/input/ime/pinyin-traditional", test_pinyin_traditional);

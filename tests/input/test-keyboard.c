@@ -105,6 +105,17 @@ find_candidate (TongbanKeyboard *keyboard,
   return -1;
 }
 
+/* Touches the candidate showing @text. */
+static void
+choose (TongbanKeyboard *keyboard,
+        const char      *text)
+{
+  int i = find_candidate (keyboard, text);
+
+  g_assert_cmpint (i, >=, 0);
+  g_signal_emit_by_name (tongban_keyboard_get_candidate (keyboard, (guint) i), "clicked");
+}
+
 static void
 focus (Fixture   *f,
        GtkWidget *widget)
@@ -194,17 +205,13 @@ static void
 test_pinyin (Fixture       *f,
              gconstpointer  data)
 {
-  int i;
-
   wait_for_ime ();
   click (f->keyboard, "language");
   g_assert_cmpint (tongban_keyboard_get_layout (f->keyboard), ==, TONGBAN_KEYBOARD_LAYOUT_PINYIN);
 
   type (f->keyboard, "shebao");
   g_assert_cmpstr (entry_text (f), ==, "");  /* still composing */
-  i = find_candidate (f->keyboard, "社保");
-  g_assert_cmpint (i, >=, 0);
-  g_signal_emit_by_name (tongban_keyboard_get_candidate (f->keyboard, (guint) i), "clicked");
+  choose (f->keyboard, "社保");
   g_assert_cmpstr (entry_text (f), ==, "社保");
 
   /* Space takes the first candidate. */
@@ -225,12 +232,13 @@ test_pinyin (Fixture       *f,
   type (f->keyboard, "shi");
   {
     GtkWidget *first = tongban_keyboard_get_candidate (f->keyboard, 0);
-    g_autofree char *before = g_strdup (gtk_label_get_label (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (first)))));
+    GtkLabel *label = GTK_LABEL (gtk_button_get_child (GTK_BUTTON (first)));
+    g_autofree char *before = g_strdup (gtk_label_get_label (label));
     GtkWidget *next = gtk_widget_get_next_sibling (gtk_widget_get_parent (first));
 
     g_assert_true (GTK_IS_BUTTON (next));
     g_signal_emit_by_name (next, "clicked");
-    g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (first)))), !=, before);
+    g_assert_cmpstr (gtk_label_get_label (label), !=, before);
   }
   /* Done while composing keeps the letters. */
   click (f->keyboard, "enter");
@@ -254,15 +262,9 @@ test_cangjie (Fixture       *f,
 
   /* 香港: hda 香, etcu 港 */
   type (f->keyboard, "hda");
-  g_assert_cmpint (find_candidate (f->keyboard, "香"), >=, 0);
-  g_signal_emit_by_name (tongban_keyboard_get_candidate (f->keyboard,
-                                                          (guint) find_candidate (f->keyboard, "香")),
-                         "clicked");
+  choose (f->keyboard, "香");
   type (f->keyboard, "etcu");
-  g_assert_cmpint (find_candidate (f->keyboard, "港"), >=, 0);
-  g_signal_emit_by_name (tongban_keyboard_get_candidate (f->keyboard,
-                                                          (guint) find_candidate (f->keyboard, "港")),
-                         "clicked");
+  choose (f->keyboard, "港");
   g_assert_cmpstr (entry_text (f), ==, "我香港");
 
   /* The language key goes round back to English. */
@@ -372,7 +374,9 @@ test_key_size (Fixture       *f,
   gtk_widget_queue_resize (GTK_WIDGET (f->window));
   iterate ();
   /* Wait for an allocation. */
-  for (guint i = 0; i < 100 && gtk_widget_get_width (tongban_keyboard_get_key (f->keyboard, "q")) == 0; i++)
+  GtkWidget *q = tongban_keyboard_get_key (f->keyboard, "q");
+
+  for (guint i = 0; i < 100 && gtk_widget_get_width (q) == 0; i++)
     {
       g_usleep (10000);
       iterate ();
