@@ -687,6 +687,14 @@ on_wait_timeout (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+static gboolean
+on_wait_tick (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* The condition may change outside the context (another process, another
+ * thread), so the loop also wakes every 10 ms to look again. */
 gboolean
 tongban_device_wait_until (GMainContext *context,
                            guint         timeout_ms,
@@ -694,14 +702,18 @@ tongban_device_wait_until (GMainContext *context,
                            gpointer      data)
 {
   g_autoptr(GSource) timeout = g_timeout_source_new (timeout_ms);
+  g_autoptr(GSource) tick = g_timeout_source_new (10);
   gboolean expired = FALSE;
   gboolean done;
 
   g_source_set_callback (timeout, on_wait_timeout, &expired, NULL);
+  g_source_set_callback (tick, on_wait_tick, NULL, NULL);
   g_source_attach (timeout, context);
+  g_source_attach (tick, context);
   while (!(done = func (data)) && !expired)
     g_main_context_iteration (context, TRUE);
   g_source_destroy (timeout);
+  g_source_destroy (tick);
   return done;
 }
 

@@ -38,6 +38,7 @@ struct _TongbanSim
   int          client;
   guint        port;
   gboolean     unplugged;
+  gboolean     dial_out;
 
   GThread     *thread;
   int          wake[2];
@@ -219,6 +220,20 @@ tongban_sim_new_tcp (const TongbanSimClass  *klass,
   return g_steal_pointer (&sim);
 }
 
+TongbanSim *
+tongban_sim_new_tcp_client (const TongbanSimClass *klass,
+                            gpointer               state,
+                            guint                  port)
+{
+  TongbanSim *sim = sim_new (klass, state);
+
+  sim->is_tcp = TRUE;
+  sim->dial_out = TRUE;
+  sim->port = port;
+  sim->link = g_strdup_printf ("tcp:127.0.0.1:%u", port);
+  return sim;
+}
+
 static void
 close_fd (int *fd)
 {
@@ -389,6 +404,31 @@ tongban_sim_disconnect (TongbanSim *sim)
   g_byte_array_set_size (sim->input, 0);
 }
 
+gboolean
+tongban_sim_connect (TongbanSim *sim)
+{
+  struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons (sim->port) };
+  int fd;
+
+  addr.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+  fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0 || connect (fd, (struct sockaddr *) &addr, sizeof addr) < 0)
+    {
+      g_message ("%s sim: cannot connect to port %u: %s", sim->klass->name, sim->port,
+                 g_strerror (errno));
+      if (fd >= 0)
+        close (fd);
+      return FALSE;
+    }
+  g_unix_set_fd_nonblocking (fd, TRUE, NULL);
+  close_fd (&sim->client);
+  sim->client = fd;
+  g_byte_array_set_size (sim->input, 0);
+  if (sim->klass->connected != NULL)
+    sim->klass->connected (sim);
+  return TRUE;
+}
+
 static void
 handle_event (TongbanSim *sim,
               const char *event)
@@ -409,8 +449,10 @@ handle_event (TongbanSim *sim,
     }
   else if (g_strcmp0 (event, "replug") == 0)
     {
-      if (sim->unplugged &&
-          !(sim->is_tcp ? create_listener (sim, &error) : create_pty (sim, &error)))
+      if (sim->dial_out)
+        tongban_sim_connect (sim);
+      else if (sim->unplugged &&
+               !(sim->is_tcp ? create_listener (sim, &error) : create_pty (sim, &error)))
         g_message ("%s sim: replug failed: %s", sim->klass->name, error->message);
       sim->unplugged = FALSE;
       if (!sim->is_tcp && sim->klass->connected != NULL)

@@ -36,6 +36,11 @@ TongbanSim *tongban_sim_new_tcp        (const TongbanSimClass *klass,
                                         gpointer               state,
                                         guint                  port,
                                         GError               **error);
+/* The simulator dials out instead (a virtual card connecting to vpcd):
+ * tongban_sim_connect() from the sim thread, tongban_sim_disconnect() to hang up. */
+TongbanSim *tongban_sim_new_tcp_client (const TongbanSimClass *klass,
+                                        gpointer               state,
+                                        guint                  port);
 void        tongban_sim_free           (TongbanSim            *sim);
 const char *tongban_sim_get_link       (TongbanSim            *sim);
 gpointer    tongban_sim_get_state      (TongbanSim            *sim);
@@ -54,6 +59,7 @@ void        tongban_sim_send           (TongbanSim            *sim,
                                         const guint8          *data,
                                         gsize                  length);
 void        tongban_sim_disconnect     (TongbanSim            *sim);
+gboolean    tongban_sim_connect        (TongbanSim            *sim);
 
 /* "t=2s paper low; t=5s paper out" -> times (ms) and events */
 gboolean    tongban_sim_parse_scenario (const char            *scenario,
