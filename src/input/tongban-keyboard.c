@@ -567,8 +567,10 @@ press (TongbanKeyboard *self,
       /* While composing, Enter keeps the letters as typed; else it is Done. */
       if (!send_to_ime (self, TONGBAN_IME_KEY_RETURN))
         {
-          if (self->target != NULL)
-            gtk_widget_activate (self->target);
+          /* GtkText has an "activate" signal but is no activatable
+           * widget; its GtkEntry passes the signal on. */
+          if (self->target != NULL && g_signal_lookup ("activate", G_OBJECT_TYPE (self->target)))
+            g_signal_emit_by_name (self->target, "activate");
           g_signal_emit (self, signals[DONE], 0);
         }
       break;

@@ -25,6 +25,12 @@ iterate (void)
     ;
 }
 
+static void
+count (guint *counter)
+{
+  (*counter)++;
+}
+
 /* A button activated by Enter clicks after a short animation. */
 static void
 wait_ms (guint ms)
@@ -199,6 +205,18 @@ test_english (Fixture       *f,
 
   /* The focus stayed in the entry all along. */
   g_assert_true (gtk_widget_has_focus (tongban_keyboard_get_target (f->keyboard)));
+
+  /* Done activates the field (the form moves on) and says so. */
+  {
+    guint done = 0, activated = 0;
+
+    g_signal_connect_swapped (f->keyboard, "done", G_CALLBACK (count), &done);
+    g_signal_connect_swapped (f->entry, "activate", G_CALLBACK (count), &activated);
+    click (f->keyboard, "enter");
+    g_assert_cmpuint (done, ==, 1);
+    g_assert_cmpuint (activated, ==, 1);
+    g_assert_cmpstr (entry_text (f), ==, "abc .");
+  }
 }
 
 static void
