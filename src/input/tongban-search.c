@@ -296,7 +296,9 @@ query_parse (Query      *q,
   gboolean all_letters = TRUE;
 
   memset (q, 0, sizeof *q);
-  norm = normalize (text, -1);
+  /* Only the first MAX_QUERY_CHARS characters count: normalise no more
+   * bytes than they can take (a cut character becomes U+FFFD, a separator). */
+  norm = normalize (text, (gssize) strnlen (text, MAX_QUERY_CHARS * 4));
 
   for (p = norm; *p && n < MAX_QUERY_CHARS; p = g_utf8_next_char (p), n++)
     {
