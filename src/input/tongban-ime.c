@@ -39,7 +39,8 @@ struct _TongbanIme
   GObject           parent_instance;
 
   RimeApi          *api;
-  RimeSessionId     session;
+  RimeSessionId     sessions[3];  /* one per schema: switching is then free */
+  RimeSessionId     session;      /* the current schema's */
   gboolean          started;
   gboolean          ready;
   gboolean          failed;
@@ -323,7 +324,7 @@ shutdown_at_exit (void)
 typedef struct {
   char          *data_dir;
   char          *user_dir;
-  RimeSessionId  session;
+  RimeSessionId  sessions[3];
 } LoadResult;
 
 static void
@@ -378,24 +379,26 @@ load_thread (GTask        *task,
   exit_user_dir = g_strdup (r->user_dir);
   atexit (shutdown_at_exit);
 
-  r->session = api->create_session ();
-  if (r->session == 0)
-    {
-      remove_tree (r->user_dir, FALSE, NULL);
-      load_result_free (r);
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED,
-                               "Rime could not start a session");
-      return;
-    }
-
-  /* Open every schema once and type into it, so the dictionaries are mapped
-   * here rather than on the citizen's first key. */
+  /* A session per schema, because selecting a schema rebuilds the engine
+   * (about 30 ms, too long for the main thread on a layout switch). Each
+   * is typed into once, so the dictionaries are mapped here rather than on
+   * the citizen's first key. */
+  G_STATIC_ASSERT (G_N_ELEMENTS (schema_ids) == G_N_ELEMENTS (r->sessions));
   for (guint i = 0; i < G_N_ELEMENTS (schema_ids); i++)
     {
-      if (!api->select_schema (r->session, schema_ids[i]))
-        g_warning ("Chinese input: schema %s is missing from %s", schema_ids[i], r->data_dir);
-      api->process_key (r->session, 'a', 0);
-      api->clear_composition (r->session);
+      r->sessions[i] = api->create_session ();
+      if (r->sessions[i] == 0 || !api->select_schema (r->sessions[i], schema_ids[i]))
+        {
+          api->cleanup_all_sessions ();
+          remove_tree (r->user_dir, FALSE, NULL);
+          g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED,
+                                   "Rime could not open schema %s from %s",
+                                   schema_ids[i], r->data_dir);
+          load_result_free (r);
+          return;
+        }
+      api->process_key (r->sessions[i], 'a', 0);
+      api->clear_composition (r->sessions[i]);
     }
 
   g_task_return_pointer (task, r, load_result_free);
@@ -435,7 +438,11 @@ refresh (TongbanIme *self)
 static void
 apply_schema (TongbanIme *self)
 {
-  self->api->select_schema (self->session, schema_ids[self->schema]);
+  /* What was half typed in the other schema is dropped, as on any switch. */
+  if (self->session != 0)
+    self->api->clear_composition (self->session);
+  self->session = self->sessions[self->schema];
+  self->api->clear_composition (self->session);
   refresh (self);
 }
 
@@ -459,7 +466,7 @@ load_done (GObject      *object,
 
   self->data_dir = g_steal_pointer (&r->data_dir);
   self->user_dir = g_steal_pointer (&r->user_dir);
-  self->session = r->session;
+  memcpy (self->sessions, r->sessions, sizeof self->sessions);
   load_result_free (r);
 
   apply_schema (self);
@@ -472,8 +479,9 @@ tongban_ime_finalize (GObject *object)
 {
   TongbanIme *self = TONGBAN_IME (object);
 
-  if (self->session != 0)
-    self->api->destroy_session (self->session);
+  for (guint i = 0; i < G_N_ELEMENTS (self->sessions); i++)
+    if (self->sessions[i] != 0)
+      self->api->destroy_session (self->sessions[i]);
   if (self->user_dir != NULL)
     remove_tree (self->user_dir, FALSE, NULL);
   g_free (self->user_dir);
@@ -756,7 +764,8 @@ tongban_ime_reset (TongbanIme *self)
   if (!self->ready)
     return;
 
-  self->api->clear_composition (self->session);
+  for (guint i = 0; i < G_N_ELEMENTS (self->sessions); i++)
+    self->api->clear_composition (self->sessions[i]);
   refresh (self);
   explicit_bzero (self->commit->str, self->commit->len);
   g_string_truncate (self->commit, 0);
