@@ -15,6 +15,7 @@
 #include "tongban-catalog.h"
 #include "tongban-config.h"
 #include "tongban-i18n.h"
+#include "tongban-keyboard.h"
 #include "tongban-secret-hash.h"
 #include "tongban-window.h"
 
@@ -443,6 +444,7 @@ tongban_application_startup (GApplication *app)
   gtk_style_context_add_provider_for_display (gdk_display_get_default (),
                                               GTK_STYLE_PROVIDER (css),
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  tongban_keyboard_add_style (gdk_display_get_default ());
   gtk_window_set_default_icon_name (APP_ID);
   g_action_map_add_action_entries (G_ACTION_MAP (app), actions, G_N_ELEMENTS (actions), app);
 }

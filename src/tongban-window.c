@@ -13,6 +13,7 @@
 #include "tongban-flow-page.h"
 #include "tongban-home-page.h"
 #include "tongban-i18n.h"
+#include "tongban-keyboard.h"
 #include "tongban-lockdown.h"
 #include "tongban-maintenance-overlay.h"
 #include "tongban-service-page.h"
@@ -49,6 +50,8 @@ struct _TongbanWindow
   TongbanServicePage        *service_page;
   TongbanFlowPage           *flow_page;
   TongbanMaintenanceOverlay *maintenance;
+  GtkBox                    *keyboard_slot;
+  TongbanKeyboard           *keyboard;
 
   TongbanCatalog            *catalog;   /* borrowed from the application */
   TongbanBackend            *backend;
@@ -160,6 +163,7 @@ tongban_window_retranslate (TongbanWindow *self)
 
   tongban_tr_refresh (GTK_WIDGET (self));
   tongban_flow_page_retranslate (self->flow_page);
+  tongban_keyboard_update_language (self->keyboard);
   update_title (self);
   update_clock (self);
 }
@@ -495,6 +499,7 @@ on_session_ended (TongbanSession *session,
                   TongbanWindow  *self)
 {
   g_ptr_array_set_size (self->history, 0);
+  tongban_keyboard_reset (self->keyboard);
   tongban_flow_page_set_flow (self->flow_page, NULL);
   tongban_category_page_reset (self->category_page);
   tongban_service_page_reset (self->service_page);
@@ -808,6 +813,7 @@ tongban_window_class_init (TongbanWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TongbanWindow, service_page);
   gtk_widget_class_bind_template_child (widget_class, TongbanWindow, flow_page);
   gtk_widget_class_bind_template_child (widget_class, TongbanWindow, maintenance);
+  gtk_widget_class_bind_template_child (widget_class, TongbanWindow, keyboard_slot);
 
   /* Every action of the window, in one place: none of them leaves the kiosk. */
   gtk_widget_class_install_action (widget_class, "win.start", NULL, action_start);
@@ -847,6 +853,13 @@ tongban_window_init (TongbanWindow *self)
 
   g_signal_connect (self->maintenance, "unlocked", G_CALLBACK (on_unlocked), self);
   g_signal_connect (self->flow_page, "cancelled", G_CALLBACK (on_flow_cancelled), self);
+
+  /* The kiosk's own keyboard, shown under the page when a text field has the
+   * focus (never for PINs). */
+  self->keyboard = TONGBAN_KEYBOARD (tongban_keyboard_new ());
+  gtk_widget_set_name (GTK_WIDGET (self->keyboard), "keyboard");
+  gtk_box_append (self->keyboard_slot, GTK_WIDGET (self->keyboard));
+  tongban_keyboard_attach_to_window (self->keyboard, GTK_WINDOW (self));
   g_signal_connect (self->flow_page, "finished", G_CALLBACK (on_flow_finished), self);
 }
 
