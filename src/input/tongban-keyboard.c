@@ -1098,6 +1098,8 @@ tongban_keyboard_init (TongbanKeyboard *self)
       GtkWidget *button = gtk_button_new ();
       GtkWidget *label = gtk_label_new (NULL);
 
+      /* Long phrases shrink rather than widen the window past the screen. */
+      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
       gtk_widget_add_css_class (label, TR_FIXED);
       gtk_button_set_child (GTK_BUTTON (button), label);
       gtk_widget_add_css_class (button, "candidate");
