@@ -45,7 +45,8 @@ read_line (TongbanUps    *self,
   for (;;)
     {
       guint8 chunk[256];
-      guint8 *nl = memchr (self->input->data, '\n', self->input->len);
+      guint8 *nl = self->input->len > 0
+                   ? memchr (self->input->data, '\n', self->input->len) : NULL;
       gssize n;
 
       if (nl != NULL)

@@ -1,0 +1,224 @@
+/* tongban-barcode-scanner.c: serial and keyboard-wedge scanners
+ *
+ * A scan that is not valid UTF-8 (a binary QR code) is handed on as bytes
+ * ("ay") rather than mangled; one longer than 8 KiB without an end is
+ * dropped with a log line.
+ */
+
+#include "tongban-barcode-scanner.h"
+#include "tongban-keywedge.h"
+#include "tongban-link.h"
+
+#include <linux/input.h>
+#include <string.h>
+
+#define MAX_SCAN 8192
+
+struct _TongbanBarcodeScanner
+{
+  TongbanDevice    parent_instance;
+
+  char            *link_spec;
+  TongbanLink     *link;      /* worker thread only */
+  GByteArray      *input;     /* worker thread only */
+  TongbanKeywedge *wedge;     /* worker thread only */
+};
+
+enum {
+  PROP_0,
+  PROP_LINK,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (TongbanBarcodeScanner, tongban_barcode_scanner, TONGBAN_TYPE_DEVICE)
+
+static void
+emit_scan (TongbanBarcodeScanner *self,
+           const guint8          *data,
+           gsize                  length)
+{
+  GVariant *payload;
+
+  if (length == 0)
+    return;
+  if (g_utf8_validate ((const char *) data, (gssize) length, NULL))
+    payload = g_variant_new_take_string (g_strndup ((const char *) data, length));
+  else
+    payload = g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, data, length, 1);
+  g_debug ("scanner: code of %" G_GSIZE_FORMAT " bytes", length);
+  tongban_device_emit_event (TONGBAN_DEVICE (self), "scanned", payload);
+}
+
+static void
+split_lines (TongbanBarcodeScanner *self)
+{
+  for (;;)
+    {
+      gsize end = 0;
+
+      while (end < self->input->len && self->input->data[end] != '\r' &&
+             self->input->data[end] != '\n')
+        end++;
+      if (end == self->input->len)
+        break;
+      emit_scan (self, self->input->data, end);
+      g_byte_array_remove_range (self->input, 0, end + 1);
+    }
+  if (self->input->len > MAX_SCAN)
+    {
+      g_message ("scanner: %u bytes without an end of code, dropped", self->input->len);
+      g_byte_array_set_size (self->input, 0);
+    }
+}
+
+static gboolean
+tongban_barcode_scanner_poll (TongbanDevice  *device,
+                              GCancellable   *cancellable,
+                              GError        **error)
+{
+  TongbanBarcodeScanner *self = TONGBAN_BARCODE_SCANNER (device);
+
+  for (;;)
+    {
+      guint8 chunk[1024];
+      g_autoptr(GError) local = NULL;
+      gssize n = tongban_link_read (self->link, chunk, sizeof chunk, g_get_monotonic_time (),
+                                    cancellable, &local);
+
+      if (n < 0)
+        {
+          if (g_error_matches (local, TONGBAN_DEVICE_ERROR, TONGBAN_COMPLETION_TIMEOUT))
+            return TRUE;
+          g_propagate_error (error, g_steal_pointer (&local));
+          return FALSE;
+        }
+      g_byte_array_append (self->input, chunk, n);
+      if (self->wedge == NULL)
+        {
+          split_lines (self);
+          continue;
+        }
+      /* evdev delivers whole struct input_event records. */
+      while (self->input->len >= sizeof (struct input_event))
+        {
+          struct input_event ev;
+          g_autofree char *line = NULL;
+
+          memcpy (&ev, self->input->data, sizeof ev);
+          g_byte_array_remove_range (self->input, 0, sizeof ev);
+          line = tongban_keywedge_feed (self->wedge, ev.type, ev.code, ev.value);
+          if (line != NULL)
+            emit_scan (self, (const guint8 *) line, strlen (line));
+        }
+    }
+}
+
+static gboolean
+tongban_barcode_scanner_open (TongbanDevice  *device,
+                              GCancellable   *cancellable,
+                              GError        **error)
+{
+  TongbanBarcodeScanner *self = TONGBAN_BARCODE_SCANNER (device);
+
+  self->link = tongban_link_open (self->link_spec, g_get_monotonic_time () + G_USEC_PER_SEC,
+                                  cancellable, error);
+  if (self->link == NULL)
+    return FALSE;
+  g_byte_array_set_size (self->input, 0);
+  g_clear_pointer (&self->wedge, tongban_keywedge_free);
+  if (tongban_link_get_kind (self->link) == TONGBAN_LINK_EVDEV)
+    self->wedge = tongban_keywedge_new ();
+  return TRUE;
+}
+
+static void
+tongban_barcode_scanner_close (TongbanDevice *device)
+{
+  TongbanBarcodeScanner *self = TONGBAN_BARCODE_SCANNER (device);
+
+  g_clear_pointer (&self->link, tongban_link_free);
+  g_clear_pointer (&self->wedge, tongban_keywedge_free);
+}
+
+static void
+tongban_barcode_scanner_finalize (GObject *object)
+{
+  TongbanBarcodeScanner *self = TONGBAN_BARCODE_SCANNER (object);
+
+  g_free (self->link_spec);
+  g_byte_array_unref (self->input);
+
+  G_OBJECT_CLASS (tongban_barcode_scanner_parent_class)->finalize (object);
+}
+
+static void
+tongban_barcode_scanner_set_property (GObject      *object,
+                                      guint         prop_id,
+                                      const GValue *value,
+                                      GParamSpec   *pspec)
+{
+  TongbanBarcodeScanner *self = TONGBAN_BARCODE_SCANNER (object);
+
+  switch (prop_id)
+    {
+    case PROP_LINK:
+      g_free (self->link_spec);
+      self->link_spec = g_value_dup_string (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tongban_barcode_scanner_get_property (GObject    *object,
+                                      guint       prop_id,
+                                      GValue     *value,
+                                      GParamSpec *pspec)
+{
+  TongbanBarcodeScanner *self = TONGBAN_BARCODE_SCANNER (object);
+
+  switch (prop_id)
+    {
+    case PROP_LINK:
+      g_value_set_string (value, self->link_spec);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tongban_barcode_scanner_class_init (TongbanBarcodeScannerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  TongbanDeviceClass *device_class = TONGBAN_DEVICE_CLASS (klass);
+
+  object_class->finalize = tongban_barcode_scanner_finalize;
+  object_class->set_property = tongban_barcode_scanner_set_property;
+  object_class->get_property = tongban_barcode_scanner_get_property;
+  device_class->open = tongban_barcode_scanner_open;
+  device_class->close = tongban_barcode_scanner_close;
+  device_class->poll = tongban_barcode_scanner_poll;
+
+  properties[PROP_LINK] =
+    g_param_spec_string ("link", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+tongban_barcode_scanner_init (TongbanBarcodeScanner *self)
+{
+  self->input = g_byte_array_new ();
+}
+
+TongbanBarcodeScanner *
+tongban_barcode_scanner_new (const char *name,
+                             const char *link)
+{
+  return g_object_new (TONGBAN_TYPE_BARCODE_SCANNER, "name", name, "link", link,
+                       "poll-interval", 20, NULL);
+}
