@@ -595,9 +595,12 @@ osk_word (TongbanKeyboard *keyboard,
       iterate (200);
       osk_type (keyboard, keys);
     }
-XX, g_getenv ("TONGBAN_SHOT_DIR"),
+  if (g_getenv ("TONGBAN_SHOT_DIR"))
+    {
+      g_autofree char *name = g_strdup_printf ("%s/keyboard-%s.png", g_getenv ("TONGBAN_SHOT_DIR"),
                                                keys);
 
+      iterate (100);
       tongban_window_save_screenshot (TONGBAN_WINDOW (gtk_widget_get_root (GTK_WIDGET (keyboard))),
                                       name, NULL);
     }
