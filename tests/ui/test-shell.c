@@ -932,6 +932,17 @@ test_pseudo_locale (void)
       check_visible_text (GTK_WIDGET (window), s->id);
     }
 
+  /* A service's steps: the method choice, a form with its errors, the review. */
+  tongban_window_open (window, "service", "F-HK-04");
+  iterate (10);
+  click (find_by_class (part (window, "service_page"), "start-button"));
+  check_visible_text (GTK_WIDGET (window), "F-HK-04 auth");
+  click (find_by_name (part (window, "flow_page"), "permit"));
+  expect_step (window, "change");
+  click (find_by_name (part (window, "flow_page"), "continue_button"));
+  iterate (20);
+  check_visible_text (GTK_WIDGET (window), "F-HK-04 form with errors");
+
   tongban_session_set_timeouts (tongban_window_get_session (window), 50, 5000);
   g_assert_true (wait_for (warning_shown, window, 3000));
   iterate (20);
