@@ -121,8 +121,8 @@ guide_free (TongbanGuide *g)
   g_free (g);
 }
 
-static void
-option_free (TongbanOption *o)
+void
+tongban_option_free (TongbanOption *o)
 {
   g_free (o->value);
   g_free (o->label);
@@ -414,7 +414,7 @@ parse_options (JsonArray   *array,
                const Where *where,
                GError     **error)
 {
-  g_autoptr(GPtrArray) options = g_ptr_array_new_with_free_func ((GDestroyNotify) option_free);
+  g_autoptr(GPtrArray) options = g_ptr_array_new_with_free_func ((GDestroyNotify) tongban_option_free);
 
   for (guint i = 0; array && i < json_array_get_length (array); i++)
     {

@@ -173,6 +173,7 @@ GPtrArray               *tongban_catalog_get_problems         (TongbanCatalog *s
 const TongbanStep       *tongban_service_find_step            (const TongbanService *service,
                                                                const char     *step_id,
                                                                guint          *index);
+void                     tongban_option_free                  (TongbanOption  *option);
 const char              *tongban_step_type_to_string          (TongbanStepType type);
 const char * const      *tongban_catalog_known_auth_methods   (void);
 const char * const      *tongban_catalog_known_devices        (void);

@@ -41,16 +41,6 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (TongbanFlow, tongban_flow, G_TYPE_OBJECT)
 
-static void
-option_free (TongbanOption *o)
-{
-  g_free (o->value);
-  g_free (o->label);
-  g_free (o->next);
-  g_free (o->detail);
-  g_free (o);
-}
-
 static const TongbanStep *
 step_at (TongbanFlow *self,
          guint        index)
@@ -660,7 +650,7 @@ tongban_flow_get_options (TongbanFlow *self)
       !JSON_NODE_HOLDS_ARRAY (list))
     return NULL;
 
-  self->dyn_options = g_ptr_array_new_with_free_func ((GDestroyNotify) option_free);
+  self->dyn_options = g_ptr_array_new_with_free_func ((GDestroyNotify) tongban_option_free);
   for (guint i = 0; i < json_array_get_length (json_node_get_array (list)); i++)
     {
       JsonNode *item = json_array_get_element (json_node_get_array (list), i);
@@ -677,7 +667,7 @@ tongban_flow_get_options (TongbanFlow *self)
       o->label = pick_label (json_object_get_member (obj, "label"));
       if (o->value == NULL || o->label == NULL)
         {
-          option_free (o);
+          tongban_option_free (o);
           continue;
         }
       g_ptr_array_add (self->dyn_options, o);
