@@ -44,7 +44,8 @@ static const GOptionEntry options[] = {
   { "language", 'l', 0, G_OPTION_ARG_STRING, NULL,
     "Show the kiosk in LANGUAGE: zh_CN, zh_HK or en", "LANGUAGE" },
   { "page", 0, 0, G_OPTION_ARG_STRING, NULL,
-    "Open PAGE: attract, home, category:ID or service:ID", "PAGE" },
+    "Open PAGE: attract, home, category:ID, service:ID or flow:ID (a service started)",
+    "PAGE" },
   { "screenshot", 0, 0, G_OPTION_ARG_FILENAME, NULL,
     "Save a PNG of the window once the page is drawn", "FILE" },
   { "exit-after-first-frame", 0, 0, G_OPTION_ARG_NONE, NULL,
@@ -255,7 +256,8 @@ parse_page (const char  *spec,
     }
   *page = g_strndup (spec, (gsize) (colon - spec));
   *argument = g_strdup (colon + 1);
-  return g_str_equal (*page, "category") || g_str_equal (*page, "service");
+  return g_str_equal (*page, "category") || g_str_equal (*page, "service") ||
+         g_str_equal (*page, "flow");
 }
 
 static gboolean
@@ -265,7 +267,7 @@ page_exists (TongbanApplication *self,
 {
   if (g_str_equal (page, "category"))
     return tongban_catalog_lookup_category (self->catalog, argument) != NULL;
-  if (g_str_equal (page, "service"))
+  if (g_str_equal (page, "service") || g_str_equal (page, "flow"))
     return tongban_catalog_lookup_service (self->catalog, argument) != NULL;
   return TRUE;
 }
@@ -353,7 +355,7 @@ tongban_application_command_line (GApplication            *app,
       !parse_page (page_spec, &page, &argument))
     {
       g_application_command_line_printerr (cmdline, "tongban-kiosk: --page: '%s' is not "
-                                           "attract, home, category:ID or service:ID\n",
+                                           "attract, home, category:ID, service:ID or flow:ID\n",
                                            page_spec);
       return 2;
     }

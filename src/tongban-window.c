@@ -244,7 +244,7 @@ push (TongbanWindow *self,
   show_current (self);
 }
 
-/* Opens @page ("attract", "home", "category" or "service") with its
+/* Opens @page ("attract", "home", "category", "service" or "flow") with its
  * @argument (category or service id), as the citizen would reach it: the
  * pages above it in the path are put on the Back stack first. */
 void
@@ -264,7 +264,7 @@ tongban_window_open (TongbanWindow *self,
       return;
     }
 
-  if (g_str_equal (page, "service"))
+  if (g_str_equal (page, "service") || g_str_equal (page, "flow"))
     {
       service = tongban_catalog_lookup_service (self->catalog, argument);
       g_return_if_fail (service != NULL);
@@ -285,6 +285,8 @@ tongban_window_open (TongbanWindow *self,
     push (self, "category", category->id);
   if (service != NULL)
     push (self, "service", service->id);
+  if (service != NULL && g_str_equal (page, "flow"))
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.start-service", "s", service->id);
 }
 
 const char *

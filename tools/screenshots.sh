@@ -7,7 +7,7 @@ build=$1
 out=$2
 shift 2
 sizes=${*:-1280x1024 1080x1920}
-pages=${TONGBAN_SHOT_PAGES:-attract home category:gd-social-insurance service:F-GD-07}
+pages=${TONGBAN_SHOT_PAGES:-attract home category:gd-social-insurance service:F-GD-07 flow:F-GD-05 flow:F-HK-06}
 mkdir -p "$out"
 
 for size in $sizes; do
