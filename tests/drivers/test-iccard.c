@@ -15,6 +15,8 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/prctl.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #define PCSCD "/usr/sbin/pcscd"
@@ -65,6 +67,13 @@ other_pcscd_running (void)
   return kill ((pid_t) g_ascii_strtoll (pid, NULL, 10), 0) == 0;
 }
 
+/* pcscd must not outlive a test that failed half-way. */
+static void
+die_with_parent (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
 static void
 on_event (TongbanDevice *dev, const char *name, GVariant *payload, Fixture *fx)
 {
@@ -89,6 +98,7 @@ fixture_setup (Fixture *fx, gconstpointer data)
   g_autoptr(GError) error = NULL;
   g_autofree char *conf = NULL;
   g_autofree char *path = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
   guint port;
 
   fx->events = g_ptr_array_new_with_free_func (g_free);
@@ -117,9 +127,11 @@ fixture_setup (Fixture *fx, gconstpointer data)
   g_file_set_contents (path, conf, -1, &error);
   g_assert_no_error (error);
   g_unlink ("/run/pcscd/pcscd.comm");
-  fx->pcscd = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
-                                G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
-                                PCSCD, "--foreground", "--config", fx->dir, NULL);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                                        G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  fx->pcscd = g_subprocess_launcher_spawn (launcher, &error, PCSCD, "--foreground", "--config",
+                                           fx->dir, NULL);
   g_assert_no_error (error);
   g_assert_true (tongban_device_wait_until (NULL, 10000, socket_ready, NULL));
 

@@ -14,6 +14,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #define NUT_BIN "/lib/nut"
@@ -74,6 +75,13 @@ nothing_pending (gpointer data)
   return !g_main_context_pending (NULL);
 }
 
+/* A peer must not outlive a test that failed half-way. */
+static void
+die_with_parent (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
 static void
 stop (GSubprocess *process)
 {
@@ -120,6 +128,7 @@ test_upsd (void)
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
                                         G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   g_subprocess_launcher_setenv (launcher, "NUT_CONFPATH", dir, TRUE);
   g_subprocess_launcher_setenv (launcher, "NUT_STATEPATH", dir, TRUE);
   g_subprocess_launcher_setenv (launcher, "NUT_ALTPIDPATH", dir, TRUE);
