@@ -368,6 +368,7 @@ tongban_device_submit (TongbanDevice       *self,
 {
   TongbanDevicePrivate *priv = tongban_device_get_instance_private (self);
   Request *req;
+  guint id;
 
   g_return_val_if_fail (TONGBAN_IS_DEVICE (self), 0);
   g_return_val_if_fail (func != NULL, 0);
@@ -399,8 +400,10 @@ tongban_device_submit (TongbanDevice       *self,
 
   if (priv->worker == NULL)
     tongban_device_start (self);
+  /* Once queued, the request belongs to the worker and may be gone already. */
+  id = req->id;
   g_async_queue_push (priv->queue, req);
-  return req->id;
+  return id;
 }
 
 gpointer
