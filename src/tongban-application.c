@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include "tongban-catalog.h"
 #include "tongban-config.h"
+#include "tongban-devices.h"
 #include "tongban-i18n.h"
 #include "tongban-keyboard.h"
 #include "tongban-secret-hash.h"
@@ -26,6 +27,7 @@ struct _TongbanApplication
   TongbanConfig  *config;
   TongbanCatalog *catalog;
   TongbanBackend *backend;
+  TongbanDevices *devices;
   TongbanWindow  *window;
 
   char           *screenshot;
@@ -50,6 +52,9 @@ static const GOptionEntry options[] = {
     "Save a PNG of the window once the page is drawn", "FILE" },
   { "exit-after-first-frame", 0, 0, G_OPTION_ARG_NONE, NULL,
     "Quit once the first frame of the page is drawn (benchmarks)", NULL },
+  { "simulate-devices", 0, 0, G_OPTION_ARG_NONE, NULL,
+    "Drive simulated devices (ID card reader, receipt printer) speaking the real protocols "
+    "on ptys, instead of the [devices] of the configuration", NULL },
   { "maintenance", 0, 0, G_OPTION_ARG_NONE, NULL,
     "Raise the maintenance cover (in the running kiosk, if there is one)", NULL },
   { "hash-pin", 0, 0, G_OPTION_ARG_NONE, NULL,
@@ -375,6 +380,17 @@ tongban_application_command_line (GApplication            *app,
 
       self->window = tongban_window_new (GTK_APPLICATION (self), self->config, self->catalog,
                                          self->backend);
+      {
+        g_autoptr(GError) device_error = NULL;
+
+        self->devices = tongban_devices_new ();
+        if (g_variant_dict_contains (dict, "simulate-devices")
+              ? !tongban_devices_simulate (self->devices, &device_error)
+              : !tongban_devices_configure (self->devices, self->config->device_links,
+                                            &device_error))
+          g_printerr ("tongban-kiosk: %s\n", device_error->message);
+        tongban_window_set_devices (self->window, self->devices);
+      }
       self->exit_after_first_frame = g_variant_dict_contains (dict, "exit-after-first-frame");
       if (g_variant_dict_lookup (dict, "screenshot", "^&ay", &screenshot))
         self->screenshot = g_strdup (screenshot);
@@ -468,6 +484,7 @@ tongban_application_finalize (GObject *object)
   TongbanApplication *self = TONGBAN_APPLICATION (object);
 
   g_clear_object (&self->backend);
+  g_clear_object (&self->devices);
   g_clear_pointer (&self->catalog, tongban_catalog_free);
   g_clear_pointer (&self->config, tongban_config_free);
   g_free (self->screenshot);

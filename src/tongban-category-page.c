@@ -20,7 +20,8 @@ G_DEFINE_FINAL_TYPE (TongbanCategoryPage, tongban_category_page, GTK_TYPE_WIDGET
 
 static GtkWidget *
 make_row (TongbanCatalog       *catalog,
-          const TongbanService *service)
+          const TongbanService *service,
+          TongbanDevices       *devices)
 {
   const TongbanDepartment *department = tongban_catalog_lookup_department (catalog,
                                                                            service->department);
@@ -54,6 +55,26 @@ make_row (TongbanCatalog       *catalog,
   tongban_tr_label (GTK_LABEL (title), service->title);
   tongban_tr_label (GTK_LABEL (summary), service->summary);
   tongban_tr_label (GTK_LABEL (dept), department->title);
+  {
+    const char *reason = NULL;
+
+    /* A service whose device is missing or faulty stays in the list, greyed,
+     * with the reason; it comes back when the device does. */
+    if (devices != NULL && !tongban_devices_service_ready (devices, service, &reason))
+      {
+        GtkWidget *why = gtk_label_new (NULL);
+
+        gtk_label_set_xalign (GTK_LABEL (why), 0);
+        gtk_label_set_wrap (GTK_LABEL (why), TRUE);
+        gtk_widget_add_css_class (why, "unavailable-reason");
+        tongban_tr_label (GTK_LABEL (why), reason);
+        gtk_box_append (GTK_BOX (text), why);
+        /* The action would make the button sensitive again. */
+        gtk_actionable_set_action_name (GTK_ACTIONABLE (button), NULL);
+        gtk_widget_set_sensitive (button, FALSE);
+        gtk_widget_add_css_class (button, "unavailable");
+      }
+  }
 
   gtk_widget_set_hexpand (text, TRUE);
   gtk_image_set_pixel_size (GTK_IMAGE (chevron), 32);
@@ -87,7 +108,8 @@ tongban_category_page_reset (TongbanCategoryPage *self)
 void
 tongban_category_page_show (TongbanCategoryPage   *self,
                             TongbanCatalog        *catalog,
-                            const TongbanCategory *category)
+                            const TongbanCategory *category,
+                            TongbanDevices        *devices)
 {
   g_autoptr(GPtrArray) services = NULL;
   const TongbanRegion *region;
@@ -103,7 +125,7 @@ tongban_category_page_show (TongbanCategoryPage   *self,
 
   services = tongban_catalog_dup_services (catalog, category->id);
   for (guint i = 0; i < services->len; i++)
-    gtk_box_append (self->list, make_row (catalog, g_ptr_array_index (services, i)));
+    gtk_box_append (self->list, make_row (catalog, g_ptr_array_index (services, i), devices));
 }
 
 GtkWidget *

@@ -3,6 +3,7 @@
 
 #include <gtk/gtk.h>
 #include "tongban-catalog.h"
+#include "tongban-devices.h"
 
 G_BEGIN_DECLS
 
@@ -12,7 +13,8 @@ G_DECLARE_FINAL_TYPE (TongbanCategoryPage, tongban_category_page, TONGBAN, CATEG
 
 void       tongban_category_page_show        (TongbanCategoryPage   *self,
                                               TongbanCatalog        *catalog,
-                                              const TongbanCategory *category);
+                                              const TongbanCategory *category,
+                                              TongbanDevices        *devices);
 void       tongban_category_page_reset       (TongbanCategoryPage   *self);
 GtkWidget *tongban_category_page_get_row     (TongbanCategoryPage   *self,
                                               const char            *service_id);

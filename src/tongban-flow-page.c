@@ -10,6 +10,7 @@
 #include "tongban-flow-page.h"
 
 #include <glib/gi18n-lib.h>
+#include "tongban-idcard-reader.h"
 #include "tongban-steps.h"
 #include "tongban-tr.h"
 
@@ -40,6 +41,7 @@ struct _TongbanFlowPage
   TongbanFlow       *flow;
   TongbanCatalog    *catalog;   /* borrowed */
   TongbanGuidance   *guidance;  /* built on first use */
+  TongbanDevices    *devices;   /* or NULL */
   GtkWidget         *body;
   GCancellable      *cancellable;
   gboolean           busy;
@@ -349,6 +351,85 @@ start_load (TongbanFlowPage *self)
   tongban_flow_load_async (self->flow, self->cancellable, on_loaded, self);
 }
 
+static const char *
+card_failure_text (const GError *error)
+{
+  switch (tongban_completion_from_error (error))
+    {
+    case TONGBAN_COMPLETION_TIMEOUT:
+      return N_("No card was found on the reader. Place your card flat on the reader and touch "
+                "Try again.");
+    case TONGBAN_COMPLETION_INVALID_DATA:
+    case TONGBAN_COMPLETION_USER_ERROR:
+      return N_("The card could not be read. Take it off the reader, put it back and touch Try "
+                "again.");
+    default:
+      return N_("The card reader is not working just now. Choose another way to prove who you "
+                "are, or ask the staff at the service desk.");
+    }
+}
+
+static void
+on_card_read (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  TongbanFlowPage *self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TongbanIdentity) identity =
+    tongban_idcard_reader_read_finish (TONGBAN_IDCARD_READER (source), result, &error);
+  const TongbanStep *step;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      tongban_completion_from_error (error) == TONGBAN_COMPLETION_CANCELED)
+    return;
+  self->busy = FALSE;
+  if (self->flow == NULL)
+    return;
+  if (identity == NULL)
+    {
+      /* The completion code, never the card's contents. */
+      g_message ("identity card read failed: %s",
+                 tongban_completion_to_string (tongban_completion_from_error (error)));
+      set_status (self, card_failure_text (error), FALSE, TRUE);
+      update_actions (self);
+      return;
+    }
+
+  /* What the identity service needs to check the card, kept with the
+   * session only. */
+  step = tongban_flow_get_step (self->flow);
+  tongban_flow_set_answer (self->flow, step->id, "name", identity->fields[TONGBAN_ID_NAME]);
+  tongban_flow_set_answer (self->flow, step->id, "id_number",
+                           identity->fields[TONGBAN_ID_NUMBER]);
+  start_load (self);
+}
+
+/* Proving who you are with a card: read it on the reader's own thread, then
+ * ask the identity service. Without a reader the back end decides alone. */
+static gboolean
+read_card_first (TongbanFlowPage *self)
+{
+  const TongbanStep *step = tongban_flow_get_step (self->flow);
+  const char *method = tongban_flow_get_answer (self->flow, step->id, "method");
+  TongbanDevice *reader;
+
+  if (step->type != TONGBAN_STEP_AUTH || self->devices == NULL ||
+      (g_strcmp0 (method, "id-card") != 0 && g_strcmp0 (method, "permit") != 0) ||
+      tongban_flow_get_answer (self->flow, step->id, "id_number") != NULL ||
+      !(reader = tongban_devices_get (self->devices, "id-card-reader")))
+    return FALSE;
+
+  self->busy = TRUE;
+  if (self->body)
+    gtk_widget_set_sensitive (self->body, FALSE);
+  set_status (self, waiting_text (self), TRUE, FALSE);
+  update_actions (self);
+  tongban_idcard_reader_read_async (TONGBAN_IDCARD_READER (reader), FALSE, 20000,
+                                    self->cancellable, on_card_read, self);
+  return TRUE;
+}
+
 static void
 on_flow_changed (TongbanFlow     *flow,
                  TongbanFlowPage *self)
@@ -392,7 +473,7 @@ action_load (GtkWidget  *widget,
 {
   TongbanFlowPage *self = TONGBAN_FLOW_PAGE (widget);
 
-  if (self->flow != NULL)
+  if (self->flow != NULL && !self->busy && !read_card_first (self))
     start_load (self);
 }
 
@@ -527,6 +608,14 @@ tongban_flow_page_set_catalog (TongbanFlowPage *self,
   self->catalog = catalog;
 }
 
+void
+tongban_flow_page_set_devices (TongbanFlowPage *self,
+                               TongbanDevices  *devices)
+{
+  g_return_if_fail (TONGBAN_IS_FLOW_PAGE (self));
+  g_set_object (&self->devices, devices);
+}
+
 GtkWidget *
 tongban_flow_page_get_body (TongbanFlowPage *self)
 {
@@ -546,6 +635,7 @@ tongban_flow_page_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->flow, self);
   g_clear_object (&self->flow);
   g_clear_pointer (&self->guidance, tongban_guidance_free);
+  g_clear_object (&self->devices);
   gtk_widget_dispose_template (GTK_WIDGET (object), TONGBAN_TYPE_FLOW_PAGE);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))))
     gtk_widget_unparent (child);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <gtk/gtk.h>
+#include "tongban-devices.h"
 #include "tongban-flow.h"
 
 G_BEGIN_DECLS
@@ -18,5 +19,7 @@ gboolean     tongban_flow_page_get_busy      (TongbanFlowPage *self);
 GtkWidget   *tongban_flow_page_get_body      (TongbanFlowPage *self);
 void         tongban_flow_page_set_catalog   (TongbanFlowPage *self,
                                               TongbanCatalog  *catalog);
+void         tongban_flow_page_set_devices   (TongbanFlowPage *self,
+                                              TongbanDevices  *devices);
 
 G_END_DECLS

@@ -21,6 +21,7 @@ struct _TongbanServicePage
   GtkLabel          *summary;
   GtkGrid           *facts;
   GtkWidget         *start_button;
+  GtkLabel          *unavailable;
   guint              n_facts;
 };
 
@@ -118,8 +119,11 @@ tongban_service_page_reset (TongbanServicePage *self)
 void
 tongban_service_page_show (TongbanServicePage   *self,
                            TongbanCatalog       *catalog,
-                           const TongbanService *service)
+                           const TongbanService *service,
+                           TongbanDevices       *devices)
 {
+  const char *reason = NULL;
+
   const TongbanCategory *category;
   const TongbanDepartment *department;
   g_autoptr(GPtrArray) values = g_ptr_array_new ();
@@ -135,7 +139,21 @@ tongban_service_page_show (TongbanServicePage   *self,
   tongban_tr_label (self->heading, service->title);
   tongban_tr_label (self->summary, service->summary);
   gtk_actionable_set_action_target (GTK_ACTIONABLE (self->start_button), "s", service->id);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->start_button), "win.start-service");
+  if (devices != NULL && !tongban_devices_service_ready (devices, service, &reason))
+    {
+      /* Without its action the button stays greyed. */
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (self->start_button), NULL);
+      gtk_widget_set_sensitive (self->start_button, FALSE);
+      tongban_tr_label (self->unavailable, reason);
+    }
+  else
+    {
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (self->start_button), "win.start-service");
+      gtk_widget_set_sensitive (self->start_button, TRUE);
+      tongban_tr_label (self->unavailable, NULL);
+      gtk_label_set_label (self->unavailable, "");
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->unavailable), reason != NULL);
 
   add_fact (self, N_("Provided by"), (const char *[]) { department->title, NULL });
 
@@ -206,6 +224,7 @@ tongban_service_page_class_init (TongbanServicePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TongbanServicePage, summary);
   gtk_widget_class_bind_template_child (widget_class, TongbanServicePage, facts);
   gtk_widget_class_bind_template_child (widget_class, TongbanServicePage, start_button);
+  gtk_widget_class_bind_template_child (widget_class, TongbanServicePage, unavailable);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "servicepage");
 }

@@ -3,6 +3,7 @@
 
 #include <gtk/gtk.h>
 #include "tongban-catalog.h"
+#include "tongban-devices.h"
 
 G_BEGIN_DECLS
 
@@ -11,7 +12,8 @@ G_DECLARE_FINAL_TYPE (TongbanServicePage, tongban_service_page, TONGBAN, SERVICE
 
 void tongban_service_page_show  (TongbanServicePage   *self,
                                  TongbanCatalog       *catalog,
-                                 const TongbanService *service);
+                                 const TongbanService *service,
+                                 TongbanDevices       *devices);
 void tongban_service_page_reset (TongbanServicePage   *self);
 
 G_END_DECLS

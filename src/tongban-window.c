@@ -55,6 +55,8 @@ struct _TongbanWindow
 
   TongbanCatalog            *catalog;   /* borrowed from the application */
   TongbanBackend            *backend;
+  TongbanDevices            *devices;   /* or NULL */
+  GtkWidget                 *power_banner;
   gboolean                   leave_to_home;
   TongbanSession            *session;
   GPtrArray                 *history;   /* NavEntry */
@@ -218,10 +220,12 @@ show_current (TongbanWindow *self)
 
   if (g_str_equal (page, "category"))
     tongban_category_page_show (self->category_page, self->catalog,
-                                tongban_catalog_lookup_category (self->catalog, entry->argument));
+                                tongban_catalog_lookup_category (self->catalog, entry->argument),
+                                self->devices);
   else if (g_str_equal (page, "service"))
     tongban_service_page_show (self->service_page, self->catalog,
-                               tongban_catalog_lookup_service (self->catalog, entry->argument));
+                               tongban_catalog_lookup_service (self->catalog, entry->argument),
+                               self->devices);
 
   gtk_stack_set_visible_child_name (self->stack, page);
   update_back (self);
@@ -541,6 +545,54 @@ on_session_warning (TongbanSession *session,
     }
 }
 
+/* ---- devices ------------------------------------------------------------ */
+
+/* A device came or went: the category and service pages show again what
+ * can be used, so a service greyed out comes back by itself. */
+static void
+on_devices_changed (TongbanDevices *devices,
+                    TongbanWindow  *self)
+{
+  NavEntry *entry = current_entry (self);
+
+  if (entry != NULL && (g_str_equal (entry->page, "category") ||
+                        g_str_equal (entry->page, "service")))
+    show_current (self);
+}
+
+static void
+on_power (TongbanDevices *devices,
+          const char     *event,
+          TongbanWindow  *self)
+{
+  if (g_str_equal (event, "low-battery"))
+    {
+      /* The kiosk is about to shut down: nothing of the citizen may remain. */
+      gtk_widget_set_visible (self->power_banner, FALSE);
+      tongban_window_set_maintenance (self, TRUE);
+      return;
+    }
+  gtk_widget_set_visible (self->power_banner, g_str_equal (event, "on-battery"));
+}
+
+void
+tongban_window_set_devices (TongbanWindow  *self,
+                            TongbanDevices *devices)
+{
+  g_return_if_fail (TONGBAN_IS_WINDOW (self));
+
+  if (self->devices)
+    g_signal_handlers_disconnect_by_data (self->devices, self);
+  g_set_object (&self->devices, devices);
+  tongban_flow_page_set_devices (self->flow_page, devices);
+  if (devices)
+    {
+      g_signal_connect (devices, "changed", G_CALLBACK (on_devices_changed), self);
+      g_signal_connect (devices, "power", G_CALLBACK (on_power), self);
+    }
+  show_current (self);
+}
+
 /* ---- maintenance ------------------------------------------------------- */
 
 void
@@ -753,6 +805,9 @@ tongban_window_dispose (GObject *object)
       g_clear_object (&self->session);
     }
   g_clear_object (&self->backend);
+  if (self->devices)
+    g_signal_handlers_disconnect_by_data (self->devices, self);
+  g_clear_object (&self->devices);
   gtk_widget_dispose_template (GTK_WIDGET (self), TONGBAN_TYPE_WINDOW);
   G_OBJECT_CLASS (tongban_window_parent_class)->dispose (object);
 }
@@ -816,6 +871,7 @@ tongban_window_class_init (TongbanWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TongbanWindow, flow_page);
   gtk_widget_class_bind_template_child (widget_class, TongbanWindow, maintenance);
   gtk_widget_class_bind_template_child (widget_class, TongbanWindow, keyboard_slot);
+  gtk_widget_class_bind_template_child (widget_class, TongbanWindow, power_banner);
 
   /* Every action of the window, in one place: none of them leaves the kiosk. */
   gtk_widget_class_install_action (widget_class, "win.start", NULL, action_start);

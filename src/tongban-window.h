@@ -4,6 +4,7 @@
 #include <gtk/gtk.h>
 #include "tongban-backend.h"
 #include "tongban-catalog.h"
+#include "tongban-devices.h"
 #include "tongban-config.h"
 #include "tongban-session.h"
 
@@ -22,6 +23,8 @@ guint            tongban_window_get_depth         (TongbanWindow   *self);
 void             tongban_window_open              (TongbanWindow   *self,
                                                    const char      *page,
                                                    const char      *argument);
+void             tongban_window_set_devices       (TongbanWindow   *self,
+                                                   TongbanDevices  *devices);
 void             tongban_window_retranslate       (TongbanWindow   *self);
 void             tongban_window_set_maintenance   (TongbanWindow   *self,
                                                    gboolean         maintenance);

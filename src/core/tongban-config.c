@@ -28,6 +28,10 @@ static const KnownKey known_keys[] = {
   { "maintenance", "max-attempts" },
   { "maintenance", "lockout" },
   { "catalog", "directory" },
+  { "devices", "id-card-reader" },
+  { "devices", "receipt-printer" },
+  { "devices", "laser-printer" },
+  { "devices", "ups" },
 };
 
 TongbanConfig *
@@ -44,6 +48,7 @@ tongban_config_new (void)
   config->pin_hash_is_default = TRUE;
   config->pin_max_attempts = 5;
   config->pin_lockout_s = 300;
+  config->device_links = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   return config;
 }
 
@@ -57,6 +62,7 @@ tongban_config_free (TongbanConfig *config)
   g_free (config->site_name);
   g_free (config->maintainer_pin_hash);
   g_free (config->catalog_dir);
+  g_clear_pointer (&config->device_links, g_hash_table_unref);
   g_free (config);
 }
 
@@ -256,5 +262,27 @@ tongban_config_load (TongbanConfig  *config,
         }
     }
 
+  for (guint i = 0; i < G_N_ELEMENTS (known_keys); i++)
+    {
+      const char *kind = known_keys[i].key;
+
+      if (strcmp (known_keys[i].group, "devices") != 0)
+        continue;
+      if ((value = get_string (kf, path, "devices", kind, 512, warnings)))
+        {
+          if (strcmp (value, "none") == 0 ||
+              g_str_has_prefix (value, "tty:") || g_str_has_prefix (value, "tcp:") ||
+              g_str_has_prefix (value, "usb:") || g_str_has_prefix (value, "hidraw:") ||
+              g_str_has_prefix (value, "evdev:") || g_str_has_prefix (value, "nut:") ||
+              g_str_has_prefix (value, "ipp://"))
+            g_hash_table_replace (config->device_links, g_strdup (kind), value);
+          else
+            {
+              warn (warnings, path, "devices", kind, "'%s' is not a link (tty:, tcp:, usb:, "
+                    "hidraw:, evdev:, nut:, ipp://) or none; the device is not used", value);
+              g_free (value);
+            }
+        }
+    }
   return TRUE;
 }

@@ -31,6 +31,7 @@ typedef struct {
   guint            pin_max_attempts;
   guint            pin_lockout_s;
   char            *catalog_dir;         /* NULL: the catalogue built into the program */
+  GHashTable      *device_links;        /* [devices]: kind -> link spec or "none" */
 } TongbanConfig;
 
 GQuark         tongban_config_error_quark  (void);

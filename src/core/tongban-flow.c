@@ -457,6 +457,18 @@ collect_params (TongbanFlow *self)
 
       if (choice)
         json_object_set_string_member (answers, "choice", choice);
+      if (st->type == TONGBAN_STEP_AUTH)
+        {
+          const char *keys[] = { "method", "name", "id_number" };
+
+          for (guint k = 0; k < G_N_ELEMENTS (keys); k++)
+            {
+              const char *v = tongban_flow_get_answer (self, st->id, keys[k]);
+
+              if (v)
+                json_object_set_string_member (answers, keys[k], v);
+            }
+        }
       for (guint j = 0; st->fields && j < st->fields->len; j++)
         {
           const TongbanField *f = g_ptr_array_index (st->fields, j);

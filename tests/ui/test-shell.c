@@ -10,6 +10,7 @@
 #include <gtk/gtk.h>
 #include <string.h>
 #include "tongban-category-page.h"
+#include "tongban-devices.h"
 #include "tongban-flow-page.h"
 #include "tongban-home-page.h"
 #include "tongban-i18n.h"
@@ -794,6 +795,92 @@ test_smart_guidance (void)
   destroy_window (window);
 }
 
+static gboolean
+device_online (gpointer data)
+{
+  return tongban_device_get_state (data) == TONGBAN_DEVICE_STATE_ONLINE;
+}
+
+static gboolean
+row_greyed (gpointer data)
+{
+  GtkWidget *row = tongban_category_page_get_row (
+    TONGBAN_CATEGORY_PAGE (part (data, "category_page")), "F-GD-04");
+
+  return row != NULL && !gtk_widget_get_sensitive (row);
+}
+
+static gboolean
+row_usable (gpointer data)
+{
+  GtkWidget *row = tongban_category_page_get_row (
+    TONGBAN_CATEGORY_PAGE (part (data, "category_page")), "F-GD-04");
+
+  return row != NULL && gtk_widget_get_sensitive (row);
+}
+
+/* The real ID card driver against a simulated reader on a pty: the card is
+ * read on the driver's thread and what the identity service needs goes to
+ * the back end; devices the kiosk lacks grey out their services. */
+static void
+test_devices (void)
+{
+  TongbanWindow *window = make_window (5);
+  g_autoptr(TongbanDevices) devices = tongban_devices_new ();
+  g_autoptr(GHashTable) links = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GError) error = NULL;
+  GtkWidget *page = part (window, "flow_page");
+  GtkWidget *row;
+  JsonObject *sent, *auth;
+
+  g_assert_true (tongban_devices_simulate (devices, &error));
+  g_assert_no_error (error);
+  g_hash_table_insert (links, "laser-printer", "none");
+  g_assert_true (tongban_devices_configure (devices, links, &error));
+  tongban_window_set_devices (window, devices);
+  g_assert_true (wait_for (device_online, tongban_devices_get (devices, "id-card-reader"), 10000));
+
+  /* No document printer: its certificates are greyed out, with the reason. */
+  set_language (window, "en");
+  tongban_window_open (window, "category", "gd-social-insurance");
+  iterate (20);
+  row = tongban_category_page_get_row (TONGBAN_CATEGORY_PAGE (part (window, "category_page")),
+                                       "F-GD-07");
+  g_assert_false (gtk_widget_get_sensitive (row));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (find_by_class (row, "unavailable-reason"))),
+                   ==, "This kiosk has no document printer. Use another kiosk or the service desk.");
+  row = tongban_category_page_get_row (TONGBAN_CATEGORY_PAGE (part (window, "category_page")),
+                                       "F-GD-09");
+  g_assert_true (gtk_widget_get_sensitive (row));
+
+  /* The receipt printer runs out of paper: booking greys out, and comes
+   * back by itself when paper is loaded. */
+  tongban_window_open (window, "category", "gd-online-affairs");
+  iterate (20);
+  g_assert_true (tongban_devices_simulate_event (devices, "receipt-printer", "paper out"));
+  g_assert_true (wait_for (row_greyed, window, 10000));
+  g_assert_true (tongban_devices_simulate_event (devices, "receipt-printer", "paper loaded"));
+  g_assert_true (wait_for (row_usable, window, 10000));
+
+  tongban_window_open (window, "category", "gd-social-insurance");
+  iterate (20);
+  row = tongban_category_page_get_row (TONGBAN_CATEGORY_PAGE (part (window, "category_page")),
+                                       "F-GD-09");
+  click (row);
+  click (find_by_class (part (window, "service_page"), "start-button"));
+  click (find_by_name (page, "id-card"));
+  expect_step (window, "view");
+  sent = tongban_file_backend_get_last_params (backend, "auth.id-card");
+  g_assert_nonnull (sent);
+  auth = json_object_get_object_member (sent, "auth");
+  g_assert_cmpstr (json_object_get_string_member (auth, "method"), ==, "id-card");
+  g_assert_cmpuint (strlen (json_object_get_string_member (auth, "id_number")), ==, 18);
+  g_assert_null (tongban_validate_cn_id (json_object_get_string_member (auth, "id_number"),
+                                         NULL));
+  destroy_window (window);
+  tongban_devices_stop (devices);
+}
+
 static void
 test_flow_cancel_and_failure (void)
 {
@@ -1004,6 +1091,7 @@ main (int   argc,
       g_test_add_func ("/kiosk/ui/flow-hk-tax-return", test_flow_hk_tax_return);
       g_test_add_func ("/kiosk/ui/flow-cancel-and-failure", test_flow_cancel_and_failure);
       g_test_add_func ("/kiosk/ui/smart-guidance", test_smart_guidance);
+      g_test_add_func ("/kiosk/ui/devices", test_devices);
     }
   return g_test_run ();
 }
