@@ -676,9 +676,12 @@ tongban_device_dup_status_text (TongbanDevice *self)
   g_string_append_printf (text, "%s: %s", priv->name, tongban_device_state_to_string (priv->state));
   keys = g_list_sort (g_hash_table_get_keys (priv->supplies), (GCompareFunc) g_strcmp0);
   for (GList *l = keys; l != NULL; l = l->next)
-    g_string_append_printf (text, "; %s %s", (char *) l->data,
-                            tongban_supply_to_string (
-                              GPOINTER_TO_UINT (g_hash_table_lookup (priv->supplies, l->data)) - 1));
+    {
+      guint stored = GPOINTER_TO_UINT (g_hash_table_lookup (priv->supplies, l->data));
+
+      g_string_append_printf (text, "; %s %s", (char *) l->data,
+                              tongban_supply_to_string ((TongbanSupply) (stored - 1)));
+    }
   g_mutex_unlock (&priv->lock);
   return g_string_free (text, FALSE);
 }

@@ -163,7 +163,10 @@ print_pdf (TongbanDevice  *device,
   ippAddString (request, IPP_TAG_OPERATION, IPP_TAG_NAME, "job-name", NULL, job->job_name);
   ippAddString (request, IPP_TAG_OPERATION, IPP_TAG_MIMETYPE, "document-format", NULL,
                 "application/pdf");
-  if (cupsSendRequest (self->http, request, self->resource, CUPS_LENGTH_VARIABLE) != HTTP_STATUS_CONTINUE ||
+  /* Chunked: a Content-Length of the document alone made ippeveprinter
+   * read the PDF as IPP attributes. */
+  if (cupsSendRequest (self->http, request, self->resource,
+                       CUPS_LENGTH_VARIABLE) != HTTP_STATUS_CONTINUE ||
       cupsWriteRequestData (self->http, (const char *) pdf, size) != HTTP_STATUS_CONTINUE)
     {
       ippDelete (request);

@@ -132,7 +132,8 @@ check_ready (TongbanReceiptPrinter  *self,
              GError                **error)
 {
   if (self->status.paper_out)
-    g_set_error_literal (error, TONGBAN_DEVICE_ERROR, TONGBAN_COMPLETION_COMMAND_ERROR, "paper out");
+    g_set_error_literal (error, TONGBAN_DEVICE_ERROR, TONGBAN_COMPLETION_COMMAND_ERROR,
+                         "paper out");
   else if (self->status.cover_open)
     g_set_error_literal (error, TONGBAN_DEVICE_ERROR, TONGBAN_COMPLETION_USER_ERROR, "cover open");
   else if (self->status.cutter_error || self->status.unrecoverable)

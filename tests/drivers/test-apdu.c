@@ -34,7 +34,8 @@ test_parse_roundtrip (void)
 {
   guint8 big[300];
   const struct { gsize lc; gint le; gboolean extended; } cases[] = {
-    { 0, TONGBAN_APDU_NO_LE, FALSE }, { 0, 1, FALSE }, { 0, 256, FALSE }, { 5, TONGBAN_APDU_NO_LE, FALSE },
+    { 0, TONGBAN_APDU_NO_LE, FALSE }, { 0, 1, FALSE }, { 0, 256, FALSE },
+    { 5, TONGBAN_APDU_NO_LE, FALSE },
     { 255, 256, FALSE }, { 300, TONGBAN_APDU_NO_LE, TRUE }, { 300, 65536, TRUE },
     { 0, 257, TRUE }, { 10, 1000, TRUE },
   };

@@ -226,7 +226,8 @@ on_event (TongbanDevice *dev, const char *name, GVariant *payload, Seen *seen)
 {
   seen->events++;
   g_free (seen->event);
-  seen->event = g_strdup_printf ("%s %s", name, payload ? g_variant_get_string (payload, NULL) : "");
+  seen->event = g_strdup_printf ("%s %s", name,
+                                 payload ? g_variant_get_string (payload, NULL) : "");
 }
 
 static gboolean

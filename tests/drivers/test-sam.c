@@ -227,7 +227,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/drivers/sam/parse-reply", test_parse_reply);
   g_test_add_func ("/drivers/sam/parse-faults", test_parse_faults);
   g_test_add_func ("/drivers/sam/identity-roundtrip", test_identity_roundtrip);
-  g_test_add_func ("/drivers/sam/identity-fingerprint-permit", test_identity_fingerprint_and_permit);
+  g_test_add_func ("/drivers/sam/identity-fingerprint-permit",
+                   test_identity_fingerprint_and_permit);
   g_test_add_func ("/drivers/sam/identity-invalid", test_identity_invalid);
   g_test_add_func ("/drivers/sam/id-number", test_id_number);
 
