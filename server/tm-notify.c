@@ -21,6 +21,8 @@ open_stream (const char  *host,
   g_autoptr(GSocketClient) client = g_socket_client_new ();
 
   g_socket_client_set_timeout (client, IO_TIMEOUT_S);
+  /* Straight to the configured relay: no proxy look-up (libproxy can take seconds). */
+  g_socket_client_set_enable_proxy (client, FALSE);
   return G_IO_STREAM (g_socket_client_connect_to_host (client, host, (guint16) port, NULL, error));
 }
 

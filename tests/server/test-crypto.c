@@ -160,7 +160,8 @@ test_sm4_gcm (void)
 static void
 test_request_sign (void)
 {
-  const guint8 key[32] = { 42 };
+  /* Last byte non-zero: HMAC zero-pads keys, so a trailing zero would not matter. */
+  const guint8 key[32] = { 42, [31] = 7 };
   const char *body = "{\"a\":1}";
   g_autofree char *sig = tongban_request_sign (key, sizeof key, "POST", "/api/terminal/v1/heartbeat",
                                                1700000000, "0123456789abcdef", body, strlen (body));

@@ -4,6 +4,7 @@
 
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <gio/gio.h>
 #include <libpq-fe.h>
@@ -78,6 +79,13 @@ manager_path (void)
   return p;
 }
 
+/* If the test dies on an assertion, its server goes with it. */
+static void
+die_with_parent (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
 TmTestServer *
 tm_test_server_start (const char * const *extra_args)
 {
@@ -99,8 +107,8 @@ tm_test_server_start (const char * const *extra_args)
     g_ptr_array_add (argv, (gpointer) extra_args[i]);
   g_ptr_array_add (argv, NULL);
 
-  g_spawn_async_with_pipes (NULL, (char **) argv->pdata, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL,
-                            NULL, &s->pid, NULL, &out_fd, NULL, &error);
+  g_spawn_async_with_pipes (NULL, (char **) argv->pdata, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
+                            die_with_parent, NULL, &s->pid, NULL, &out_fd, NULL, &error);
   g_assert_no_error (error);
   ch = g_io_channel_unix_new (out_fd);
   g_io_channel_set_close_on_unref (ch, TRUE);
@@ -192,6 +200,7 @@ tm_test_http (guint               port,
   if (body != NULL && len < 0)
     len = (gssize) strlen (body);
   g_socket_client_set_timeout (client, 30);
+  g_socket_client_set_enable_proxy (client, FALSE);
   conn = g_socket_client_connect_to_host (client, "127.0.0.1", (guint16) port, NULL, &error);
   g_assert_no_error (error);
   /* HTTP/1.0 so the server closes after the answer and never chunks. */
