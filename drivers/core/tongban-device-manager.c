@@ -1,0 +1,347 @@
+/* tongban-device-manager.c: devices from the config, self-test, change notification
+ *
+ * The self-test never talks to the hardware itself: each device's worker
+ * already opens and polls it, so the test only waits (bounded) for every
+ * device to have an answer and reads states and supplies. A device that is
+ * still starting when the time is up fails the test as "starting".
+ */
+
+#include "tongban-device-manager.h"
+#include "tongban-barcode-scanner.h"
+#include "tongban-idcard-reader.h"
+#include "tongban-lights.h"
+#include "tongban-pinpad.h"
+#include "tongban-receipt-printer.h"
+#include "tongban-ups.h"
+#ifdef HAVE_PCSC
+#include "tongban-iccard-reader.h"
+#endif
+#ifdef HAVE_CUPS
+#include "tongban-laser-printer.h"
+#endif
+
+#include <string.h>
+
+#define GROUP_PREFIX "device:"
+#define SELF_TEST_TICK_MS 50
+
+struct _TongbanDeviceManager
+{
+  GObject     parent_instance;
+
+  GPtrArray  *devices;   /* TongbanDevice, in config order */
+};
+
+enum {
+  DEVICE_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (TongbanDeviceManager, tongban_device_manager, G_TYPE_OBJECT)
+
+void
+tongban_self_test_result_free (TongbanSelfTestResult *result)
+{
+  if (result == NULL)
+    return;
+  g_free (result->name);
+  g_free (result->type);
+  g_free (result->text);
+  g_free (result);
+}
+
+static char *
+required (GKeyFile    *config,
+          const char  *group,
+          const char  *key,
+          GError     **error)
+{
+  char *value = g_key_file_get_string (config, group, key, error);
+
+  if (value != NULL && *value == '\0')
+    {
+      g_free (value);
+      g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE, "[%s] %s is empty",
+                   group, key);
+      return NULL;
+    }
+  return value;
+}
+
+static TongbanDevice *
+create_device (GKeyFile    *config,
+               const char  *group,
+               const char  *name,
+               const char  *type,
+               GError     **error)
+{
+  g_autofree char *link = NULL;
+
+  if (g_str_equal (type, "iccard"))
+    {
+#ifdef HAVE_PCSC
+      g_autofree char *reader = g_key_file_get_string (config, group, "reader", NULL);
+      return TONGBAN_DEVICE (tongban_iccard_reader_new (name, reader));
+#else
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "built without pcsc-lite");
+      return NULL;
+#endif
+    }
+  if (g_str_equal (type, "laser"))
+    {
+#ifdef HAVE_CUPS
+      g_autofree char *uri = required (config, group, "uri", error);
+      return uri ? TONGBAN_DEVICE (tongban_laser_printer_new (name, uri)) : NULL;
+#else
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "built without libcups");
+      return NULL;
+#endif
+    }
+
+  link = required (config, group, "link", error);
+  if (link == NULL)
+    return NULL;
+  if (g_str_equal (type, "idcard"))
+    return TONGBAN_DEVICE (tongban_idcard_reader_new (name, link));
+  if (g_str_equal (type, "receipt"))
+    return TONGBAN_DEVICE (tongban_receipt_printer_new (name, link));
+  if (g_str_equal (type, "pinpad"))
+    return TONGBAN_DEVICE (tongban_pinpad_new (name, link));
+  if (g_str_equal (type, "lights"))
+    return TONGBAN_DEVICE (tongban_lights_new (name, link));
+  if (g_str_equal (type, "scanner"))
+    return TONGBAN_DEVICE (tongban_barcode_scanner_new (name, link));
+  if (g_str_equal (type, "ups"))
+    {
+      g_autofree char *ups = required (config, group, "ups", error);
+      return ups ? TONGBAN_DEVICE (tongban_ups_new (name, link, ups)) : NULL;
+    }
+  g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+               "[%s] unknown device type '%s'", group, type);
+  return NULL;
+}
+
+static void
+on_device_status (TongbanDevice        *device,
+                  int                   state,
+                  TongbanDeviceManager *self)
+{
+  g_signal_emit (self, signals[DEVICE_CHANGED], 0, device);
+}
+
+static void
+on_device_supply (TongbanDevice        *device,
+                  const char           *supply,
+                  int                   value,
+                  TongbanDeviceManager *self)
+{
+  g_signal_emit (self, signals[DEVICE_CHANGED], 0, device);
+}
+
+gboolean
+tongban_device_manager_load (TongbanDeviceManager  *self,
+                             GKeyFile              *config,
+                             GError               **error)
+{
+  g_auto(GStrv) groups = NULL;
+  g_autoptr(GPtrArray) created = g_ptr_array_new_with_free_func (g_object_unref);
+
+  g_return_val_if_fail (TONGBAN_IS_DEVICE_MANAGER (self), FALSE);
+  g_return_val_if_fail (self->devices->len == 0, FALSE);
+
+  groups = g_key_file_get_groups (config, NULL);
+  for (guint i = 0; groups[i] != NULL; i++)
+    {
+      const char *name = groups[i] + strlen (GROUP_PREFIX);
+      g_autofree char *type = NULL;
+      TongbanDevice *device;
+
+      if (!g_str_has_prefix (groups[i], GROUP_PREFIX))
+        continue;
+      type = required (config, groups[i], "type", error);
+      if (type == NULL)
+        return FALSE;
+      device = create_device (config, groups[i], name, type, error);
+      if (device == NULL)
+        return FALSE;
+      g_object_set_data_full (G_OBJECT (device), "tongban-type", g_steal_pointer (&type), g_free);
+      g_ptr_array_add (created, device);
+    }
+
+  for (guint i = 0; i < created->len; i++)
+    {
+      TongbanDevice *device = g_ptr_array_index (created, i);
+
+      g_signal_connect_object (device, "status-changed", G_CALLBACK (on_device_status), self, 0);
+      g_signal_connect_object (device, "supply-changed", G_CALLBACK (on_device_supply), self, 0);
+      g_ptr_array_add (self->devices, g_object_ref (device));
+    }
+  return TRUE;
+}
+
+TongbanDevice *
+tongban_device_manager_get (TongbanDeviceManager *self,
+                            const char           *name)
+{
+  g_return_val_if_fail (TONGBAN_IS_DEVICE_MANAGER (self), NULL);
+
+  for (guint i = 0; i < self->devices->len; i++)
+    if (g_strcmp0 (tongban_device_get_name (g_ptr_array_index (self->devices, i)), name) == 0)
+      return g_ptr_array_index (self->devices, i);
+  return NULL;
+}
+
+/* (transfer container) */
+GPtrArray *
+tongban_device_manager_list (TongbanDeviceManager *self)
+{
+  g_return_val_if_fail (TONGBAN_IS_DEVICE_MANAGER (self), NULL);
+  return g_ptr_array_ref (self->devices);
+}
+
+void
+tongban_device_manager_start (TongbanDeviceManager *self)
+{
+  g_return_if_fail (TONGBAN_IS_DEVICE_MANAGER (self));
+
+  for (guint i = 0; i < self->devices->len; i++)
+    tongban_device_start (g_ptr_array_index (self->devices, i));
+}
+
+void
+tongban_device_manager_stop (TongbanDeviceManager *self)
+{
+  g_return_if_fail (TONGBAN_IS_DEVICE_MANAGER (self));
+
+  for (guint i = 0; i < self->devices->len; i++)
+    tongban_device_stop (g_ptr_array_index (self->devices, i));
+}
+
+typedef struct
+{
+  TongbanDeviceManager *self;
+  gint64                deadline;
+} SelfTest;
+
+static gboolean
+device_passes (TongbanDevice *device)
+{
+  static const char * const supplies[] = { "paper", "toner", "battery" };
+
+  if (tongban_device_get_state (device) != TONGBAN_DEVICE_STATE_ONLINE)
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (supplies); i++)
+    {
+      TongbanSupply s = tongban_device_get_supply (device, supplies[i]);
+      if (s == TONGBAN_SUPPLY_OUT || s == TONGBAN_SUPPLY_JAMMED)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+self_test_tick (gpointer data)
+{
+  GTask *task = data;
+  SelfTest *st = g_task_get_task_data (task);
+  g_autoptr(GPtrArray) results = NULL;
+  gboolean waiting = FALSE;
+
+  if (g_task_return_error_if_cancelled (task))
+    return G_SOURCE_REMOVE;
+  for (guint i = 0; i < st->self->devices->len; i++)
+    if (tongban_device_get_state (g_ptr_array_index (st->self->devices, i)) ==
+        TONGBAN_DEVICE_STATE_STARTING)
+      waiting = TRUE;
+  if (waiting && g_get_monotonic_time () < st->deadline)
+    return G_SOURCE_CONTINUE;
+
+  results = g_ptr_array_new_with_free_func ((GDestroyNotify) tongban_self_test_result_free);
+  for (guint i = 0; i < st->self->devices->len; i++)
+    {
+      TongbanDevice *device = g_ptr_array_index (st->self->devices, i);
+      TongbanSelfTestResult *r = g_new0 (TongbanSelfTestResult, 1);
+
+      r->name = g_strdup (tongban_device_get_name (device));
+      r->type = g_strdup (g_object_get_data (G_OBJECT (device), "tongban-type"));
+      r->state = tongban_device_get_state (device);
+      r->ok = device_passes (device);
+      r->text = tongban_device_dup_status_text (device);
+      g_message ("self-test: %s: %s", r->text, r->ok ? "pass" : "FAIL");
+      g_ptr_array_add (results, r);
+    }
+  g_task_return_pointer (task, g_steal_pointer (&results), (GDestroyNotify) g_ptr_array_unref);
+  return G_SOURCE_REMOVE;
+}
+
+void
+tongban_device_manager_self_test_async (TongbanDeviceManager *self,
+                                        guint                 timeout_ms,
+                                        GCancellable         *cancellable,
+                                        GAsyncReadyCallback   callback,
+                                        gpointer              user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GSource) source = g_timeout_source_new (SELF_TEST_TICK_MS);
+  SelfTest *st = g_new0 (SelfTest, 1);
+
+  g_return_if_fail (TONGBAN_IS_DEVICE_MANAGER (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tongban_device_manager_self_test_async);
+  st->self = self;
+  st->deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+  g_task_set_task_data (task, st, g_free);
+  tongban_device_manager_start (self);
+  g_source_set_callback (source, self_test_tick, g_object_ref (task), g_object_unref);
+  g_source_attach (source, g_task_get_context (task));
+}
+
+/* (transfer full) (element-type TongbanSelfTestResult), one per device, in config order */
+GPtrArray *
+tongban_device_manager_self_test_finish (TongbanDeviceManager  *self,
+                                         GAsyncResult          *result,
+                                         GError               **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+tongban_device_manager_dispose (GObject *object)
+{
+  TongbanDeviceManager *self = TONGBAN_DEVICE_MANAGER (object);
+
+  if (self->devices != NULL)
+    tongban_device_manager_stop (self);
+  g_clear_pointer (&self->devices, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (tongban_device_manager_parent_class)->dispose (object);
+}
+
+static void
+tongban_device_manager_class_init (TongbanDeviceManagerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = tongban_device_manager_dispose;
+
+  /* A device's state or a supply changed (for the monitor). */
+  signals[DEVICE_CHANGED] =
+    g_signal_new ("device-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, TONGBAN_TYPE_DEVICE);
+}
+
+static void
+tongban_device_manager_init (TongbanDeviceManager *self)
+{
+  self->devices = g_ptr_array_new_with_free_func (g_object_unref);
+}
+
+TongbanDeviceManager *
+tongban_device_manager_new (void)
+{
+  return g_object_new (TONGBAN_TYPE_DEVICE_MANAGER, NULL);
+}
