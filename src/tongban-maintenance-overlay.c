@@ -6,6 +6,7 @@
 #include <string.h>
 #include "tongban-i18n.h"
 #include "tongban-pin-pad.h"
+#include "tongban-devices.h"
 #include "tongban-secret-hash.h"
 #include "tongban-tr.h"
 
@@ -18,6 +19,9 @@ struct _TongbanMaintenanceOverlay
   GtkWidget     *pin_area;
   TongbanPinPad *pin_pad;
   GtkLabel      *status;
+  GtkWidget     *menu_area;
+  GtkBox        *report;
+  TongbanDevices *devices;
 
   GtkLabel      *titles[TONGBAN_N_LANGUAGES];
   GtkLabel      *texts[TONGBAN_N_LANGUAGES];
@@ -94,7 +98,62 @@ tongban_maintenance_overlay_reset (TongbanMaintenanceOverlay *self)
   tongban_pin_pad_clear (self->pin_pad);
   set_status (self, NULL);
   gtk_widget_set_visible (self->pin_area, FALSE);
+  gtk_widget_set_visible (self->menu_area, FALSE);
   gtk_widget_set_visible (self->sign_in_button, TRUE);
+}
+
+/* After the PIN: the self-test's result, live, and the way back to service. */
+static void
+show_report (TongbanMaintenanceOverlay *self)
+{
+  g_auto(GStrv) lines = self->devices ? tongban_devices_dup_report (self->devices) : NULL;
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->report))))
+    gtk_box_remove (self->report, child);
+  for (guint i = 0; lines && lines[i]; i++)
+    {
+      GtkWidget *label = gtk_label_new (lines[i]);
+
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_widget_add_css_class (label, TONGBAN_TR_FIXED_CLASS);
+      gtk_widget_add_css_class (label, "report-line");
+      gtk_box_append (self->report, label);
+    }
+}
+
+static void
+on_devices_changed (TongbanDevices            *devices,
+                    TongbanMaintenanceOverlay *self)
+{
+  if (gtk_widget_get_visible (self->menu_area))
+    show_report (self);
+}
+
+void
+tongban_maintenance_overlay_set_devices (TongbanMaintenanceOverlay *self,
+                                         TongbanDevices            *devices)
+{
+  g_return_if_fail (TONGBAN_IS_MAINTENANCE_OVERLAY (self));
+
+  if (self->devices)
+    g_signal_handlers_disconnect_by_data (self->devices, self);
+  g_set_object (&self->devices, devices);
+  if (devices)
+    g_signal_connect (devices, "changed", G_CALLBACK (on_devices_changed), self);
+}
+
+static void
+on_resume_clicked (TongbanMaintenanceOverlay *self)
+{
+  tongban_maintenance_overlay_reset (self);
+  g_signal_emit (self, signals[UNLOCKED], 0);
+}
+
+static void
+on_relock_clicked (TongbanMaintenanceOverlay *self)
+{
+  tongban_maintenance_overlay_reset (self);
 }
 
 void
@@ -159,8 +218,10 @@ on_verified (GObject      *source,
   if (ok)
     {
       self->failures = 0;
-      tongban_maintenance_overlay_reset (self);
-      g_signal_emit (self, signals[UNLOCKED], 0);
+      set_status (self, NULL);
+      gtk_widget_set_visible (self->pin_area, FALSE);
+      show_report (self);
+      gtk_widget_set_visible (self->menu_area, TRUE);
       return;
     }
 
@@ -245,6 +306,9 @@ tongban_maintenance_overlay_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  if (self->devices)
+    g_signal_handlers_disconnect_by_data (self->devices, self);
+  g_clear_object (&self->devices);
   gtk_widget_dispose_template (GTK_WIDGET (object), TONGBAN_TYPE_MAINTENANCE_OVERLAY);
   {
     GtkWidget *child;
@@ -284,6 +348,10 @@ tongban_maintenance_overlay_class_init (TongbanMaintenanceOverlayClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TongbanMaintenanceOverlay, pin_area);
   gtk_widget_class_bind_template_child (widget_class, TongbanMaintenanceOverlay, pin_pad);
   gtk_widget_class_bind_template_child (widget_class, TongbanMaintenanceOverlay, status);
+  gtk_widget_class_bind_template_child (widget_class, TongbanMaintenanceOverlay, menu_area);
+  gtk_widget_class_bind_template_child (widget_class, TongbanMaintenanceOverlay, report);
+  gtk_widget_class_bind_template_callback (widget_class, on_resume_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_relock_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_sign_in_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_cancel_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_pin_submitted);

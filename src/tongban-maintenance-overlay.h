@@ -7,6 +7,7 @@
 #pragma once
 
 #include <gtk/gtk.h>
+#include "tongban-devices.h"
 
 G_BEGIN_DECLS
 
@@ -18,6 +19,8 @@ void      tongban_maintenance_overlay_configure   (TongbanMaintenanceOverlay *se
                                                    const char                *pin_hash,
                                                    guint                      max_attempts,
                                                    guint                      lockout_s);
+void      tongban_maintenance_overlay_set_devices (TongbanMaintenanceOverlay *self,
+                                                   TongbanDevices            *devices);
 void      tongban_maintenance_overlay_retranslate (TongbanMaintenanceOverlay *self);
 void      tongban_maintenance_overlay_reset       (TongbanMaintenanceOverlay *self);
 void      tongban_maintenance_overlay_open_sign_in (TongbanMaintenanceOverlay *self);

@@ -585,6 +585,7 @@ tongban_window_set_devices (TongbanWindow  *self,
     g_signal_handlers_disconnect_by_data (self->devices, self);
   g_set_object (&self->devices, devices);
   tongban_flow_page_set_devices (self->flow_page, devices);
+  tongban_maintenance_overlay_set_devices (self->maintenance, devices);
   if (devices)
     {
       g_signal_connect (devices, "changed", G_CALLBACK (on_devices_changed), self);

@@ -273,6 +273,43 @@ tongban_devices_service_ready (TongbanDevices        *self,
   return TRUE;
 }
 
+/* The self-test's result for maintainers and the log: one line per module,
+ * its state and supplies (technical words: this is not for citizens). */
+GStrv
+tongban_devices_dup_report (TongbanDevices *self)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr(GList) keys = NULL;
+
+  g_return_val_if_fail (TONGBAN_IS_DEVICES (self), NULL);
+
+  keys = g_list_sort (g_hash_table_get_keys (self->devices), (GCompareFunc) g_strcmp0);
+  for (GList *l = keys; l; l = l->next)
+    {
+      g_autofree char *line =
+        tongban_device_dup_status_text (g_hash_table_lookup (self->devices, l->data));
+
+      g_strv_builder_add (builder, line);
+    }
+  g_list_free (g_steal_pointer (&keys));
+  keys = g_list_sort (g_hash_table_get_keys (self->absent), (GCompareFunc) g_strcmp0);
+  for (GList *l = keys; l; l = l->next)
+    {
+      g_autofree char *line = g_strdup_printf ("%s: not fitted", (char *) l->data);
+
+      g_strv_builder_add (builder, line);
+    }
+  for (guint i = 0; kinds[i]; i++)
+    if (!g_hash_table_contains (self->devices, kinds[i]) &&
+        !g_hash_table_contains (self->absent, kinds[i]))
+      {
+        g_autofree char *line = g_strdup_printf ("%s: not configured", kinds[i]);
+
+        g_strv_builder_add (builder, line);
+      }
+  return g_strv_builder_end (builder);
+}
+
 gboolean
 tongban_devices_on_battery (TongbanDevices *self)
 {

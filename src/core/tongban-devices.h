@@ -31,6 +31,7 @@ TongbanDevice  *tongban_devices_get               (TongbanDevices        *self,
 gboolean        tongban_devices_service_ready     (TongbanDevices        *self,
                                                    const TongbanService  *service,
                                                    const char           **reason);
+GStrv           tongban_devices_dup_report        (TongbanDevices        *self);
 gboolean        tongban_devices_on_battery        (TongbanDevices        *self);
 void            tongban_devices_stop              (TongbanDevices        *self);
 const char * const *tongban_devices_known_kinds   (void);

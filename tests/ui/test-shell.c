@@ -28,6 +28,9 @@ static char *pin_hash;
 
 /* ---- helpers ------------------------------------------------------------ */
 
+static GtkWidget *find_by_name (GtkWidget  *root,
+                                const char *name);
+
 static gboolean
 timeout_flag (gpointer data)
 {
@@ -401,8 +404,12 @@ test_maintenance (void)
   g_assert_true (tongban_window_get_maintenance (window));
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (pad)), ==, "");
 
-  /* The right one lifts it. */
+  /* The right one opens the maintainer's page; putting the kiosk back in
+   * service lifts the cover. */
   enter_pin (overlay, TEST_PIN);
+  g_assert_true (tongban_window_get_maintenance (window));
+  g_assert_true (gtk_widget_get_visible (find_by_name (GTK_WIDGET (overlay), "resume_button")));
+  click (find_by_name (GTK_WIDGET (overlay), "resume_button"));
   g_assert_false (tongban_window_get_maintenance (window));
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (overlay)));
   g_assert_true (gtk_widget_get_visible (part (window, "header")));
@@ -839,6 +846,18 @@ test_devices (void)
   g_assert_true (tongban_devices_configure (devices, links, &error));
   tongban_window_set_devices (window, devices);
   g_assert_true (wait_for (device_online, tongban_devices_get (devices, "id-card-reader"), 10000));
+
+  /* The self-test lists every module for the maintainer. */
+  {
+    g_auto(GStrv) report = tongban_devices_dup_report (devices);
+
+    g_assert_true (g_strv_contains ((const char * const *) report,
+                                    "laser-printer: not fitted"));
+    g_assert_true (g_strv_contains ((const char * const *) report, "ups: not configured"));
+    g_autofree char *all = g_strjoinv ("\n", report);
+
+    g_assert_nonnull (strstr (all, "id-card-reader: online"));
+  }
 
   /* No document printer: its certificates are greyed out, with the reason. */
   set_language (window, "en");
