@@ -35,6 +35,7 @@ typedef struct
 
   GMutex             lock;
   TongbanDeviceState state;
+  guint              state_sets; /* calls of set_state, to see whether open() set one */
   GHashTable        *supplies;   /* name -> GUINT_TO_POINTER (TongbanSupply) */
   GHashTable        *requests;   /* id -> Request*, queued or running */
   guint              next_id;
@@ -216,6 +217,7 @@ tongban_device_set_state (TongbanDevice      *self,
   g_mutex_lock (&priv->lock);
   changed = priv->state != state;
   priv->state = state;
+  priv->state_sets++;
   g_mutex_unlock (&priv->lock);
 
   if (changed)
@@ -480,18 +482,37 @@ device_open (TongbanDevice *self,
   TongbanDevicePrivate *priv = tongban_device_get_instance_private (self);
   TongbanDeviceClass *klass = TONGBAN_DEVICE_GET_CLASS (self);
 
+  guint sets_before;
+  gboolean set_by_open;
+  TongbanDeviceState state;
+
   if (priv->opened)
     return TRUE;
+  g_mutex_lock (&priv->lock);
+  sets_before = priv->state_sets;
+  g_mutex_unlock (&priv->lock);
   if (klass->open != NULL && !klass->open (self, priv->stopping, error))
     {
+      TongbanCompletion why = tongban_completion_from_error (error ? *error : NULL);
+
       if (klass->close != NULL)
         klass->close (self);
-      tongban_device_set_state (self, TONGBAN_DEVICE_STATE_NO_DEVICE);
+      /* A device that answers nonsense is there, and faulty. */
+      tongban_device_set_state (self, why == TONGBAN_COMPLETION_INVALID_DATA ||
+                                      why == TONGBAN_COMPLETION_HARDWARE_ERROR
+                                      ? TONGBAN_DEVICE_STATE_HARDWARE_ERROR
+                                      : TONGBAN_DEVICE_STATE_NO_DEVICE);
       return FALSE;
     }
   priv->opened = TRUE;
-  if (tongban_device_get_state (self) == TONGBAN_DEVICE_STATE_STARTING ||
-      tongban_device_get_state (self) == TONGBAN_DEVICE_STATE_NO_DEVICE)
+  /* Online, unless open() itself found a fault (a printer with its cutter
+   * jammed): a hardware error left from the last failed attempt is ours. */
+  g_mutex_lock (&priv->lock);
+  state = priv->state;
+  set_by_open = priv->state_sets != sets_before;
+  g_mutex_unlock (&priv->lock);
+  if (state == TONGBAN_DEVICE_STATE_STARTING || state == TONGBAN_DEVICE_STATE_NO_DEVICE ||
+      (state == TONGBAN_DEVICE_STATE_HARDWARE_ERROR && !set_by_open))
     tongban_device_set_state (self, TONGBAN_DEVICE_STATE_ONLINE);
   return TRUE;
 }
