@@ -19,6 +19,9 @@
 #ifdef HAVE_CUPS
 #include "tongban-laser-printer.h"
 #endif
+#ifdef HAVE_GSTREAMER
+#include "tongban-camera.h"
+#endif
 
 #include <string.h>
 
@@ -96,6 +99,23 @@ create_device (GKeyFile    *config,
       return uri ? TONGBAN_DEVICE (tongban_laser_printer_new (name, uri)) : NULL;
 #else
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "built without libcups");
+      return NULL;
+#endif
+    }
+
+  if (g_str_equal (type, "camera"))
+    {
+#ifdef HAVE_GSTREAMER
+      g_autofree char *source = required (config, group, "source", error);
+      int width = g_key_file_get_integer (config, group, "width", NULL);
+      int height = g_key_file_get_integer (config, group, "height", NULL);
+
+      return source ? TONGBAN_DEVICE (tongban_camera_new (name, source,
+                                                          width >= 16 ? (guint) width : 640,
+                                                          height >= 16 ? (guint) height : 480))
+                    : NULL;
+#else
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "built without GStreamer");
       return NULL;
 #endif
     }
