@@ -11,13 +11,20 @@
 
 struct _TmConn {
   TmDbKind  kind;
+  GMutex   *write_lock;   /* SQLite: the db's one-writer lock */
+  gboolean  in_tx;
   sqlite3  *lite;
   PGconn   *pg;
   GHashTable *pg_sql;   /* "?" SQL → "$n" SQL, per connection so no locking */
+  GHashTable *pg_prepared; /* SQL → server-side prepared statement name */
+  GHashTable *lite_stmts; /* SQL → prepared sqlite3_stmt, reused: parsing costs more than running */
 };
 
 struct _TmDb {
   TmDbKind     kind;
+  /* SQLite allows one writer; waiting on this mutex is far cheaper than SQLite's own
+   * busy handler, which sleeps in steps of milliseconds. */
+  GMutex       write_lock;
   GAsyncQueue *pool;
   GPtrArray   *all;
 };
@@ -25,13 +32,21 @@ struct _TmDb {
 G_DEFINE_QUARK (tm-db-error-quark, tm_db_error)
 
 static void
+stmt_finalize (gpointer stmt)
+{
+  sqlite3_finalize (stmt);
+}
+
+static void
 conn_free (TmConn *c)
 {
+  g_clear_pointer (&c->lite_stmts, g_hash_table_unref);
   if (c->lite != NULL)
     sqlite3_close (c->lite);
   if (c->pg != NULL)
     PQfinish (c->pg);
   g_clear_pointer (&c->pg_sql, g_hash_table_unref);
+  g_clear_pointer (&c->pg_prepared, g_hash_table_unref);
   g_free (c);
 }
 
@@ -58,6 +73,7 @@ conn_open (TmDbKind     kind,
           return NULL;
         }
       sqlite3_busy_timeout (c->lite, 10000);
+      c->lite_stmts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, stmt_finalize);
       /* WAL lets the pool's readers run beside one writer; NORMAL keeps commits cheap
        * while WAL still guarantees consistency after power loss. */
       if (sqlite3_exec (c->lite, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
@@ -81,6 +97,7 @@ conn_open (TmDbKind     kind,
           return NULL;
         }
       c->pg_sql = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      c->pg_prepared = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
       PQclear (PQexec (c->pg, "SET client_min_messages = warning"));
     }
   return c;
@@ -120,6 +137,7 @@ tm_db_open (const char  *uri,
 
   db = g_new0 (TmDb, 1);
   db->kind = kind;
+  g_mutex_init (&db->write_lock);
   db->pool = g_async_queue_new ();
   db->all = g_ptr_array_new_with_free_func ((GDestroyNotify) conn_free);
   for (guint i = 0; i < MAX (pool_size, 1); i++)
@@ -131,6 +149,7 @@ tm_db_open (const char  *uri,
           tm_db_free (db);
           return NULL;
         }
+      c->write_lock = kind == TM_DB_SQLITE ? &db->write_lock : NULL;
       g_ptr_array_add (db->all, c);
       g_async_queue_push (db->pool, c);
     }
@@ -146,6 +165,7 @@ tm_db_free (TmDb *db)
     ;
   g_async_queue_unref (db->pool);
   g_ptr_array_unref (db->all);
+  g_mutex_clear (&db->write_lock);
   g_free (db);
 }
 
@@ -269,6 +289,7 @@ query_pg (TmConn         *conn,
   g_autoptr(GPtrArray) owned = g_ptr_array_new_with_free_func (g_free);
   PGresult *res;
   ExecStatusType st;
+  const char *name;
   TmRows *rows;
 
   for (guint i = 0; i < n_params; i++)
@@ -289,8 +310,29 @@ query_pg (TmConn         *conn,
     }
 
   if (PQstatus (conn->pg) != CONNECTION_OK)
-    PQreset (conn->pg);
-  res = PQexecParams (conn->pg, pg_sql (conn, sql), (int) n_params, types, values, NULL, NULL, 0);
+    {
+      PQreset (conn->pg);
+      /* A new server session has none of the old prepared statements. */
+      g_hash_table_remove_all (conn->pg_prepared);
+    }
+  name = g_hash_table_lookup (conn->pg_prepared, sql);
+  if (name == NULL && g_hash_table_size (conn->pg_prepared) < 512)
+    {
+      g_autofree char *fresh = g_strdup_printf ("tm%u", g_hash_table_size (conn->pg_prepared));
+      PGresult *prep = PQprepare (conn->pg, fresh, pg_sql (conn, sql), (int) n_params, types);
+
+      if (PQresultStatus (prep) == PGRES_COMMAND_OK)
+        {
+          name = fresh;
+          g_hash_table_insert (conn->pg_prepared, g_strdup (sql), g_steal_pointer (&fresh));
+        }
+      PQclear (prep);
+    }
+  if (name != NULL)
+    res = PQexecPrepared (conn->pg, name, (int) n_params, values, NULL, NULL, 0);
+  else
+    res = PQexecParams (conn->pg, pg_sql (conn, sql), (int) n_params, types, values, NULL, NULL,
+                        0);
   st = PQresultStatus (res);
   if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK)
     {
@@ -334,11 +376,19 @@ query_lite (TmConn         *conn,
   TmRows *rows;
   int rc;
 
-  rc = sqlite3_prepare_v2 (conn->lite, sql, -1, &stmt, NULL);
-  if (rc != SQLITE_OK)
+  stmt = g_hash_table_lookup (conn->lite_stmts, sql);
+  if (stmt == NULL)
     {
-      g_set_error (error, TM_DB_ERROR, TM_DB_ERROR_QUERY, "%s", sqlite3_errmsg (conn->lite));
-      return NULL;
+      rc = sqlite3_prepare_v3 (conn->lite, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
+      if (rc != SQLITE_OK)
+        {
+          g_set_error (error, TM_DB_ERROR, TM_DB_ERROR_QUERY, "%s", sqlite3_errmsg (conn->lite));
+          return NULL;
+        }
+      /* Bounded: dynamic SQL is built only from fixed pieces, but keep a ceiling anyway. */
+      if (g_hash_table_size (conn->lite_stmts) > 512)
+        g_hash_table_remove_all (conn->lite_stmts);
+      g_hash_table_insert (conn->lite_stmts, g_strdup (sql), stmt);
     }
   for (guint i = 0; i < n_params; i++)
     {
@@ -374,7 +424,8 @@ query_lite (TmConn         *conn,
       g_set_error (error, TM_DB_ERROR,
                    (ext & 0xff) == SQLITE_CONSTRAINT ? TM_DB_ERROR_CONSTRAINT : TM_DB_ERROR_QUERY,
                    "%s", sqlite3_errmsg (conn->lite));
-      sqlite3_finalize (stmt);
+      sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
       g_ptr_array_set_free_func (vals, g_free);
       g_ptr_array_unref (vals);
       rows->n_rows = 0;
@@ -382,7 +433,8 @@ query_lite (TmConn         *conn,
       return NULL;
     }
   rows->changes = sqlite3_changes (conn->lite);
-  sqlite3_finalize (stmt);
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
   g_ptr_array_add (vals, NULL);
   rows->values = (char **) g_ptr_array_free (vals, FALSE);
   return rows;
@@ -399,6 +451,15 @@ tm_conn_query (TmConn         *conn,
 
   if (conn->kind == TM_DB_POSTGRESQL)
     return query_pg (conn, sql, params, n_params, error);
+  if (!conn->in_tx && g_ascii_strncasecmp (sql, "SELECT", 6) != 0)
+    {
+      TmRows *rows;
+
+      g_mutex_lock (conn->write_lock);
+      rows = query_lite (conn, sql, params, n_params, error);
+      g_mutex_unlock (conn->write_lock);
+      return rows;
+    }
   return query_lite (conn, sql, params, n_params, error);
 }
 
@@ -449,23 +510,50 @@ gboolean
 tm_conn_begin (TmConn  *conn,
                GError **error)
 {
+  g_return_val_if_fail (!conn->in_tx, FALSE);
+
+  if (conn->kind == TM_DB_POSTGRESQL)
+    {
+      conn->in_tx = tm_conn_exec_script (conn, "BEGIN", error);
+      return conn->in_tx;
+    }
   /* IMMEDIATE: a deferred SQLite transaction that later writes can fail with
-   * SQLITE_BUSY without waiting, when another connection wrote in between. */
-  return tm_conn_exec_script (conn, conn->kind == TM_DB_SQLITE ? "BEGIN IMMEDIATE" : "BEGIN",
-                              error);
+   * SQLITE_BUSY without waiting, when another process wrote in between. */
+  g_mutex_lock (conn->write_lock);
+  conn->in_tx = tm_conn_exec_script (conn, "BEGIN IMMEDIATE", error);
+  if (!conn->in_tx)
+    g_mutex_unlock (conn->write_lock);
+  return conn->in_tx;
+}
+
+static void
+end_tx (TmConn *conn)
+{
+  if (conn->in_tx && conn->kind == TM_DB_SQLITE)
+    g_mutex_unlock (conn->write_lock);
+  conn->in_tx = FALSE;
 }
 
 gboolean
 tm_conn_commit (TmConn  *conn,
                 GError **error)
 {
-  return tm_conn_exec_script (conn, "COMMIT", error);
+  gboolean ok = tm_conn_exec_script (conn, "COMMIT", error);
+
+  /* A failed COMMIT may leave the transaction open; end it here so no caller can forget. */
+  if (!ok)
+    tm_conn_exec_script (conn, "ROLLBACK", NULL);
+  end_tx (conn);
+  return ok;
 }
 
 void
 tm_conn_rollback (TmConn *conn)
 {
+  if (!conn->in_tx)
+    return;
   tm_conn_exec_script (conn, "ROLLBACK", NULL);
+  end_tx (conn);
 }
 
 static int
