@@ -51,7 +51,7 @@ main (int    argc,
   g_autoptr(TmApp) app = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   g_autofree char *db = NULL, *listen = NULL, *smtp = NULL, *sms = NULL;
-  g_autofree char *create = NULL, *role = NULL, *region = NULL;
+  g_autofree char *create = NULL, *role = NULL, *region = NULL, *client = NULL;
   int port = -1, threads = 0, interval = 0, escalate = -1, sweep_ms = 0, skew = -1;
   int session_ttl = 0;
   gboolean migrate_only = FALSE;
@@ -71,6 +71,8 @@ main (int    argc,
     { "migrate-only", 0, 0, G_OPTION_ARG_NONE, &migrate_only, "set up the database and exit", NULL },
     { "create-account", 0, 0, G_OPTION_ARG_STRING, &create, "create an account and exit "
       "(password from TONGBAN_PASSWORD, else generated and printed once)", "NAME" },
+    { "create-client", 0, 0, G_OPTION_ARG_STRING, &client, "create an OAuth 2.0 system client "
+      "and exit (secret from TONGBAN_CLIENT_SECRET, else generated and printed once)", "ID" },
     { "role", 0, 0, G_OPTION_ARG_STRING, &role, "sysadmin, bizadmin or auditor", "ROLE" },
     { "region", 0, 0, G_OPTION_ARG_STRING, &region, "region scope of the account", "CODE" },
     { NULL }
@@ -137,6 +139,25 @@ main (int    argc,
       tm_audit_append (app, "cli", "account.create", create, role, NULL);
       if (env == NULL)
         g_print ("password for %s (shown once): %s\n", create, password);
+      return 0;
+    }
+
+  if (client != NULL)
+    {
+      const char *env = g_getenv ("TONGBAN_CLIENT_SECRET");
+      g_autofree char *secret = env ? g_strdup (env) : tm_random_hex (24);
+
+      if (!tm_oauth_client_create (app, client, role, region, secret, &error))
+        {
+          g_autofree char *field = NULL, *reason = NULL;
+
+          tm_error_split (error, &field, &reason);
+          g_printerr ("tongban-manager: %s%s%s\n", field ? field : "", field ? ": " : "", reason);
+          return 1;
+        }
+      tm_audit_append (app, "cli", "oauth.client-create", client, role, NULL);
+      if (env == NULL)
+        g_print ("secret for %s (shown once): %s\n", client, secret);
       return 0;
     }
 

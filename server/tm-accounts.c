@@ -246,6 +246,13 @@ tm_account_from_token (TmApp       *app,
       tm_db_fail (error, db_error);
       return NULL;
     }
+  if (rows->n_rows == 0)
+    {
+      /* Not a person's session: perhaps a system client's OAuth token. */
+      a = tm_oauth_account_from_token (app, token_hash);
+      if (a != NULL)
+        return a;
+    }
   if (rows->n_rows == 0 || tm_rows_get_int (rows, 0, 5) < tm_now ())
     {
       tm_set_error (error, rows->n_rows ? TONGBAN_CODE_SESSION_EXPIRED

@@ -22,6 +22,7 @@ tm_config_init (TmConfig *c)
   c->clock_skew = 300;
   c->heartbeat_interval = 30;
   c->account_session_ttl = 30 * 60;
+  c->oauth_token_ttl = 60 * 60;
   c->lockout_threshold = 5;
   c->lockout_seconds = 15 * 60;
   c->escalate_after = 30 * 60;

@@ -27,6 +27,7 @@ typedef struct {
   gint64   clock_skew;           /* accepted |server time - X-Timestamp| */
   gint64   heartbeat_interval;   /* what terminals are told to use */
   gint64   account_session_ttl;
+  gint64   oauth_token_ttl;
   guint    lockout_threshold;    /* failed logins before an account locks */
   gint64   lockout_seconds;
   gint64   escalate_after;       /* seconds an alarm may stay unacknowledged */
@@ -103,6 +104,20 @@ JsonNode  *tm_account_login            (TmApp *app, const char *username, const 
                                         GError **error);
 TmAccount *tm_account_from_token       (TmApp *app, const char *token, GError **error);
 JsonNode  *tm_account_list             (TmApp *app, const TmAccount *caller, GError **error);
+
+/* OAuth 2.0 client credentials (tm-oauth.c) */
+gboolean   tm_oauth_client_create      (TmApp *app, const char *client_id, const char *role,
+                                        const char *region_code, const char *secret,
+                                        GError **error);
+JsonNode  *tm_oauth_token              (TmApp *app, const char *grant_type, const char *client_id,
+                                        const char *secret, GError **error);
+TmAccount *tm_oauth_account_from_token (TmApp *app, const char *token_hash);
+
+/* Consumables stock (tm-consumables.c) */
+JsonNode  *tm_stock_change             (TmApp *app, const TmAccount *caller, JsonObject *body,
+                                        GError **error);
+JsonNode  *tm_stock_query              (TmApp *app, const TmAccount *caller, const char *region,
+                                        const char *site, GError **error);
 
 /* Terminals (tm-terminals.c) */
 typedef struct {

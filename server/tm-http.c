@@ -43,6 +43,9 @@ typedef struct {
   JsonObject  *body;
   GHashTable  *query;
   const char  *ip;
+  const char  *raw_body;     /* NUL-terminated copy of the body */
+  gsize        raw_len;
+  const char  *authorization;
   TmTerminal  *terminal;
   TmAccount   *account;
   struct MHD_Response *raw;  /* handlers that answer with something other than JSON */
@@ -393,6 +396,53 @@ h_audit_verify (TmRequest *r, GError **e)
   return json_builder_get_root (b);
 }
 
+/* RFC 6749 4.4: form-encoded body, client authenticated by body fields or HTTP Basic. */
+static JsonNode *
+h_oauth_token (TmRequest *r, GError **e)
+{
+  g_autoptr(GHashTable) form = NULL;
+  g_autofree char *basic_id = NULL;
+  g_autofree char *basic_secret = NULL;
+  const char *id, *secret;
+
+  form = g_uri_parse_params (r->raw_body, (gssize) r->raw_len, "&", G_URI_PARAMS_WWW_FORM, NULL);
+  if (form == NULL)
+    {
+      tm_set_error (e, TONGBAN_CODE_INVALID_FIELD, "body",
+                    "application/x-www-form-urlencoded expected");
+      return NULL;
+    }
+  if (r->authorization != NULL && g_str_has_prefix (r->authorization, "Basic "))
+    {
+      gsize len = 0;
+      g_autofree guchar *raw = g_base64_decode (r->authorization + 6, &len);
+      g_autofree char *text = raw ? g_strndup ((const char *) raw, len) : NULL;
+      char *colon = text ? strchr (text, ':') : NULL;
+
+      if (colon != NULL)
+        {
+          basic_id = g_strndup (text, (gsize) (colon - text));
+          basic_secret = g_strdup (colon + 1);
+        }
+    }
+  id = basic_id ? basic_id : g_hash_table_lookup (form, "client_id");
+  secret = basic_secret ? basic_secret : g_hash_table_lookup (form, "client_secret");
+  return tm_oauth_token (r->app, g_hash_table_lookup (form, "grant_type"), id, secret, e);
+}
+
+static JsonNode *
+h_stock_change (TmRequest *r, GError **e)
+{
+  return tm_stock_change (r->app, r->account, r->body, e);
+}
+
+static JsonNode *
+h_stock_query (TmRequest *r, GError **e)
+{
+  return tm_stock_query (r->app, r->account, g_hash_table_lookup (r->query, "region"),
+                         g_hash_table_lookup (r->query, "site"), e);
+}
+
 #define ALL (ROLE_SYSADMIN | ROLE_BIZADMIN)
 
 static const Route routes[] = {
@@ -403,6 +453,9 @@ static const Route routes[] = {
   { "POST", "/api/terminal/v1/events", AUTH_TERMINAL, 0, TRUE, h_events },
   { "GET", "/api/terminal/v1/time", AUTH_TERMINAL_LOCKED_OK, 0, FALSE, h_time },
   { "POST", "/api/v1/login", AUTH_NONE, 0, TRUE, h_account_login },
+  { "POST", "/oauth/token", AUTH_NONE, 0, FALSE, h_oauth_token },
+  { "GET", "/api/v1/consumables/stock", AUTH_CONSOLE, ALL, FALSE, h_stock_query },
+  { "POST", "/api/v1/consumables/stock", AUTH_CONSOLE, ALL, TRUE, h_stock_change },
   { "GET", "/api/v1/accounts", AUTH_CONSOLE, ROLE_SYSADMIN, FALSE, h_accounts_list },
   { "POST", "/api/v1/accounts", AUTH_CONSOLE, ROLE_SYSADMIN, TRUE, h_accounts_create },
   { "GET", "/api/v1/regions", AUTH_CONSOLE, ALL, FALSE, h_regions },
@@ -573,6 +626,12 @@ dispatch (TmHttp                *http,
   req.arg = arg;
   req.query = query;
   req.ip = ip;
+  /* The upload buffer always has room for a terminating NUL (see on_request). */
+  g_byte_array_append (up->body, (const guint8 *) "", 1);
+  g_byte_array_set_size (up->body, up->body->len - 1);
+  req.raw_body = (const char *) up->body->data;
+  req.raw_len = up->body->len;
+  req.authorization = MHD_lookup_connection_value (connection, MHD_HEADER_KIND, "Authorization");
 
   if (route->auth == AUTH_TERMINAL || route->auth == AUTH_TERMINAL_LOCKED_OK)
     {

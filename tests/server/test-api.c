@@ -909,6 +909,115 @@ test_stats (Fixture       *f,
   (void) b; (void) c; (void) d; (void) hb;
 }
 
+static void
+test_consumables (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(TmTestTerminal) t = active_terminal (f, "GZ-TH-0020", "440106");
+  g_autoptr(TmTestResponse) hb = heartbeat (t, "{\"consumables\":[{\"item\":\"a4-paper\","
+                                            "\"level\":35}]}");
+  const char *in = "{\"region_code\":\"440106\",\"site\":\"政务服务中心\","
+                   "\"item\":\"a4-paper\",\"kind\":\"in\",\"quantity\":50}";
+  const char *out = "{\"region_code\":\"440106\",\"site\":\"政务服务中心\","
+                    "\"item\":\"a4-paper\",\"kind\":\"out\",\"quantity\":20}";
+  const char *too_much = "{\"region_code\":\"440106\",\"site\":\"政务服务中心\","
+                         "\"item\":\"a4-paper\",\"kind\":\"out\",\"quantity\":31}";
+  const char *adjust = "{\"region_code\":\"440106\",\"site\":\"政务服务中心\","
+                       "\"item\":\"a4-paper\",\"kind\":\"adjust\",\"quantity\":28}";
+  g_autoptr(TmTestResponse) q = NULL;
+  JsonObject *line;
+
+  g_assert_cmpint (hb->code, ==, 0);
+  g_assert_cmpint (console_code (f, f->biz, "POST", "/api/v1/consumables/stock", in), ==, 0);
+  g_assert_cmpint (console_code (f, f->biz, "POST", "/api/v1/consumables/stock", out), ==, 0);
+  g_assert_cmpint (console_code (f, f->biz, "POST", "/api/v1/consumables/stock", too_much), ==,
+                   TONGBAN_CODE_CONFLICT);
+  g_assert_cmpint (console_code (f, f->biz_sz, "POST", "/api/v1/consumables/stock", in), ==,
+                   TONGBAN_CODE_FORBIDDEN);
+  g_assert_cmpint (console_code (f, f->auditor, "POST", "/api/v1/consumables/stock", in), ==,
+                   TONGBAN_CODE_FORBIDDEN);
+  g_assert_cmpint (console_code (f, f->biz, "POST", "/api/v1/consumables/stock",
+                                 "{\"region_code\":\"440106\",\"site\":\"s\",\"item\":\"x\","
+                                 "\"kind\":\"in\",\"quantity\":-5}"), ==,
+                   TONGBAN_CODE_INVALID_FIELD);
+  q = tm_test_console (f->server->port, f->biz, "GET", "/api/v1/consumables/stock?region=440100",
+                       NULL);
+  g_assert_cmpint (q->code, ==, 0);
+  line = json_array_get_object_element (json_object_get_array_member (
+    json_node_get_object (q->root), "data"), 0);
+  g_assert_cmpint (json_object_get_int_member (line, "quantity"), ==, 30);
+  /* Linked to what the site's terminal reported. */
+  g_assert_cmpint (json_object_get_int_member (line, "lowest_terminal_level"), ==, 35);
+  g_assert_cmpint (json_object_get_int_member (line, "reporting_terminals"), ==, 1);
+  g_assert_cmpint (console_code (f, f->admin, "POST", "/api/v1/consumables/stock", adjust), ==, 0);
+  {
+    g_autoptr(TmTestResponse) q2 = tm_test_console (f->server->port, f->admin, "GET",
+                                                    "/api/v1/consumables/stock", NULL);
+    line = json_array_get_object_element (json_object_get_array_member (
+      json_node_get_object (q2->root), "data"), 0);
+    g_assert_cmpint (json_object_get_int_member (line, "quantity"), ==, 28);
+  }
+  {
+    g_autoptr(TmTestResponse) q3 = tm_test_console (f->server->port, f->biz_sz, "GET",
+                                                    "/api/v1/consumables/stock", NULL);
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
+      json_node_get_object (q3->root), "data")), ==, 0);
+  }
+}
+
+static void
+test_oauth (Fixture       *f,
+            gconstpointer  data)
+{
+  const char *secret = "0123456789abcdef0123456789abcdef-secret";
+  const char *argv[] = { g_getenv ("TONGBAN_MANAGER"), "--db", f->server->db_uri,
+                         "--create-client", "stats-bureau", "--role", "bizadmin", "--region",
+                         "440300", NULL };
+  g_auto(GStrv) envp = g_environ_setenv (g_get_environ (), "TONGBAN_CLIENT_SECRET", secret, TRUE);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *form = g_strdup_printf ("grant_type=client_credentials&client_id=stats-bureau"
+                                           "&client_secret=%s", secret);
+  g_autofree char *basic_raw = g_strdup_printf ("stats-bureau:%s", secret);
+  g_autofree char *basic_b64 = g_base64_encode ((const guchar *) basic_raw, strlen (basic_raw));
+  g_autofree char *basic = g_strdup_printf ("Authorization: Basic %s", basic_b64);
+  const char *basic_headers[] = { basic, NULL };
+  g_autoptr(TmTestResponse) tok = NULL;
+  g_autoptr(TmTestResponse) tok2 = NULL;
+  g_autoptr(TmTestResponse) bad = NULL;
+  g_autoptr(TmTestResponse) grant = NULL;
+  const char *access;
+  int status = 0;
+
+  g_spawn_sync (NULL, (char **) argv, envp, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL, &status,
+                &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+
+  tok = tm_test_http (f->server->port, "POST", "/oauth/token", NULL, form, -1);
+  g_assert_cmpint (tok->code, ==, 0);
+  access = json_object_get_string_member (tm_test_data (tok), "access_token");
+  g_assert_cmpstr (json_object_get_string_member (tm_test_data (tok), "token_type"), ==, "Bearer");
+  g_assert_cmpint (json_object_get_int_member (tm_test_data (tok), "expires_in"), >, 0);
+  tok2 = tm_test_http (f->server->port, "POST", "/oauth/token", basic_headers,
+                       "grant_type=client_credentials", -1);
+  g_assert_cmpint (tok2->code, ==, 0);
+
+  /* The client acts with its one role and region scope. */
+  g_assert_cmpint (console_code (f, access, "GET", "/api/v1/usage/summary", NULL), ==, 0);
+  g_assert_cmpint (console_code (f, access, "GET", "/api/v1/usage/summary?region=440100", NULL),
+                   ==, TONGBAN_CODE_FORBIDDEN);
+  g_assert_cmpint (console_code (f, access, "GET", "/api/v1/audit", NULL), ==,
+                   TONGBAN_CODE_FORBIDDEN);
+
+  bad = tm_test_http (f->server->port, "POST", "/oauth/token", NULL,
+                      "grant_type=client_credentials&client_id=stats-bureau&client_secret=guess",
+                      -1);
+  g_assert_cmpint (bad->code, ==, TONGBAN_CODE_UNAUTHENTICATED);
+  grant = tm_test_http (f->server->port, "POST", "/oauth/token", NULL, "grant_type=password", -1);
+  g_assert_cmpint (grant->code, ==, TONGBAN_CODE_INVALID_FIELD);
+  g_assert_cmpstr (tm_test_field (grant), ==, "grant_type");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -925,6 +1034,8 @@ main (int argc, char **argv)
   ADD ("bad-input", test_bad_input, NULL);
   ADD ("stats", test_stats, NULL);
   ADD ("session-expiry", test_session_expiry, NULL);
+  ADD ("consumables", test_consumables, NULL);
+  ADD ("oauth", test_oauth, NULL);
 #undef ADD
   return g_test_run ();
 }
