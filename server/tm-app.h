@@ -182,6 +182,8 @@ TmUsageExport *tm_usage_export_new    (TmApp *app, const TmAccount *caller, GHas
                                        GError **error);
 /* Next chunk of CSV text, or NULL at the end. */
 GBytes        *tm_usage_export_next   (TmUsageExport *export);
+/* Writes the whole export as XLSX to an unlinked temp file; returns its fd at offset 0. */
+int            tm_usage_export_xlsx   (TmUsageExport *export, GError **error);
 void           tm_usage_export_free   (TmUsageExport *export);
 
 G_END_DECLS

@@ -12,6 +12,8 @@
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <gio/gio.h>
 
 #include "tongban-region-code.h"
@@ -362,6 +364,33 @@ h_usage_export (TmRequest *r, GError **e)
 }
 
 static JsonNode *
+h_usage_export_xlsx (TmRequest *r, GError **e)
+{
+  TmUsageExport *export = tm_usage_export_new (r->app, r->account, r->query, e);
+  struct stat st;
+  int fd;
+
+  if (export == NULL)
+    return NULL;
+  fd = tm_usage_export_xlsx (export, e);
+  tm_usage_export_free (export);
+  if (fd < 0 || fstat (fd, &st) != 0)
+    {
+      if (fd >= 0)
+        close (fd);
+      if (e != NULL && *e == NULL)
+        tm_set_error (e, TONGBAN_CODE_INTERNAL, NULL, "export failed");
+      return NULL;
+    }
+  /* MHD sends from the descriptor (sendfile) and closes it. */
+  r->raw = MHD_create_response_from_fd ((uint64_t) st.st_size, fd);
+  MHD_add_response_header (r->raw, "Content-Type",
+                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+  MHD_add_response_header (r->raw, "Content-Disposition", "attachment; filename=\"usage.xlsx\"");
+  return NULL;
+}
+
+static JsonNode *
 h_audit (TmRequest *r, GError **e)
 {
   const char *after = g_hash_table_lookup (r->query, "after");
@@ -474,6 +503,7 @@ static const Route routes[] = {
   { "POST", "/api/v1/maintainers", AUTH_CONSOLE, ROLE_SYSADMIN, TRUE, h_maintainers },
   { "GET", "/api/v1/usage/summary", AUTH_CONSOLE, ROLE_BIZADMIN, FALSE, h_usage_summary },
   { "GET", "/api/v1/usage/export.csv", AUTH_CONSOLE, ROLE_BIZADMIN, FALSE, h_usage_export },
+  { "GET", "/api/v1/usage/export.xlsx", AUTH_CONSOLE, ROLE_BIZADMIN, FALSE, h_usage_export_xlsx },
   { "GET", "/api/v1/audit", AUTH_CONSOLE, ROLE_AUDITOR, FALSE, h_audit },
   { "GET", "/api/v1/audit/verify", AUTH_CONSOLE, ROLE_AUDITOR, FALSE, h_audit_verify },
 };

@@ -9,6 +9,9 @@
 #include "tongban-region-code.h"
 
 #include <string.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
+#include <xlsxwriter.h>
 
 #define MAX_BATCH 500
 
@@ -367,24 +370,13 @@ csv_field (GString    *out,
   g_string_append_c (out, '"');
 }
 
-GBytes *
-tm_usage_export_next (TmUsageExport *e)
+/* Pages by id, so a long export never holds a transaction or all rows in memory. */
+static TmRows *
+export_page (TmUsageExport *e)
 {
-  g_autoptr(TmRows) rows = NULL;
-  GString *out;
-  TmConn *conn;
+  TmRows *rows;
+  TmConn *conn = tm_db_acquire (e->app->db);
 
-  if (e->done)
-    return NULL;
-  out = g_string_new (NULL);
-  if (!e->header_sent)
-    {
-      g_string_append (out, "id,occurred_at,terminal,region_path,kind,category,service,"
-                       "auth_method,outcome,duration_ms\r\n");
-      e->header_sent = TRUE;
-    }
-  /* Pages by id, so a long export never holds a transaction or all rows in memory. */
-  conn = tm_db_acquire (e->app->db);
   rows = tm_q (conn, NULL, "SELECT u.id, u.occurred_at, t.number, u.region_path, u.kind,"
                " u.category, u.service, u.auth_method, u.outcome, u.duration_ms"
                " FROM usage_event u JOIN terminal t ON t.id = u.terminal_id"
@@ -393,6 +385,33 @@ tm_usage_export_next (TmUsageExport *e)
   tm_db_release (e->app->db, conn);
   if (rows == NULL || rows->n_rows == 0)
     e->done = TRUE;
+  else
+    e->after = tm_rows_get_int (rows, rows->n_rows - 1, 0);
+  return rows;
+}
+
+static const char * const export_columns[] = {
+  "id", "occurred_at", "terminal", "region_path", "kind", "category", "service", "auth_method",
+  "outcome", "duration_ms", NULL
+};
+
+GBytes *
+tm_usage_export_next (TmUsageExport *e)
+{
+  g_autoptr(TmRows) rows = NULL;
+  GString *out;
+
+  if (e->done)
+    return NULL;
+  out = g_string_new (NULL);
+  if (!e->header_sent)
+    {
+      g_autofree char *header = g_strjoinv (",", (char **) export_columns);
+
+      g_string_append_printf (out, "%s\r\n", header);
+      e->header_sent = TRUE;
+    }
+  rows = export_page (e);
   for (guint r = 0; rows != NULL && r < rows->n_rows; r++)
     {
       for (guint c = 0; c < rows->n_cols; c++)
@@ -405,7 +424,6 @@ tm_usage_export_next (TmUsageExport *e)
             csv_field (out, tm_rows_get (rows, r, c));
         }
       g_string_append (out, "\r\n");
-      e->after = tm_rows_get_int (rows, r, 0);
     }
   if (out->len == 0)
     {
@@ -413,6 +431,63 @@ tm_usage_export_next (TmUsageExport *e)
       return NULL;
     }
   return g_string_free_to_bytes (out);
+}
+
+int
+tm_usage_export_xlsx (TmUsageExport  *e,
+                      GError        **error)
+{
+  lxw_workbook_options options = { .constant_memory = LXW_TRUE, .tmpdir = NULL };
+  g_autofree char *path = NULL;
+  lxw_workbook *wb;
+  lxw_worksheet *ws;
+  lxw_error err;
+  guint32 row = 1;
+  int fd;
+
+  fd = g_file_open_tmp ("tongban-usage-XXXXXX.xlsx", &path, error);
+  if (fd < 0)
+    return -1;
+  /* constant_memory: rows go to disk as they are written, so memory stays flat. */
+  wb = workbook_new_opt (path, &options);
+  ws = wb ? workbook_add_worksheet (wb, "usage") : NULL;
+  if (ws == NULL)
+    {
+      close (fd);
+      g_unlink (path);
+      g_set_error_literal (error, G_FILE_ERROR, G_FILE_ERROR_FAILED, "cannot create workbook");
+      return -1;
+    }
+  for (guint c = 0; export_columns[c] != NULL; c++)
+    worksheet_write_string (ws, 0, (lxw_col_t) c, export_columns[c], NULL);
+  while (!e->done)
+    {
+      g_autoptr(TmRows) rows = export_page (e);
+
+      for (guint r = 0; rows != NULL && r < rows->n_rows; r++, row++)
+        for (guint c = 0; c < rows->n_cols; c++)
+          {
+            const char *v = tm_rows_get (rows, r, c);
+
+            if (v == NULL)
+              continue;
+            if (c == 0 || c == 1 || c == 9)
+              worksheet_write_number (ws, row, (lxw_col_t) c, g_ascii_strtod (v, NULL), NULL);
+            else
+              /* Strings, never formulas: write_string does not interpret "=". */
+              worksheet_write_string (ws, row, (lxw_col_t) c, v, NULL);
+          }
+    }
+  err = workbook_close (wb);
+  /* The open descriptor keeps the data; the name goes at once. */
+  g_unlink (path);
+  if (err != LXW_NO_ERROR)
+    {
+      close (fd);
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_FAILED, "workbook: %s", lxw_strerror (err));
+      return -1;
+    }
+  return fd;
 }
 
 void

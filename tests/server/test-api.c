@@ -4,6 +4,8 @@
 #include "tm-test.h"
 
 #include <string.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
 
 #include "tongban-request-sign.h"
 #include "tongban-sm.h"
@@ -649,6 +651,32 @@ test_usage (Fixture       *f,
   }
   g_assert_cmpint (console_code (f, f->auditor, "GET", "/api/v1/usage/export.csv", NULL), ==,
                    TONGBAN_CODE_FORBIDDEN);
+  {
+    g_autoptr(TmTestResponse) r = tm_test_console (f->server->port, f->biz, "GET",
+                                                   "/api/v1/usage/export.xlsx", NULL);
+    g_autofree char *path = NULL;
+    g_autofree char *out = NULL;
+    g_autoptr(GError) error = NULL;
+    int fd = g_file_open_tmp ("usage-XXXXXX.xlsx", &path, &error);
+    const char *argv[] = { "python3", "-c",
+                           "import sys, zipfile\n"
+                           "z = zipfile.ZipFile(sys.argv[1])\n"
+                           "x = z.read('xl/worksheets/sheet1.xml').decode()\n"
+                           "print(x.count('<row '), 'gd-si-certificate' in x)\n", path, NULL };
+
+    g_assert_cmpuint (r->status, ==, 200);
+    g_assert_cmpuint (r->body_len, >, 1000);
+    g_assert_cmpmem (r->body, 2, "PK", 2);
+    g_assert_no_error (error);
+    g_assert_true (g_file_set_contents (path, r->body, (gssize) r->body_len, &error));
+    close (fd);
+    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, NULL, NULL,
+                  &error);
+    g_assert_no_error (error);
+    /* Header and the three stored events. */
+    g_assert_cmpstr (out, ==, "4 True\n");
+    g_unlink (path);
+  }
 }
 
 static void
