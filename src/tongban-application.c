@@ -386,7 +386,8 @@ tongban_application_command_line (GApplication            *app,
         self->devices = tongban_devices_new ();
         if (g_variant_dict_contains (dict, "simulate-devices")
               ? !tongban_devices_simulate (self->devices, &device_error)
-              : !tongban_devices_configure (self->devices, self->config->device_links,
+              : !tongban_devices_configure (self->devices, self->config->devices,
+                                            (const char * const *) self->config->lacks,
                                             &device_error))
           g_printerr ("tongban-kiosk: %s\n", device_error->message);
         tongban_window_set_devices (self->window, self->devices);

@@ -27,11 +27,15 @@ static const KnownKey known_keys[] = {
   { "maintenance", "pin-hash" },
   { "maintenance", "max-attempts" },
   { "maintenance", "lockout" },
+  { "kiosk", "lacks" },
   { "catalog", "directory" },
-  { "devices", "id-card-reader" },
-  { "devices", "receipt-printer" },
-  { "devices", "laser-printer" },
-  { "devices", "ups" },
+};
+
+/* What a kiosk may say it lacks: the device names of the service catalogue. */
+static const char * const device_kinds[] = {
+  "id-card-reader", "ic-card-reader", "receipt-printer", "laser-printer", "pin-pad",
+  "barcode-scanner", "camera", "fingerprint-reader", "document-camera", "removable-storage",
+  NULL
 };
 
 TongbanConfig *
@@ -48,7 +52,8 @@ tongban_config_new (void)
   config->pin_hash_is_default = TRUE;
   config->pin_max_attempts = 5;
   config->pin_lockout_s = 300;
-  config->device_links = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  config->devices = g_key_file_new ();
+  config->lacks = g_new0 (char *, 1);
   return config;
 }
 
@@ -62,7 +67,8 @@ tongban_config_free (TongbanConfig *config)
   g_free (config->site_name);
   g_free (config->maintainer_pin_hash);
   g_free (config->catalog_dir);
-  g_clear_pointer (&config->device_links, g_hash_table_unref);
+  g_clear_pointer (&config->devices, g_key_file_unref);
+  g_strfreev (config->lacks);
   g_free (config);
 }
 
@@ -203,6 +209,17 @@ tongban_config_load (TongbanConfig  *config,
     {
       g_auto(GStrv) keys = g_key_file_get_keys (kf, groups[i], NULL, NULL);
 
+      /* Devices are the device manager's to check (drivers/core). */
+      if (g_str_has_prefix (groups[i], "device:"))
+        {
+          for (guint j = 0; keys && keys[j]; j++)
+            {
+              g_autofree char *v = g_key_file_get_value (kf, groups[i], keys[j], NULL);
+
+              g_key_file_set_value (config->devices, groups[i], keys[j], v);
+            }
+          continue;
+        }
       if (!is_known (groups[i], NULL))
         {
           warn (warnings, path, groups[i], "*", "unknown group; ignored");
@@ -262,27 +279,22 @@ tongban_config_load (TongbanConfig  *config,
         }
     }
 
-  for (guint i = 0; i < G_N_ELEMENTS (known_keys); i++)
+  if (g_key_file_has_key (kf, "kiosk", "lacks", NULL))
     {
-      const char *kind = known_keys[i].key;
+      g_auto(GStrv) list = g_key_file_get_string_list (kf, "kiosk", "lacks", NULL, NULL);
+      g_autoptr(GStrvBuilder) kinds = g_strv_builder_new ();
 
-      if (strcmp (known_keys[i].group, "devices") != 0)
-        continue;
-      if ((value = get_string (kf, path, "devices", kind, 512, warnings)))
+      for (guint i = 0; list && list[i]; i++)
         {
-          if (strcmp (value, "none") == 0 ||
-              g_str_has_prefix (value, "tty:") || g_str_has_prefix (value, "tcp:") ||
-              g_str_has_prefix (value, "usb:") || g_str_has_prefix (value, "hidraw:") ||
-              g_str_has_prefix (value, "evdev:") || g_str_has_prefix (value, "nut:") ||
-              g_str_has_prefix (value, "ipp://"))
-            g_hash_table_replace (config->device_links, g_strdup (kind), value);
-          else
-            {
-              warn (warnings, path, "devices", kind, "'%s' is not a link (tty:, tcp:, usb:, "
-                    "hidraw:, evdev:, nut:, ipp://) or none; the device is not used", value);
-              g_free (value);
-            }
+          g_strstrip (list[i]);
+          if (g_strv_contains (device_kinds, list[i]))
+            g_strv_builder_add (kinds, list[i]);
+          else if (*list[i] != '\0')
+            warn (warnings, path, "kiosk", "lacks", "'%s' is not a device of the catalogue; "
+                  "ignored", list[i]);
         }
+      g_strfreev (config->lacks);
+      config->lacks = g_strv_builder_end (kinds);
     }
   return TRUE;
 }

@@ -31,7 +31,8 @@ typedef struct {
   guint            pin_max_attempts;
   guint            pin_lockout_s;
   char            *catalog_dir;         /* NULL: the catalogue built into the program */
-  GHashTable      *device_links;        /* [devices]: kind -> link spec or "none" */
+  GKeyFile        *devices;             /* the [device:NAME] groups, for the device manager */
+  GStrv            lacks;               /* [kiosk] lacks: device kinds the kiosk has not */
 } TongbanConfig;
 
 GQuark         tongban_config_error_quark  (void);

@@ -1,9 +1,10 @@
-/* tongban-devices.c: drivers by kind, their state, and service availability
+/* tongban-devices.c: the device manager's devices, seen by the services
  *
- * A kind named in kiosk.conf with a link is driven and watched; "none" says
- * the kiosk has no such module; a kind not named is not checked (a kiosk
- * without device management for it). A service is usable when every device
- * it needs is online and not out of supplies; otherwise the page greys it
+ * Device kinds are the catalogue's names ("laser-printer"); the manager's
+ * config calls them by type ("laser"). A kind the kiosk says it lacks makes
+ * its services unavailable; a kind with no device configured is not checked
+ * (a kiosk without device management for it). A service is usable when every
+ * device it needs is online and not out of paper; otherwise the page greys it
  * out with the reason and brings it back by itself when the device recovers.
  */
 
@@ -11,21 +12,19 @@
 
 #include <glib/gi18n-lib.h>
 #include <string.h>
-#include "tongban-idcard-reader.h"
-#include "tongban-receipt-printer.h"
+#include "tongban-device-manager.h"
 #include "tongban-sim-idcard.h"
 #include "tongban-sim-printer.h"
-#include "tongban-ups.h"
 
 struct _TongbanDevices
 {
-  GObject     parent_instance;
+  GObject               parent_instance;
 
-  GHashTable *devices;   /* kind -> TongbanDevice */
-  GHashTable *absent;    /* kinds the kiosk says it has not */
-  GPtrArray  *sims;      /* TongbanSim, when simulating */
-  GHashTable *sim_by_kind;
-  gboolean    on_battery;
+  TongbanDeviceManager *manager;
+  GStrv                 lacks;
+  GPtrArray            *sims;         /* TongbanSim, when simulating */
+  GHashTable           *sim_by_kind;
+  gboolean              on_battery;
 };
 
 enum {
@@ -38,14 +37,26 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (TongbanDevices, tongban_devices, G_TYPE_OBJECT)
 
-static const char * const kinds[] = {
-  "id-card-reader", "receipt-printer", "laser-printer", "ups", NULL
+static const struct {
+  const char *kind;   /* catalogue */
+  const char *type;   /* device manager */
+} kinds[] = {
+  { "id-card-reader", "idcard" },
+  { "ic-card-reader", "iccard" },
+  { "receipt-printer", "receipt" },
+  { "laser-printer", "laser" },
+  { "pin-pad", "pinpad" },
+  { "barcode-scanner", "scanner" },
+  { "ups", "ups" },
 };
 
-const char * const *
-tongban_devices_known_kinds (void)
+static const char *
+type_of (const char *kind)
 {
-  return kinds;
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    if (strcmp (kinds[i].kind, kind) == 0)
+      return kinds[i].type;
+  return NULL;
 }
 
 static const char *
@@ -62,7 +73,7 @@ absent_reason (const char *kind)
 }
 
 static const char *
-fault_reason (const char *kind,
+fault_reason (const char    *kind,
               TongbanDevice *device)
 {
   gboolean paper_out = tongban_device_get_supply (device, "paper") == TONGBAN_SUPPLY_OUT;
@@ -82,18 +93,7 @@ fault_reason (const char *kind,
 }
 
 static void
-on_device_changed (TongbanDevice  *device,
-                   int             state,
-                   TongbanDevices *self)
-{
-  g_signal_emit (self, signals[CHANGED], 0);
-}
-
-static void
-on_supply_changed (TongbanDevice  *device,
-                   const char     *supply,
-                   int             value,
-                   TongbanDevices *self)
+on_device_changed (TongbanDevices *self)
 {
   g_signal_emit (self, signals[CHANGED], 0);
 }
@@ -110,80 +110,35 @@ on_event (TongbanDevice  *device,
     self->on_battery = FALSE;
   else if (g_strcmp0 (event, "low-battery") != 0)
     return;
-  /* "on-battery", "low-battery" or "on-line" */
   g_signal_emit (self, signals[POWER], 0, event);
 }
 
-static void
-add_device (TongbanDevices *self,
-            const char     *kind,
-            TongbanDevice  *device)
-{
-  g_signal_connect_object (device, "status-changed", G_CALLBACK (on_device_changed), self, 0);
-  g_signal_connect_object (device, "supply-changed", G_CALLBACK (on_supply_changed), self, 0);
-  g_signal_connect_object (device, "event", G_CALLBACK (on_event), self, 0);
-  g_hash_table_replace (self->devices, g_strdup (kind), device);
-  tongban_device_start (device);
-}
-
-/* @links: kind -> link spec, or "none". Unknown kinds and bad links are
- * refused with a message naming the kind. */
+/* @devices: the [device:NAME] groups; @lacks: kinds the kiosk has not. */
 gboolean
-tongban_devices_configure (TongbanDevices  *self,
-                           GHashTable      *links,
-                           GError         **error)
+tongban_devices_configure (TongbanDevices      *self,
+                           GKeyFile            *devices,
+                           const char * const  *lacks,
+                           GError             **error)
 {
-  GHashTableIter iter;
-  gpointer key, value;
+  GPtrArray *list;
 
   g_return_val_if_fail (TONGBAN_IS_DEVICES (self), FALSE);
 
-  g_hash_table_iter_init (&iter, links);
-  while (g_hash_table_iter_next (&iter, &key, &value))
+  if ((const char * const *) self->lacks != lacks)
     {
-      const char *kind = key, *spec = value;
-      TongbanDevice *device = NULL;
-
-      if (!g_strv_contains (kinds, kind))
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                       "[devices] %s: not a device the kiosk drives", kind);
-          return FALSE;
-        }
-      if (strcmp (spec, "none") == 0)
-        {
-          g_hash_table_add (self->absent, g_strdup (kind));
-          continue;
-        }
-      if (strcmp (kind, "id-card-reader") == 0)
-        device = TONGBAN_DEVICE (tongban_idcard_reader_new (kind, spec));
-      else if (strcmp (kind, "receipt-printer") == 0)
-        device = TONGBAN_DEVICE (tongban_receipt_printer_new (kind, spec));
-      else if (strcmp (kind, "ups") == 0)
-        {
-          /* nut:HOST:PORT:UPSNAME → the link tcp:HOST:PORT and the UPS's name */
-          g_auto(GStrv) parts = g_strsplit (spec, ":", 4);
-
-          if (g_strv_length (parts) != 4 || strcmp (parts[0], "nut") != 0)
-            {
-              g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                           "[devices] ups: '%s' is not nut:HOST:PORT:UPSNAME", spec);
-              return FALSE;
-            }
-          {
-            g_autofree char *link = g_strdup_printf ("tcp:%s:%s", parts[1], parts[2]);
-
-            device = TONGBAN_DEVICE (tongban_ups_new (kind, link, parts[3]));
-          }
-        }
-      else
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                       "[devices] %s: this build has no driver for it", kind);
-          return FALSE;
-        }
-      add_device (self, kind, device);
+      g_strfreev (self->lacks);
+      self->lacks = g_strdupv ((char **) lacks);
     }
+  if (devices == NULL)
+    return TRUE;
+  if (!tongban_device_manager_load (self->manager, devices, error))
+    return FALSE;
+
+  list = tongban_device_manager_list (self->manager);
+  for (guint i = 0; i < list->len; i++)
+    g_signal_connect_object (g_ptr_array_index (list, i), "event", G_CALLBACK (on_event), self,
+                             0);
+  tongban_device_manager_start (self->manager);
   return TRUE;
 }
 
@@ -193,6 +148,7 @@ gboolean
 tongban_devices_simulate (TongbanDevices  *self,
                           GError         **error)
 {
+  g_autoptr(GKeyFile) config = g_key_file_new ();
   TongbanSim *idcard, *printer;
 
   g_return_val_if_fail (TONGBAN_IS_DEVICES (self), FALSE);
@@ -203,19 +159,17 @@ tongban_devices_simulate (TongbanDevices  *self,
   if (!(printer = tongban_sim_printer_new_pty (115200, error)))
     return FALSE;
   g_ptr_array_add (self->sims, printer);
+  g_hash_table_insert (self->sim_by_kind, g_strdup ("id-card-reader"), idcard);
+  g_hash_table_insert (self->sim_by_kind, g_strdup ("receipt-printer"), printer);
   tongban_sim_start (idcard);
   tongban_sim_start (printer);
   tongban_sim_inject (idcard, "card present");
-  g_hash_table_insert (self->sim_by_kind, g_strdup ("id-card-reader"), idcard);
-  g_hash_table_insert (self->sim_by_kind, g_strdup ("receipt-printer"), printer);
 
-  add_device (self, "id-card-reader",
-              TONGBAN_DEVICE (tongban_idcard_reader_new ("id-card-reader",
-                                                         tongban_sim_get_link (idcard))));
-  add_device (self, "receipt-printer",
-              TONGBAN_DEVICE (tongban_receipt_printer_new ("receipt-printer",
-                                                           tongban_sim_get_link (printer))));
-  return TRUE;
+  g_key_file_set_string (config, "device:idcard", "type", "idcard");
+  g_key_file_set_string (config, "device:idcard", "link", tongban_sim_get_link (idcard));
+  g_key_file_set_string (config, "device:receipt", "type", "receipt");
+  g_key_file_set_string (config, "device:receipt", "link", tongban_sim_get_link (printer));
+  return tongban_devices_configure (self, config, (const char * const *) self->lacks, error);
 }
 
 /* For the demonstration and the tests: what happens at the simulated
@@ -239,8 +193,19 @@ TongbanDevice *
 tongban_devices_get (TongbanDevices *self,
                      const char     *kind)
 {
+  const char *type = type_of (kind);
+  GPtrArray *list;
+
   g_return_val_if_fail (TONGBAN_IS_DEVICES (self), NULL);
-  return g_hash_table_lookup (self->devices, kind);
+  list = tongban_device_manager_list (self->manager);
+  for (guint i = 0; type && i < list->len; i++)
+    {
+      TongbanDevice *device = g_ptr_array_index (list, i);
+
+      if (g_strcmp0 (g_object_get_data (G_OBJECT (device), "tongban-type"), type) == 0)
+        return device;
+    }
+  return NULL;
 }
 
 gboolean
@@ -253,9 +218,9 @@ tongban_devices_service_ready (TongbanDevices        *self,
   for (guint i = 0; service->devices[i]; i++)
     {
       const char *kind = service->devices[i];
-      TongbanDevice *device = g_hash_table_lookup (self->devices, kind);
+      TongbanDevice *device = tongban_devices_get (self, kind);
 
-      if (g_hash_table_contains (self->absent, kind))
+      if (self->lacks && g_strv_contains ((const char * const *) self->lacks, kind))
         {
           *reason = absent_reason (kind);
           return FALSE;
@@ -273,40 +238,29 @@ tongban_devices_service_ready (TongbanDevices        *self,
   return TRUE;
 }
 
-/* The self-test's result for maintainers and the log: one line per module,
- * its state and supplies (technical words: this is not for citizens). */
+/* For maintainers and the log: one line per module, state and supplies
+ * (technical words: this is not for citizens), and what the kiosk lacks. */
 GStrv
 tongban_devices_dup_report (TongbanDevices *self)
 {
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_autoptr(GList) keys = NULL;
+  GPtrArray *list;
 
   g_return_val_if_fail (TONGBAN_IS_DEVICES (self), NULL);
 
-  keys = g_list_sort (g_hash_table_get_keys (self->devices), (GCompareFunc) g_strcmp0);
-  for (GList *l = keys; l; l = l->next)
+  list = tongban_device_manager_list (self->manager);
+  for (guint i = 0; i < list->len; i++)
     {
-      g_autofree char *line =
-        tongban_device_dup_status_text (g_hash_table_lookup (self->devices, l->data));
+      g_autofree char *line = tongban_device_dup_status_text (g_ptr_array_index (list, i));
 
       g_strv_builder_add (builder, line);
     }
-  g_list_free (g_steal_pointer (&keys));
-  keys = g_list_sort (g_hash_table_get_keys (self->absent), (GCompareFunc) g_strcmp0);
-  for (GList *l = keys; l; l = l->next)
+  for (guint i = 0; self->lacks && self->lacks[i]; i++)
     {
-      g_autofree char *line = g_strdup_printf ("%s: not fitted", (char *) l->data);
+      g_autofree char *line = g_strdup_printf ("%s: not fitted", self->lacks[i]);
 
       g_strv_builder_add (builder, line);
     }
-  for (guint i = 0; kinds[i]; i++)
-    if (!g_hash_table_contains (self->devices, kinds[i]) &&
-        !g_hash_table_contains (self->absent, kinds[i]))
-      {
-        g_autofree char *line = g_strdup_printf ("%s: not configured", kinds[i]);
-
-        g_strv_builder_add (builder, line);
-      }
   return g_strv_builder_end (builder);
 }
 
@@ -320,18 +274,9 @@ tongban_devices_on_battery (TongbanDevices *self)
 void
 tongban_devices_stop (TongbanDevices *self)
 {
-  GHashTableIter iter;
-  gpointer device;
-
   g_return_if_fail (TONGBAN_IS_DEVICES (self));
 
-  g_hash_table_iter_init (&iter, self->devices);
-  while (g_hash_table_iter_next (&iter, NULL, &device))
-    {
-      g_signal_handlers_disconnect_by_data (device, self);
-      tongban_device_stop (device);
-    }
-  g_hash_table_remove_all (self->devices);
+  tongban_device_manager_stop (self->manager);
   g_hash_table_remove_all (self->sim_by_kind);
   g_ptr_array_set_size (self->sims, 0);
 }
@@ -341,8 +286,12 @@ tongban_devices_dispose (GObject *object)
 {
   TongbanDevices *self = TONGBAN_DEVICES (object);
 
-  if (self->devices)
-    tongban_devices_stop (self);
+  if (self->manager)
+    {
+      g_signal_handlers_disconnect_by_data (self->manager, self);
+      tongban_devices_stop (self);
+      g_clear_object (&self->manager);
+    }
   G_OBJECT_CLASS (tongban_devices_parent_class)->dispose (object);
 }
 
@@ -351,8 +300,7 @@ tongban_devices_finalize (GObject *object)
 {
   TongbanDevices *self = TONGBAN_DEVICES (object);
 
-  g_clear_pointer (&self->devices, g_hash_table_unref);
-  g_clear_pointer (&self->absent, g_hash_table_unref);
+  g_strfreev (self->lacks);
   g_clear_pointer (&self->sim_by_kind, g_hash_table_unref);
   g_clear_pointer (&self->sims, g_ptr_array_unref);
   G_OBJECT_CLASS (tongban_devices_parent_class)->finalize (object);
@@ -377,10 +325,11 @@ tongban_devices_class_init (TongbanDevicesClass *klass)
 static void
 tongban_devices_init (TongbanDevices *self)
 {
-  self->devices = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
-  self->absent = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->manager = tongban_device_manager_new ();
   self->sims = g_ptr_array_new_with_free_func ((GDestroyNotify) tongban_sim_free);
   self->sim_by_kind = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_signal_connect_swapped (self->manager, "device-changed", G_CALLBACK (on_device_changed),
+                            self);
 }
 
 TongbanDevices *

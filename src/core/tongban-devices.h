@@ -1,10 +1,10 @@
 /* tongban-devices.h: the kiosk's devices, as the services see them
  *
- * Creates the drivers named in the [devices] group of kiosk.conf (or, for the
- * demonstration, starts simulators speaking the real protocols on ptys and
- * points the drivers at them), follows their state, and answers the one
- * question a page asks: can this service be used now, and if not, why — in
- * plain words.
+ * The device manager (drivers/core) creates the drivers of the [device:NAME]
+ * groups of kiosk.conf; for the demonstration, simulators speaking the real
+ * protocols on ptys stand at the far end instead. This object follows them
+ * and answers the one question a page asks: can this service be used now,
+ * and if not, why — in plain words.
  */
 #pragma once
 
@@ -19,7 +19,8 @@ G_DECLARE_FINAL_TYPE (TongbanDevices, tongban_devices, TONGBAN, DEVICES, GObject
 
 TongbanDevices *tongban_devices_new               (void);
 gboolean        tongban_devices_configure         (TongbanDevices        *self,
-                                                   GHashTable            *links,
+                                                   GKeyFile              *devices,
+                                                   const char * const    *lacks,
                                                    GError               **error);
 gboolean        tongban_devices_simulate          (TongbanDevices        *self,
                                                    GError               **error);
@@ -34,6 +35,5 @@ gboolean        tongban_devices_service_ready     (TongbanDevices        *self,
 GStrv           tongban_devices_dup_report        (TongbanDevices        *self);
 gboolean        tongban_devices_on_battery        (TongbanDevices        *self);
 void            tongban_devices_stop              (TongbanDevices        *self);
-const char * const *tongban_devices_known_kinds   (void);
 
 G_END_DECLS
