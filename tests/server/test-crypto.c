@@ -4,6 +4,7 @@
 #include <openssl/evp.h>
 
 #include "tongban-envelope.h"
+#include "tongban-mask.h"
 #include "tongban-region-code.h"
 #include "tongban-request-sign.h"
 #include "tongban-sm.h"
@@ -278,6 +279,27 @@ test_region_codes (void)
   g_assert_cmpstr (tongban_region_level_name (TONGBAN_REGION_TOWN), ==, "town");
 }
 
+static void
+test_mask (void)
+{
+  const struct { char *got; const char *want; } cases[] = {
+    { tongban_mask_id ("440106199001011234"), "4401**********1234" },
+    { tongban_mask_phone ("13800138000"), "138****8000" },
+    { tongban_mask_name ("张三丰"), "张**" },
+    { tongban_mask_name ("王"), "*" },
+    { tongban_mask_id ("A123456(7)"), "A123**6(7)" },
+    { tongban_mask ("abc", 2, 2), "***" },
+    { tongban_mask ("\xff\xfe", 1, 1), "" },
+    { tongban_mask (NULL, 1, 1), "" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_assert_cmpstr (cases[i].got, ==, cases[i].want);
+      g_free (cases[i].got);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -294,5 +316,6 @@ main (int argc, char **argv)
   g_test_add_func ("/common/envelope", test_envelope);
   g_test_add_func ("/common/json-checks", test_json_checks);
   g_test_add_func ("/common/region-codes", test_region_codes);
+  g_test_add_func ("/common/mask", test_mask);
   return g_test_run ();
 }
