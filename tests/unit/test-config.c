@@ -116,6 +116,28 @@ test_bad_values (void)
 }
 
 static void
+test_devices (void)
+{
+  g_autoptr(TongbanConfig) config = tongban_config_new ();
+  g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = write_config (
+    "[kiosk]\nlacks=laser-printer;teleporter;\n"
+    "[device:idcard]\ntype=idcard\nlink=tty:/dev/ttyUSB0@115200\n", -1);
+  g_autofree char *link = NULL;
+
+  g_assert_true (tongban_config_load (config, path, warnings, &error));
+  g_assert_cmpuint (g_strv_length (config->lacks), ==, 1);
+  g_assert_cmpstr (config->lacks[0], ==, "laser-printer");
+  g_assert_cmpuint (warnings->len, ==, 1);
+  g_assert_true (has_warning (warnings, path, "[kiosk] lacks: 'teleporter'"));
+  /* Device groups go to the device manager as they are. */
+  link = g_key_file_get_string (config->devices, "device:idcard", "link", NULL);
+  g_assert_cmpstr (link, ==, "tty:/dev/ttyUSB0@115200");
+  g_unlink (path);
+}
+
+static void
 test_syntax_error (void)
 {
   g_autoptr(TongbanConfig) config = tongban_config_new ();
@@ -174,6 +196,7 @@ main (int   argc,
   g_test_add_func ("/kiosk/config/defaults", test_defaults);
   g_test_add_func ("/kiosk/config/good-file", test_good_file);
   g_test_add_func ("/kiosk/config/bad-values", test_bad_values);
+  g_test_add_func ("/kiosk/config/devices", test_devices);
   g_test_add_func ("/kiosk/config/syntax-error", test_syntax_error);
   g_test_add_func ("/kiosk/config/not-utf8", test_not_utf8);
   g_test_add_func ("/kiosk/config/missing", test_missing);
