@@ -110,6 +110,8 @@ tongban_completion_from_error (const GError *error)
     return TONGBAN_COMPLETION_TIMEOUT;
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA))
     return TONGBAN_COMPLETION_INVALID_DATA;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED))
+    return TONGBAN_COMPLETION_UNSUPPORTED_COMMAND;
   return TONGBAN_COMPLETION_HARDWARE_ERROR;
 }
 

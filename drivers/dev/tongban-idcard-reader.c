@@ -161,6 +161,12 @@ read_card (TongbanDevice  *device,
 
   identity = tongban_identity_decode (payload->data, payload->len, fingerprint, &local);
   explicit_bzero (payload->data, payload->len);
+  if (identity == NULL && g_error_matches (local, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED))
+    {
+      g_set_error (error, TONGBAN_DEVICE_ERROR, TONGBAN_COMPLETION_UNSUPPORTED_COMMAND,
+                   "ID card: %s", local->message);
+      return NULL;
+    }
   if (identity == NULL)
     return invalid (error, local->message), NULL;
   if (identity->card_type == ' ' && !tongban_id_number_valid (identity->fields[TONGBAN_ID_NUMBER]))

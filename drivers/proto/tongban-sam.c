@@ -247,6 +247,14 @@ tongban_identity_decode (const guint8  *payload,
       g_ascii_isupper (text[2 * CARD_TYPE_OFFSET]))
     id->card_type = (char) text[2 * CARD_TYPE_OFFSET];
 
+  /* Only layouts we know: a foreigner's permanent residence card ('I') puts
+   * other fields at these offsets, and guessing would misfile personal data. */
+  if (id->card_type != ' ' && id->card_type != 'J')
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "card type '%c' not supported",
+                   id->card_type);
+      return NULL;
+    }
   last_field = id->card_type == 'J' ? TONGBAN_ID_ISSUE_COUNT : TONGBAN_ID_VALID_TO;
   if (2 * (layout[last_field].offset + layout[last_field].length) > text_len)
     goto truncated;

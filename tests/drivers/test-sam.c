@@ -209,6 +209,19 @@ test_identity_invalid (void)
 }
 
 static void
+test_identity_unknown_type (void)
+{
+  g_autoptr(TongbanIdentity) in = sample ();
+  g_autoptr(GByteArray) payload = NULL;
+  g_autoptr(GError) error = NULL;
+
+  in->card_type = 'I';
+  payload = tongban_identity_encode (in, FALSE);
+  g_assert_null (tongban_identity_decode (payload->data, payload->len, FALSE, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
+}
+
+static void
 test_id_number (void)
 {
   g_assert_true (tongban_id_number_valid ("11010519491231002X"));
@@ -230,6 +243,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/drivers/sam/identity-fingerprint-permit",
                    test_identity_fingerprint_and_permit);
   g_test_add_func ("/drivers/sam/identity-invalid", test_identity_invalid);
+  g_test_add_func ("/drivers/sam/identity-unknown-type", test_identity_unknown_type);
   g_test_add_func ("/drivers/sam/id-number", test_id_number);
 
   return g_test_run ();
