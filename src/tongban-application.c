@@ -391,6 +391,7 @@ tongban_application_command_line (GApplication            *app,
                                             &device_error))
           g_printerr ("tongban-kiosk: %s\n", device_error->message);
         tongban_window_set_devices (self->window, self->devices);
+        tongban_devices_log_self_test (self->devices);
       }
       self->exit_after_first_frame = g_variant_dict_contains (dict, "exit-after-first-frame");
       if (g_variant_dict_lookup (dict, "screenshot", "^&ay", &screenshot))

@@ -264,6 +264,29 @@ tongban_devices_dup_report (TongbanDevices *self)
   return g_strv_builder_end (builder);
 }
 
+static void
+on_self_test (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) results =
+    tongban_device_manager_self_test_finish (TONGBAN_DEVICE_MANAGER (source), result, &error);
+
+  /* The device manager logs each module's result itself. */
+  if (results == NULL)
+    g_message ("self-test: not run: %s", error->message);
+}
+
+/* Clause 8.2.4: at start-up every module is tested and the result logged;
+ * maintainers see the live report after their PIN. */
+void
+tongban_devices_log_self_test (TongbanDevices *self)
+{
+  g_return_if_fail (TONGBAN_IS_DEVICES (self));
+  tongban_device_manager_self_test_async (self->manager, 10000, NULL, on_self_test, NULL);
+}
+
 gboolean
 tongban_devices_on_battery (TongbanDevices *self)
 {

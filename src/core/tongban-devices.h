@@ -33,6 +33,7 @@ gboolean        tongban_devices_service_ready     (TongbanDevices        *self,
                                                    const TongbanService  *service,
                                                    const char           **reason);
 GStrv           tongban_devices_dup_report        (TongbanDevices        *self);
+void            tongban_devices_log_self_test     (TongbanDevices        *self);
 gboolean        tongban_devices_on_battery        (TongbanDevices        *self);
 void            tongban_devices_stop              (TongbanDevices        *self);
 
