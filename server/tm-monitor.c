@@ -249,6 +249,9 @@ tm_monitor_heartbeat (TmApp             *app,
   g_autoptr(TmRows) commands = NULL;
   g_autoptr(TmRows) modules = NULL;
   g_autoptr(TmRows) status = NULL;
+  g_autoptr(TmRows) open_alarms = NULL;
+  g_autoptr(TmRows) known = NULL;
+  g_autoptr(GHashTable) open_set = NULL;
   g_autoptr(JsonBuilder) b = NULL;
   g_autofree char *network = NULL;
   const char *version = NULL, *reason = NULL;
@@ -266,24 +269,53 @@ tm_monitor_heartbeat (TmApp             *app,
     network = json_to_string (n, FALSE);
 
   conn = tm_db_acquire (app->db);
-  ok = tm_conn_begin (conn, &db_error)
-       && tm_x (conn, &db_error, "UPDATE terminal SET last_seen = ?, online = 1, sw_version ="
-                " COALESCE (?, sw_version), network = COALESCE (?, network), ip = COALESCE (?, ip)"
-                " WHERE id = ?", TM_INT (now), TM_STR (version), TM_STR (network),
-                TM_STR (g_hostname_is_ip_address (ip ? ip : "") ? ip : NULL), TM_INT (t->id))
-       && clear_alarm (conn, t->id, "terminal-silent", "heartbeat", &db_error);
+  /* Read what is already known first, so a steady heartbeat (nothing changed) writes only
+   * the terminal row: most of 20,000 kiosks are fine most of the time. */
+  ok = tm_conn_begin (conn, &db_error);
+  if (ok)
+    {
+      status = tm_q (conn, &db_error, "SELECT status, online FROM terminal WHERE id = ?",
+                     TM_INT (t->id));
+      open_alarms = tm_q (conn, &db_error, "SELECT kind || '/' || subject FROM alarm"
+                          " WHERE terminal_id = ? AND cleared_at IS NULL", TM_INT (t->id));
+      known = tm_q (conn, &db_error, "SELECT name, status FROM component_status"
+                    " WHERE terminal_id = ?", TM_INT (t->id));
+      ok = status != NULL && open_alarms != NULL && known != NULL && status->n_rows == 1;
+    }
+  if (ok)
+    {
+      open_set = g_hash_table_new (g_str_hash, g_str_equal);
+      for (guint r = 0; r < open_alarms->n_rows; r++)
+        g_hash_table_add (open_set, (gpointer) tm_rows_get (open_alarms, r, 0));
+      ok = tm_x (conn, &db_error, "UPDATE terminal SET last_seen = ?, online = 1, sw_version ="
+                 " COALESCE (?, sw_version), network = COALESCE (?, network), ip = COALESCE (?, ip)"
+                 " WHERE id = ?", TM_INT (now), TM_STR (version), TM_STR (network),
+                 TM_STR (g_hostname_is_ip_address (ip ? ip : "") ? ip : NULL), TM_INT (t->id));
+    }
+  if (ok && g_hash_table_contains (open_set, "terminal-silent/heartbeat"))
+    ok = clear_alarm (conn, t->id, "terminal-silent", "heartbeat", &db_error);
 
   n = json_object_get_member (body, "components");
   if (ok && n != NULL)
     {
       JsonArray *a = json_node_get_array (n);
+      gboolean changed = FALSE;
 
       for (guint i = 0; ok && i < json_array_get_length (a); i++)
         {
           JsonObject *o = json_array_get_object_element (a, i);
           const char *name = json_object_get_string_member (o, "name");
           const char *st = json_object_get_string_member (o, "status");
+          g_autofree char *key = g_strconcat ("component-fault/", name, NULL);
+          const char *before = NULL;
 
+          for (guint r = 0; r < known->n_rows; r++)
+            if (g_str_equal (tm_rows_get (known, r, 0), name))
+              before = tm_rows_get (known, r, 1);
+          if (g_strcmp0 (before, st) == 0)
+            continue;
+          changed = TRUE;
+          /* updated_at: when the component last changed state. */
           ok = tm_x (conn, &db_error, "INSERT INTO component_status (terminal_id, name, status,"
                      " updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (terminal_id, name) DO UPDATE"
                      " SET status = excluded.status, updated_at = excluded.updated_at",
@@ -291,10 +323,10 @@ tm_monitor_heartbeat (TmApp             *app,
           if (ok && g_strv_contains (fault_states, st))
             ok = raise_alarm (conn, t->id, t->number, t->region_path, "component-fault", name, st,
                               &db_error);
-          else if (ok)
+          else if (ok && g_hash_table_contains (open_set, key))
             ok = clear_alarm (conn, t->id, "component-fault", name, &db_error);
         }
-      if (ok)
+      if (ok && changed)
         ok = sync_fault_modules (conn, t->id, &db_error);
     }
 
@@ -323,10 +355,12 @@ tm_monitor_heartbeat (TmApp             *app,
                      " DO UPDATE SET level = excluded.level, state = excluded.state,"
                      " updated_at = excluded.updated_at",
                      TM_INT (t->id), TM_STR (item), TM_INT (level), TM_STR (st), TM_INT (now));
-          if (ok && is_low)
+          g_autofree char *key = g_strconcat ("consumable-low/", item, NULL);
+
+          if (ok && is_low && !g_hash_table_contains (open_set, key))
             ok = raise_alarm (conn, t->id, t->number, t->region_path, "consumable-low", item,
                               detail, &db_error);
-          else if (ok)
+          else if (ok && !is_low && g_hash_table_contains (open_set, key))
             ok = clear_alarm (conn, t->id, "consumable-low", item, &db_error);
         }
     }
@@ -340,12 +374,11 @@ tm_monitor_heartbeat (TmApp             *app,
     }
   if (ok)
     {
-      modules = tm_q (conn, &db_error, "SELECT d.module, MIN(COALESCE(m.enabled, 1)),"
-                      " MAX(COALESCE(m.reason, '')) FROM module_device d LEFT JOIN terminal_module m"
+      modules = tm_q (conn, &db_error, "SELECT d.module, MIN(COALESCE(m.enabled, 1))"
+                      " FROM module_device d LEFT JOIN terminal_module m"
                       " ON m.module = d.module AND m.terminal_id = ? GROUP BY d.module"
                       " ORDER BY d.module", TM_INT (t->id));
-      status = tm_q (conn, &db_error, "SELECT status FROM terminal WHERE id = ?", TM_INT (t->id));
-      ok = modules != NULL && status != NULL;
+      ok = modules != NULL;
     }
   if (ok)
     ok = tm_conn_commit (conn, &db_error);
