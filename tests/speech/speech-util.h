@@ -21,6 +21,9 @@ typedef struct
   guint      n_first_samples;
   /* handoffs of a "fakesink name=out signal-handoffs=true": when audio was rendered */
   gint64     last_render;
+  gint64     last_render_end;   /* last_render + that buffer's duration */
+  gboolean   want_first_render;
+  gint64     first_render;      /* the first render after want_first_render was set */
   guint      n_renders;
 } Events;
 
@@ -96,7 +99,15 @@ on_handoff (GstElement *sink, GstBuffer *buffer, GstPad *pad, Events *ev)
 {
   g_mutex_lock (&ev->lock);
   ev->last_render = g_get_monotonic_time ();
+  ev->last_render_end = ev->last_render;
+  if (GST_BUFFER_DURATION_IS_VALID (buffer))
+    ev->last_render_end += GST_BUFFER_DURATION (buffer) / GST_USECOND;
   ev->n_renders++;
+  if (ev->want_first_render)
+    {
+      ev->want_first_render = FALSE;
+      ev->first_render = ev->last_render;
+    }
   g_mutex_unlock (&ev->lock);
 }
 
@@ -122,13 +133,14 @@ events_clear (Events *ev)
 }
 
 
+/* When the last rendered buffer ends: its audio plays until then. */
 G_GNUC_UNUSED static gint64
 events_last_render (Events *ev, guint *n_renders)
 {
   gint64 t;
 
   g_mutex_lock (&ev->lock);
-  t = ev->last_render;
+  t = ev->last_render_end;
   if (n_renders)
     *n_renders = ev->n_renders;
   g_mutex_unlock (&ev->lock);
@@ -194,17 +206,26 @@ timeout_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* Runs the main context until @pred holds or @ms pass; returns whether it held. */
+G_GNUC_UNUSED static gboolean
+tick_cb (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Runs the main context until @pred holds or @ms pass; returns whether it held.
+ * The tick re-checks what streaming threads record without a main-loop wakeup. */
 G_GNUC_UNUSED static gboolean
 run_until (Events *ev, Predicate pred, gpointer data, guint ms)
 {
   gboolean timed_out = FALSE;
   guint source = g_timeout_add (ms, timeout_cb, &timed_out);
+  guint tick = g_timeout_add (1, tick_cb, NULL);
 
   while (!pred (ev, data) && !timed_out)
     g_main_context_iteration (NULL, TRUE);
   if (!timed_out)
     g_source_remove (source);
+  g_source_remove (tick);
   return pred (ev, data);
 }
 
