@@ -18,6 +18,8 @@ struct _TongbanHomePage
   GtkGrid           *sections;
   GHashTable        *tiles;  /* category id -> GtkButton (borrowed) */
   guint              columns;
+  gboolean           care_mode;
+  TongbanCatalog    *catalog;   /* borrowed, to lay out again */
 };
 
 G_DEFINE_FINAL_TYPE (TongbanHomePage, tongban_home_page, GTK_TYPE_WIDGET)
@@ -79,6 +81,7 @@ tongban_home_page_set_catalog (TongbanHomePage *self,
 
   g_return_if_fail (TONGBAN_IS_HOME_PAGE (self));
 
+  self->catalog = catalog;
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->sections))))
     gtk_grid_remove (self->sections, child);
   g_hash_table_remove_all (self->tiles);
@@ -88,11 +91,12 @@ tongban_home_page_set_catalog (TongbanHomePage *self,
     {
       const TongbanRegion *region = g_ptr_array_index (regions, i);
       g_autoptr(GPtrArray) categories = tongban_catalog_dup_categories (catalog, region->id);
-      guint span = MIN (MAX (categories->len, 1), self->columns);
+      guint columns = self->care_mode ? MAX (self->columns / 2, 2) : self->columns;
+      guint span = MIN (MAX (categories->len, 1), columns);
       guint height = 1 + (categories->len + span - 1) / span;
       GtkWidget *title;
 
-      if (column + span > self->columns)
+      if (column + span > columns)
         {
           line_row += line_height;
           column = 0;
@@ -134,6 +138,17 @@ tongban_home_page_set_columns (TongbanHomePage *self,
   g_return_if_fail (TONGBAN_IS_HOME_PAGE (self));
   g_return_if_fail (columns > 0);
   self->columns = columns;
+}
+
+/* Care mode: fewer, larger tiles a row. */
+void
+tongban_home_page_set_care_mode (TongbanHomePage *self,
+                                 gboolean         care_mode)
+{
+  g_return_if_fail (TONGBAN_IS_HOME_PAGE (self));
+  self->care_mode = care_mode;
+  if (self->catalog != NULL)
+    tongban_home_page_set_catalog (self, self->catalog);
 }
 
 GtkWidget *

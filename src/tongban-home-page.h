@@ -13,6 +13,8 @@ void       tongban_home_page_set_catalog  (TongbanHomePage *self,
                                            TongbanCatalog  *catalog);
 void       tongban_home_page_set_columns  (TongbanHomePage *self,
                                            guint            columns);
+void       tongban_home_page_set_care_mode (TongbanHomePage *self,
+                                            gboolean         care_mode);
 GtkWidget *tongban_home_page_get_tile     (TongbanHomePage *self,
                                            const char      *category_id);
 void       tongban_home_page_reset        (TongbanHomePage *self);

@@ -58,6 +58,9 @@ struct _TongbanWindow
   TongbanDevices            *devices;   /* or NULL */
   GtkWidget                 *power_banner;
   gboolean                   leave_to_home;
+  gboolean                   care_mode;
+  guint                      idle_timeout_ms;
+  guint                      warning_ms;
   TongbanSession            *session;
   GPtrArray                 *history;   /* NavEntry */
   TongbanLanguage            language;
@@ -69,6 +72,7 @@ struct _TongbanWindow
 enum {
   PROP_0,
   PROP_LANGUAGE,
+  PROP_CARE_MODE,
   N_PROPS
 };
 
@@ -189,6 +193,29 @@ set_language (TongbanWindow   *self,
   tongban_window_retranslate (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LANGUAGE]);
+}
+
+/* ---- care mode (關愛模式) ------------------------------------------------- */
+
+/* Larger text and targets (style.css, .care-mode), fewer tiles a row, and
+ * twice the time before the idle warning and in its countdown. It lasts for
+ * the citizen who chose it. */
+static void
+set_care_mode (TongbanWindow *self,
+               gboolean       care)
+{
+  care = !!care;
+  if (self->care_mode == care)
+    return;
+  self->care_mode = care;
+  if (care)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "care-mode");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "care-mode");
+  tongban_session_set_timeouts (self->session, self->idle_timeout_ms * (care ? 2 : 1),
+                                self->warning_ms * (care ? 2 : 1));
+  tongban_home_page_set_care_mode (self->home_page, care);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CARE_MODE]);
 }
 
 /* ---- navigation -------------------------------------------------------- */
@@ -512,8 +539,9 @@ on_session_ended (TongbanSession *session,
   tongban_home_page_reset (self->home_page);
   gtk_widget_set_visible (self->idle_warning, FALSE);
   show_current (self);
-  /* The next person starts in the kiosk's own language. */
+  /* The next person starts in the kiosk's own language, without care mode. */
   set_language (self, self->default_language);
+  set_care_mode (self, FALSE);
 }
 
 static void
@@ -759,6 +787,9 @@ tongban_window_get_property (GObject    *object,
     case PROP_LANGUAGE:
       g_value_set_string (value, tongban_language_to_code (self->language));
       break;
+    case PROP_CARE_MODE:
+      g_value_set_boolean (value, self->care_mode);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -787,6 +818,13 @@ tongban_window_set_property (GObject      *object,
               tongban_window_open (self, "home", NULL);
           }
       }
+      break;
+    case PROP_CARE_MODE:
+      set_care_mode (self, g_value_get_boolean (value));
+      /* Like choosing a language, choosing care mode is a way to start. */
+      if (self->history->len == 0 && !self->in_maintenance &&
+          gtk_widget_get_mapped (GTK_WIDGET (self)))
+        tongban_window_open (self, "home", NULL);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -839,6 +877,9 @@ tongban_window_class_init (TongbanWindowClass *klass)
   properties[PROP_LANGUAGE] =
     g_param_spec_string ("language", NULL, NULL, "zh_CN",
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CARE_MODE] =
+    g_param_spec_boolean ("care-mode", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (TONGBAN_TYPE_ATTRACT_PAGE);
@@ -887,6 +928,7 @@ tongban_window_class_init (TongbanWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.open-service", "s", action_open_service);
   gtk_widget_class_install_action (widget_class, "win.start-service", "s", action_start_service);
   gtk_widget_class_install_property_action (widget_class, "win.language", "language");
+  gtk_widget_class_install_property_action (widget_class, "win.care-mode", "care-mode");
 
   gtk_widget_class_set_css_name (widget_class, "kioskwindow");
 }
@@ -957,7 +999,9 @@ tongban_window_new (GtkApplication      *application,
   self->catalog = catalog;
   self->backend = backend ? g_object_ref (backend) : NULL;
   self->default_language = config->default_language;
-  self->session = tongban_session_new (config->idle_timeout_s * 1000, config->warning_s * 1000);
+  self->idle_timeout_ms = config->idle_timeout_s * 1000;
+  self->warning_ms = config->warning_s * 1000;
+  self->session = tongban_session_new (self->idle_timeout_ms, self->warning_ms);
   g_signal_connect (self->session, "ended", G_CALLBACK (on_session_ended), self);
   g_signal_connect (self->session, "notify::warning", G_CALLBACK (on_session_warning), self);
   g_signal_connect (self->session, "notify::seconds-left", G_CALLBACK (on_session_warning), self);

@@ -941,6 +941,82 @@ test_flow_cancel_and_failure (void)
   destroy_window (window);
 }
 
+/* ---- touch targets and care mode ---------------------------------------- */
+
+static void
+check_targets (GtkWidget  *root,
+               const char *where)
+{
+  if (!gtk_widget_get_mapped (root))
+    return;
+  if (GTK_IS_BUTTON (root) && gtk_widget_get_sensitive (root))
+    {
+      int w = gtk_widget_get_width (root), h = gtk_widget_get_height (root);
+
+      /* UX.md item 6: at least 48 × 48 px. */
+      if (w < 48 || h < 48)
+        g_error ("%s: a button of %d × %d px is smaller than 48 × 48", where, w, h);
+    }
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
+    check_targets (c, where);
+}
+
+static void
+check_all_pages (TongbanWindow *window,
+                 const char    *where)
+{
+  const char *pages[][2] = {
+    { "attract", NULL }, { "home", NULL }, { "category", "gd-housing-fund" },
+    { "service", "F-HK-01" }, { "flow", "F-GD-07" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%s, %s %s", where, pages[i][0],
+                                               pages[i][1] ? pages[i][1] : "");
+
+      tongban_window_open (window, pages[i][0], pages[i][1]);
+      iterate (200);
+      check_targets (GTK_WIDGET (window), name);
+    }
+}
+
+static void
+test_targets_and_care_mode (void)
+{
+  TongbanWindow *window = make_window (5);
+  const char *langs[] = { "zh_CN", "zh_HK", "en" };
+  GtkWidget *tile;
+  int before, after;
+
+  for (guint l = 0; l < G_N_ELEMENTS (langs); l++)
+    {
+      set_language (window, langs[l]);
+      check_all_pages (window, langs[l]);
+    }
+
+  /* Care mode: larger text, fewer tiles a row, twice the time. */
+  tongban_window_open (window, "home", NULL);
+  iterate (100);
+  tile = tongban_home_page_get_tile (TONGBAN_HOME_PAGE (part (window, "home_page")),
+                                     "gd-online-affairs");
+  before = gtk_widget_get_width (tile);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.care-mode", NULL));
+  iterate (200);
+  tile = tongban_home_page_get_tile (TONGBAN_HOME_PAGE (part (window, "home_page")),
+                                     "gd-online-affairs");
+  after = gtk_widget_get_width (tile);
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (window), "care-mode"));
+  g_assert_cmpint (after, >, before);
+  check_all_pages (window, "care mode");
+
+  /* The next citizen starts without it. */
+  tongban_session_end (tongban_window_get_session (window), TONGBAN_SESSION_END_TIMEOUT);
+  iterate (20);
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (window), "care-mode"));
+  destroy_window (window);
+}
+
 /* ---- lockdown ----------------------------------------------------------- */
 
 static void
@@ -1109,6 +1185,7 @@ main (int   argc,
       g_test_add_func ("/kiosk/ui/flow-cancel-and-failure", test_flow_cancel_and_failure);
       g_test_add_func ("/kiosk/ui/smart-guidance", test_smart_guidance);
       g_test_add_func ("/kiosk/ui/devices", test_devices);
+      g_test_add_func ("/kiosk/ui/targets-and-care-mode", test_targets_and_care_mode);
     }
   return g_test_run ();
 }
