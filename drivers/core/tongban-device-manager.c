@@ -11,7 +11,9 @@
 #include "tongban-idcard-reader.h"
 #include "tongban-lights.h"
 #include "tongban-pinpad.h"
+#include "tongban-power-schedule.h"
 #include "tongban-receipt-printer.h"
+#include "tongban-storage.h"
 #include "tongban-ups.h"
 #ifdef HAVE_PCSC
 #include "tongban-iccard-reader.h"
@@ -103,6 +105,16 @@ create_device (GKeyFile    *config,
 #endif
     }
 
+  if (g_str_equal (type, "storage"))
+    {
+      g_autofree char *mountinfo = g_key_file_get_string (config, group, "mountinfo", NULL);
+      return TONGBAN_DEVICE (tongban_storage_new (name, mountinfo));
+    }
+  if (g_str_equal (type, "power"))
+    {
+      g_autofree char *wakealarm = g_key_file_get_string (config, group, "wakealarm", NULL);
+      return TONGBAN_DEVICE (tongban_power_schedule_new (name, wakealarm));
+    }
   if (g_str_equal (type, "camera"))
     {
 #ifdef HAVE_GSTREAMER

@@ -5,7 +5,8 @@
  *   type=idcard
  *   link=tty:/dev/ttyUSB0@115200
  * Types: idcard, receipt (link), pinpad, lights, scanner (link), ups (link, ups),
- * iccard (reader), laser (uri), camera (source, width, height). The self-test (clause 8.2.4) waits for each
+ * iccard (reader), laser (uri), camera (source, width, height), storage
+ * ([mountinfo]), power ([wakealarm]). The self-test (clause 8.2.4) waits for each
  * device to leave "starting" and lists every module with its result; the
  * monitor follows "device-changed".
  */
