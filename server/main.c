@@ -55,6 +55,8 @@ main (int    argc,
   int port = -1, threads = 0, interval = 0, escalate = -1, sweep_ms = 0, skew = -1;
   int session_ttl = 0;
   gboolean migrate_only = FALSE;
+  g_auto(GStrv) allow = NULL, deny = NULL;
+  double rate = 0, burst = 0;
   TmHttp *http;
   GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_STRING, &db, "SQLite file or postgresql:// URI", "URI" },
@@ -68,6 +70,10 @@ main (int    argc,
     { "sweep-ms", 0, 0, G_OPTION_ARG_INT, &sweep_ms, "background check period", "MS" },
     { "clock-skew", 0, 0, G_OPTION_ARG_INT, &skew, "accepted request clock skew", "S" },
     { "session-ttl", 0, 0, G_OPTION_ARG_INT, &session_ttl, "terminal session lifetime", "S" },
+    { "allow", 0, 0, G_OPTION_ARG_STRING_ARRAY, &allow, "only these clients (repeatable)", "CIDR" },
+    { "deny", 0, 0, G_OPTION_ARG_STRING_ARRAY, &deny, "never these clients (repeatable)", "CIDR" },
+    { "rate-limit", 0, 0, G_OPTION_ARG_DOUBLE, &rate, "requests/s per caller (0: off)", "N" },
+    { "rate-burst", 0, 0, G_OPTION_ARG_DOUBLE, &burst, "burst per caller", "N" },
     { "migrate-only", 0, 0, G_OPTION_ARG_NONE, &migrate_only, "set up the database and exit", NULL },
     { "create-account", 0, 0, G_OPTION_ARG_STRING, &create, "create an account and exit "
       "(password from TONGBAN_PASSWORD, else generated and printed once)", "NAME" },
@@ -106,6 +112,10 @@ main (int    argc,
     config.clock_skew = skew;
   if (session_ttl > 0)
     config.session_ttl = session_ttl;
+  config.allow = g_steal_pointer (&allow);
+  config.deny = g_steal_pointer (&deny);
+  config.rate_limit = rate;
+  config.rate_burst = burst > 0 ? burst : MAX (rate, 1);
   if (smtp != NULL)
     {
       const char *colon = strrchr (smtp, ':');
@@ -161,6 +171,11 @@ main (int    argc,
       return 0;
     }
 
+  /* Handlers before the "listening" line: a test may stop us right after reading it. */
+  loop = g_main_loop_new (NULL, FALSE);
+  g_unix_signal_add (SIGINT, on_signal, loop);
+  g_unix_signal_add (SIGTERM, on_signal, loop);
+
   http = tm_http_start (app, &error);
   if (http == NULL)
     {
@@ -172,9 +187,6 @@ main (int    argc,
   g_print ("listening on %s:%u\n", app->config.listen_address, tm_http_port (http));
   fflush (stdout);
 
-  loop = g_main_loop_new (NULL, FALSE);
-  g_unix_signal_add (SIGINT, on_signal, loop);
-  g_unix_signal_add (SIGTERM, on_signal, loop);
   g_main_loop_run (loop);
   tm_http_stop (http);
   return 0;

@@ -39,6 +39,8 @@ tm_config_clear (TmConfig *c)
   g_clear_pointer (&c->smtp_host, g_free);
   g_clear_pointer (&c->smtp_from, g_free);
   g_clear_pointer (&c->sms_url, g_free);
+  g_clear_pointer (&c->allow, g_strfreev);
+  g_clear_pointer (&c->deny, g_strfreev);
 }
 
 static void
@@ -51,6 +53,8 @@ config_copy (TmConfig       *dst,
   dst->smtp_host = g_strdup (src->smtp_host);
   dst->smtp_from = g_strdup (src->smtp_from);
   dst->sms_url = g_strdup (src->sms_url);
+  dst->allow = g_strdupv (src->allow);
+  dst->deny = g_strdupv (src->deny);
 }
 
 gint64

@@ -36,6 +36,10 @@ typedef struct {
   guint    smtp_port;
   char    *smtp_from;
   char    *sms_url;
+  char   **allow;                /* CIDR allow list (empty: everyone) */
+  char   **deny;                 /* CIDR deny list, checked first */
+  double   rate_limit;           /* requests per second per caller; 0 = off */
+  double   rate_burst;
 } TmConfig;
 
 typedef struct {

@@ -18,11 +18,69 @@
 
 #include "tongban-region-code.h"
 
+typedef struct {
+  double  tokens;
+  gint64  last;   /* monotonic µs */
+} Bucket;
+
 struct _TmHttp {
   TmApp             *app;
   struct MHD_Daemon *daemon;
   guint              port;
+  GPtrArray         *allow;     /* GInetAddressMask */
+  GPtrArray         *deny;
+  GMutex             rate_lock;
+  GHashTable        *buckets;   /* caller key → Bucket */
 };
+
+/* Token bucket per caller (terminal, account, client or address): REQ-I-02 rate limits.
+ * In memory, per manager process: behind a balancer each instance limits its share. */
+static gboolean
+rate_allow (TmHttp     *http,
+            const char *key)
+{
+  double rate = http->app->config.rate_limit;
+  double burst = MAX (http->app->config.rate_burst, 1.0);
+  gint64 now = g_get_monotonic_time ();
+  Bucket *b;
+  gboolean ok;
+
+  if (rate <= 0)
+    return TRUE;
+  g_mutex_lock (&http->rate_lock);
+  b = g_hash_table_lookup (http->buckets, key);
+  if (b == NULL)
+    {
+      /* Bounded memory: forget everyone when the table grows too big. */
+      if (g_hash_table_size (http->buckets) > 100000)
+        g_hash_table_remove_all (http->buckets);
+      b = g_new (Bucket, 1);
+      b->tokens = burst;
+      b->last = now;
+      g_hash_table_insert (http->buckets, g_strdup (key), b);
+    }
+  b->tokens = MIN (burst, b->tokens + rate * (double) (now - b->last) / G_USEC_PER_SEC);
+  b->last = now;
+  ok = b->tokens >= 1.0;
+  if (ok)
+    b->tokens -= 1.0;
+  g_mutex_unlock (&http->rate_lock);
+  return ok;
+}
+
+static gboolean
+mask_list_matches (GPtrArray  *masks,
+                   const char *ip)
+{
+  g_autoptr(GInetAddress) addr = ip ? g_inet_address_new_from_string (ip) : NULL;
+
+  if (addr == NULL)
+    return FALSE;
+  for (guint i = 0; i < masks->len; i++)
+    if (g_inet_address_mask_matches (masks->pdata[i], addr))
+      return TRUE;
+  return FALSE;
+}
 
 typedef enum {
   AUTH_NONE,           /* open: register, challenge, login, console login */
@@ -621,6 +679,11 @@ dispatch (TmHttp                *http,
   TmRequest req = { 0 };
   enum MHD_Result ret;
 
+  /* IP deny list first, then the allow list if there is one (REQ-I-02). */
+  if (mask_list_matches (http->deny, ip)
+      || (http->allow->len > 0 && !mask_list_matches (http->allow, ip)))
+    return queue_text (connection, 403, tongban_envelope_error (TONGBAN_CODE_FORBIDDEN, NULL,
+                                                                "address not allowed"));
   if (up->too_large)
     {
       g_autofree char *reason = g_strdup_printf ("at most %zu bytes", http->app->config.max_body);
@@ -697,6 +760,18 @@ dispatch (TmHttp                *http,
                                                      "your role may not do this"));
         }
     }
+
+  {
+    g_autofree char *key = req.terminal ? g_strdup_printf ("t:%" G_GINT64_FORMAT, req.terminal->id)
+                           : req.account ? g_strconcat ("a:", req.account->username, NULL)
+                           : g_strconcat ("ip:", ip ? ip : "?", NULL);
+
+    if (!rate_allow (http, key))
+      {
+        tm_set_error (&error, TONGBAN_CODE_RATE_LIMITED, NULL, "too many requests; slow down");
+        goto out;
+      }
+  }
 
   if (route->json_body)
     {
@@ -814,6 +889,26 @@ tm_http_start (TmApp   *app,
       return NULL;
     }
   http->app = app;
+  http->allow = g_ptr_array_new_with_free_func (g_object_unref);
+  http->deny = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint which = 0; which < 2; which++)
+    {
+      char **list = which == 0 ? app->config.allow : app->config.deny;
+
+      for (guint i = 0; list != NULL && list[i] != NULL; i++)
+        {
+          GInetAddressMask *mask = g_inet_address_mask_new_from_string (list[i], error);
+
+          if (mask == NULL)
+            {
+              tm_http_stop (http);
+              return NULL;
+            }
+          g_ptr_array_add (which == 0 ? http->allow : http->deny, mask);
+        }
+    }
+  g_mutex_init (&http->rate_lock);
+  http->buckets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   http->daemon = MHD_start_daemon (MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL
                                    | MHD_USE_ERROR_LOG,
                                    (guint16) app->config.port, NULL, NULL, on_request, http,
@@ -827,7 +922,7 @@ tm_http_start (TmApp   *app,
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot listen on %s:%u",
                    app->config.listen_address, app->config.port);
-      g_free (http);
+      tm_http_stop (http);
       return NULL;
     }
   info = MHD_get_daemon_info (http->daemon, MHD_DAEMON_INFO_BIND_PORT);
@@ -846,6 +941,11 @@ tm_http_stop (TmHttp *http)
 {
   if (http == NULL)
     return;
-  MHD_stop_daemon (http->daemon);
+  if (http->daemon != NULL)
+    MHD_stop_daemon (http->daemon);
+  g_clear_pointer (&http->allow, g_ptr_array_unref);
+  g_clear_pointer (&http->deny, g_ptr_array_unref);
+  g_clear_pointer (&http->buckets, g_hash_table_unref);
+  g_mutex_clear (&http->rate_lock);
   g_free (http);
 }

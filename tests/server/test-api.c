@@ -1046,6 +1046,58 @@ test_oauth (Fixture       *f,
   g_assert_cmpstr (tm_test_field (grant), ==, "grant_type");
 }
 
+static void
+test_ip_lists_and_rate_limit (void)
+{
+  const char *deny[] = { "--deny", "127.0.0.0/8", NULL };
+  const char *allow[] = { "--allow", "10.0.0.0/8", "--allow", "192.168.0.0/16", NULL };
+  const char *allow_lo[] = { "--allow", "127.0.0.1/32", "--rate-limit", "1", "--rate-burst", "3",
+                             NULL };
+  const char *bad_cidr[] = { "--deny", "not-a-network", NULL };
+
+  for (guint i = 0; i < 2; i++)
+    {
+      TmTestServer *s = tm_test_server_start (i == 0 ? deny : allow);
+      g_autoptr(TmTestResponse) r = tm_test_http (s->port, "POST", "/api/v1/login", NULL, "{}", -1);
+
+      g_assert_cmpuint (r->status, ==, 403);
+      g_assert_cmpint (r->code, ==, TONGBAN_CODE_FORBIDDEN);
+      tm_test_server_stop (s);
+    }
+  {
+    TmTestServer *s = tm_test_server_start (allow_lo);
+    guint limited = 0;
+
+    for (guint i = 0; i < 6; i++)
+      {
+        g_autoptr(TmTestResponse) r = tm_test_http (s->port, "POST", "/api/v1/login", NULL, "{}",
+                                                    -1);
+        if (i < 3)
+          g_assert_cmpint (r->code, ==, TONGBAN_CODE_INVALID_FIELD);
+        else if (r->code == TONGBAN_CODE_RATE_LIMITED)
+          {
+            g_assert_cmpuint (r->status, ==, 429);
+            limited++;
+          }
+      }
+    /* At 1/s refill, six requests in well under three seconds cannot all pass. */
+    g_assert_cmpuint (limited, >=, 1);
+    tm_test_server_stop (s);
+  }
+  {
+    /* A malformed list stops the start-up instead of running unprotected. */
+    const char *argv[] = { g_getenv ("TONGBAN_MANAGER"), "--db", ":memory:", "--port", "0",
+                           bad_cidr[0], bad_cidr[1], NULL };
+    int status = 0;
+    g_autoptr(GError) error = NULL;
+
+    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL
+                  | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL, &status, &error);
+    g_assert_no_error (error);
+    g_assert_false (g_spawn_check_wait_status (status, NULL));
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1065,5 +1117,6 @@ main (int argc, char **argv)
   ADD ("consumables", test_consumables, NULL);
   ADD ("oauth", test_oauth, NULL);
 #undef ADD
+  g_test_add_func ("/server/api/ip-lists-and-rate-limit", test_ip_lists_and_rate_limit);
   return g_test_run ();
 }
