@@ -530,6 +530,22 @@ h_stock_query (TmRequest *r, GError **e)
                          g_hash_table_lookup (r->query, "site"), e);
 }
 
+static JsonNode *
+h_openapi (TmRequest *r, GError **e)
+{
+  g_autoptr(GBytes) doc = g_resources_lookup_data ("/cn/gov/gba/Tongban/manager/openapi.json", 0, e);
+  gsize len = 0;
+  const char *data;
+
+  if (doc == NULL)
+    return NULL;
+  data = g_bytes_get_data (doc, &len);
+  /* The document itself, not an envelope: OpenAPI tools read it as it is. */
+  r->raw = MHD_create_response_from_buffer (len, (void *) data, MHD_RESPMEM_MUST_COPY);
+  MHD_add_response_header (r->raw, "Content-Type", "application/json; charset=utf-8");
+  return NULL;
+}
+
 #define ALL (ROLE_SYSADMIN | ROLE_BIZADMIN)
 
 static const Route routes[] = {
@@ -541,6 +557,7 @@ static const Route routes[] = {
   { "GET", "/api/terminal/v1/time", AUTH_TERMINAL_LOCKED_OK, 0, FALSE, h_time },
   { "POST", "/api/v1/login", AUTH_NONE, 0, TRUE, h_account_login },
   { "POST", "/oauth/token", AUTH_NONE, 0, FALSE, h_oauth_token },
+  { "GET", "/api/v1/openapi.json", AUTH_NONE, 0, FALSE, h_openapi },
   { "GET", "/api/v1/consumables/stock", AUTH_CONSOLE, ALL, FALSE, h_stock_query },
   { "POST", "/api/v1/consumables/stock", AUTH_CONSOLE, ALL, TRUE, h_stock_change },
   { "GET", "/api/v1/accounts", AUTH_CONSOLE, ROLE_SYSADMIN, FALSE, h_accounts_list },
@@ -565,6 +582,16 @@ static const Route routes[] = {
   { "GET", "/api/v1/audit", AUTH_CONSOLE, ROLE_AUDITOR, FALSE, h_audit },
   { "GET", "/api/v1/audit/verify", AUTH_CONSOLE, ROLE_AUDITOR, FALSE, h_audit_verify },
 };
+
+GPtrArray *
+tm_http_route_list (void)
+{
+  GPtrArray *list = g_ptr_array_new_with_free_func (g_free);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (routes); i++)
+    g_ptr_array_add (list, g_strdup_printf ("%s %s", routes[i].method, routes[i].pattern));
+  return list;
+}
 
 /* Matches "/a/{}/b" against a path; the {} segment (one, non-empty, no '/') goes to *arg. */
 static gboolean

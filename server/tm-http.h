@@ -11,5 +11,7 @@ TmHttp  *tm_http_start (TmApp    *app,
                         GError  **error);
 guint    tm_http_port  (TmHttp   *http);
 void     tm_http_stop  (TmHttp   *http);
+/* "METHOD /pattern" of every route, {} for the variable segment (checked against OpenAPI). */
+GPtrArray *tm_http_route_list (void);
 
 G_END_DECLS

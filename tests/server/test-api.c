@@ -9,6 +9,7 @@
 
 #include "tongban-request-sign.h"
 #include "tongban-sm.h"
+#include "tm-http.h"
 
 #define PW "Tongban#2026ok"
 
@@ -1046,6 +1047,44 @@ test_oauth (Fixture       *f,
   g_assert_cmpstr (tm_test_field (grant), ==, "grant_type");
 }
 
+/* The OpenAPI document lists exactly the routes the server has. */
+static void
+test_openapi (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(TmTestResponse) r = tm_test_http (f->server->port, "GET", "/api/v1/openapi.json", NULL,
+                                              NULL, 0);
+  g_autoptr(GPtrArray) routes = tm_http_route_list ();
+  g_autoptr(GHashTable) documented = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GList) paths = NULL;
+  JsonObject *doc, *p;
+
+  g_assert_cmpuint (r->status, ==, 200);
+  g_assert_nonnull (r->root);
+  doc = json_node_get_object (r->root);
+  g_assert_cmpstr (json_object_get_string_member (doc, "openapi"), ==, "3.0.3");
+  p = json_object_get_object_member (doc, "paths");
+  paths = json_object_get_members (p);
+  for (GList *l = paths; l; l = l->next)
+    {
+      g_autoptr(GList) methods = json_object_get_members (json_object_get_object_member (p, l->data));
+      g_autoptr(GRegex) var = g_regex_new ("\\{[a-z_]+\\}", 0, 0, NULL);
+      g_autofree char *pattern = g_regex_replace_literal (var, l->data, -1, 0, "{}", 0, NULL);
+
+      for (GList *m = methods; m; m = m->next)
+        {
+          g_autofree char *up = g_ascii_strup (m->data, -1);
+          g_hash_table_add (documented, g_strdup_printf ("%s %s", up, pattern));
+        }
+    }
+  for (guint i = 0; i < routes->len; i++)
+    {
+      if (!g_hash_table_remove (documented, routes->pdata[i]))
+        g_error ("route %s is not in openapi.json", (char *) routes->pdata[i]);
+    }
+  g_assert_cmpuint (g_hash_table_size (documented), ==, 0);
+}
+
 static void
 test_ip_lists_and_rate_limit (void)
 {
@@ -1116,6 +1155,7 @@ main (int argc, char **argv)
   ADD ("session-expiry", test_session_expiry, NULL);
   ADD ("consumables", test_consumables, NULL);
   ADD ("oauth", test_oauth, NULL);
+  ADD ("openapi", test_openapi, NULL);
 #undef ADD
   g_test_add_func ("/server/api/ip-lists-and-rate-limit", test_ip_lists_and_rate_limit);
   return g_test_run ();
