@@ -135,6 +135,8 @@ test_voices (Fixture *f, gconstpointer data)
       g_assert_cmpfloat (voiced, >, 0.5 * lengths[i]);
       wav_clear (&wav);
     }
+  g_test_message ("lengths: Mandarin %.2f s, Cantonese %.2f s, English %.2f s", lengths[0],
+                  lengths[1], lengths[2]);
   /* The Mandarin voice reads the Hanzi (the plain cmn voice spells them out in
    * English and runs far longer than the Cantonese reading of the same text). */
   g_assert_cmpfloat (lengths[0], <, 1.6 * lengths[1]);
@@ -504,6 +506,35 @@ test_pause (Fixture *f, gconstpointer data)
   g_assert_finalize_object (speech);
 }
 
+/* A citizen tapping fast: every touch stops, every page speaks. Nothing may
+ * deadlock or leave the engine stuck, and the last page is heard to the end. */
+static void
+test_rapid_touches (Fixture *f, gconstpointer data)
+{
+  TongbanSpeech *speech = tongban_speech_new (REALTIME_SINK);
+  guint id = 0;
+
+  connect_events (speech, &f->ev);
+  for (guint i = 0; i < 40; i++)
+    {
+      tongban_speech_stop (speech);
+      id = tongban_speech_say (speech, i % 2 ? "请选择。" : "Please choose.", i % 3,
+                               (TongbanSpeechPriority) (i % 3));
+      if (i % 5 == 0)
+        tongban_speech_say_masked_input (speech, 3, TONGBAN_LANGUAGE_EN);
+      if (i % 7 == 0)
+        tongban_speech_repeat (speech);
+      run_for (&f->ev, g_random_int_range (0, 40));
+    }
+  tongban_speech_stop (speech);
+  id = tongban_speech_say (speech, "Thank you.", TONGBAN_LANGUAGE_EN,
+                           TONGBAN_SPEECH_PRIORITY_NORMAL);
+  g_assert_true (run_until (&f->ev, is_done, GUINT_TO_POINTER (id), 5000));
+  g_assert_true (array_has (f->ev.finished, id));
+  g_assert_false (tongban_speech_is_speaking (speech));
+  g_assert_finalize_object (speech);
+}
+
 /* No sound card or a broken sink: the engine says so and the kiosk goes on. */
 static void
 test_no_audio (Fixture *f, gconstpointer data)
@@ -548,6 +579,7 @@ main (int argc, char *argv[])
   ADD ("/speech/reset", test_reset);
   ADD ("/speech/repeat", test_repeat_and_slow);
   ADD ("/speech/pause", test_pause);
+  ADD ("/speech/rapid-touches", test_rapid_touches);
   ADD ("/speech/no-audio", test_no_audio);
 #undef ADD
 
