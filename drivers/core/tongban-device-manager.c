@@ -14,6 +14,7 @@
 #include "tongban-power-schedule.h"
 #include "tongban-receipt-printer.h"
 #include "tongban-storage.h"
+#include "tongban-thermal.h"
 #include "tongban-ups.h"
 #ifdef HAVE_PCSC
 #include "tongban-iccard-reader.h"
@@ -114,6 +115,17 @@ create_device (GKeyFile    *config,
     {
       g_autofree char *wakealarm = g_key_file_get_string (config, group, "wakealarm", NULL);
       return TONGBAN_DEVICE (tongban_power_schedule_new (name, wakealarm));
+    }
+  if (g_str_equal (type, "temperature"))
+    {
+      g_autofree char *input = required (config, group, "input", error);
+      double warning = g_key_file_get_double (config, group, "warning", NULL);
+      double critical = g_key_file_get_double (config, group, "critical", NULL);
+
+      if (input == NULL)
+        return NULL;
+      return TONGBAN_DEVICE (tongban_thermal_new (name, input, warning > 0 ? warning : 35,
+                                                  critical > 0 ? critical : 45));
     }
   if (g_str_equal (type, "camera"))
     {

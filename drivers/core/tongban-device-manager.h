@@ -4,11 +4,12 @@
  *   [device:idcard]
  *   type=idcard
  *   link=tty:/dev/ttyUSB0@115200
- * Types: idcard, receipt (link), pinpad, lights, scanner (link), ups (link, ups),
- * iccard (reader), laser (uri), camera (source, width, height), storage
- * ([mountinfo]), power ([wakealarm]). The self-test (clause 8.2.4) waits for each
- * device to leave "starting" and lists every module with its result; the
- * monitor follows "device-changed".
+ * Types and their keys: idcard, receipt, pinpad, lights, scanner (link);
+ * ups (link, ups); iccard ([reader]); laser (uri); camera (source, [width],
+ * [height]); storage ([mountinfo]); power ([wakealarm]); temperature (input,
+ * [warning], [critical]). The self-test (clause 8.2.4) waits for each device
+ * to leave "starting" and lists every module with its result; the monitor
+ * follows "device-changed".
  */
 #pragma once
 

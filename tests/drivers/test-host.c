@@ -3,6 +3,9 @@
 #include "tongban-mountinfo.h"
 #include "tongban-power-schedule.h"
 #include "tongban-storage.h"
+#include "tongban-thermal.h"
+
+#include <math.h>
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
@@ -167,6 +170,69 @@ test_power_schedule (void)
   g_rmdir (dir);
 }
 
+static void
+on_thermal (TongbanDevice *dev, const char *name, GVariant *payload, Seen *seen)
+{
+  g_ptr_array_add (seen->events,
+                   g_strdup_printf ("%s %.1f", name, g_variant_get_double (payload)));
+}
+
+static gboolean
+state_is (gpointer data)
+{
+  gpointer *args = data;
+  return (int) tongban_device_get_state (args[0]) == GPOINTER_TO_INT (args[1]);
+}
+
+static void
+test_thermal (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("tongban-hwmon-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "temp1_input", NULL);
+  TongbanThermal *thermal;
+  Seen seen = { g_ptr_array_new_with_free_func (g_free) };
+  gpointer one[2] = { &seen, GUINT_TO_POINTER (1) };
+  gpointer two[2] = { &seen, GUINT_TO_POINTER (2) };
+  gpointer three[2] = { &seen, GUINT_TO_POINTER (3) };
+  gpointer broken[2] = { NULL, GINT_TO_POINTER (TONGBAN_DEVICE_STATE_HARDWARE_ERROR) };
+  gpointer online[2] = { NULL, GINT_TO_POINTER (TONGBAN_DEVICE_STATE_ONLINE) };
+
+  g_file_set_contents (path, "24500\n", -1, &error);
+  g_assert_no_error (error);
+  thermal = g_object_new (TONGBAN_TYPE_THERMAL, "name", "thermal", "input", path,
+                          "warning", 35.0, "critical", 45.0, "poll-interval", 20, NULL);
+  broken[0] = online[0] = thermal;
+  g_signal_connect (thermal, "event", G_CALLBACK (on_thermal), &seen);
+  g_assert_true (isnan (tongban_thermal_get_celsius (thermal)));
+  tongban_device_start (TONGBAN_DEVICE (thermal));
+  g_assert_true (tongban_device_wait_until (NULL, 5000, state_is, online));
+  g_assert_cmpfloat_with_epsilon (tongban_thermal_get_celsius (thermal), 24.5, 0.001);
+
+  g_file_set_contents (path, "36000\n", -1, &error);
+  g_assert_true (tongban_device_wait_until (NULL, 5000, has_n, one));
+  g_assert_cmpstr (g_ptr_array_index (seen.events, 0), ==, "temperature-high 36.0");
+  g_file_set_contents (path, "47250\n", -1, &error);
+  g_assert_true (tongban_device_wait_until (NULL, 5000, has_n, two));
+  g_assert_cmpstr (g_ptr_array_index (seen.events, 1), ==, "temperature-critical 47.2");
+  g_assert_true (tongban_device_wait_until (NULL, 5000, state_is, broken));
+  g_file_set_contents (path, "30000\n", -1, &error);
+  g_assert_true (tongban_device_wait_until (NULL, 5000, has_n, three));
+  g_assert_cmpstr (g_ptr_array_index (seen.events, 2), ==, "temperature-normal 30.0");
+  g_assert_true (tongban_device_wait_until (NULL, 5000, state_is, online));
+
+  /* A loose sensor reads nonsense: invalid data, the device is faulty. */
+  g_file_set_contents (path, "garbage\n", -1, &error);
+  g_assert_true (tongban_device_wait_until (NULL, 5000, state_is, broken));
+
+  tongban_device_stop (TONGBAN_DEVICE (thermal));
+  tongban_device_wait_until (NULL, 300, nothing_pending, NULL);
+  g_assert_finalize_object (thermal);
+  g_ptr_array_unref (seen.events);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -175,6 +241,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/drivers/host/mountinfo", test_mountinfo);
   g_test_add_func ("/drivers/host/storage", test_storage);
   g_test_add_func ("/drivers/host/power-schedule", test_power_schedule);
+  g_test_add_func ("/drivers/host/thermal", test_thermal);
 
   return g_test_run ();
 }
