@@ -116,6 +116,8 @@ main (int    argc,
   config.deny = g_steal_pointer (&deny);
   config.rate_limit = rate;
   config.rate_burst = burst > 0 ? burst : MAX (rate, 1);
+  /* From the environment, not argv: command lines are visible to every local user. */
+  config.master_key_hex = g_strdup (g_getenv ("TONGBAN_MASTER_KEY"));
   if (smtp != NULL)
     {
       const char *colon = strrchr (smtp, ':');

@@ -4,6 +4,7 @@
 
 #include <stdarg.h>
 #include <string.h>
+#include <gio/gio.h>
 #include <openssl/rand.h>
 
 G_DEFINE_QUARK (tm-api-error-quark, tm_api_error)
@@ -39,6 +40,9 @@ tm_config_clear (TmConfig *c)
   g_clear_pointer (&c->smtp_host, g_free);
   g_clear_pointer (&c->smtp_from, g_free);
   g_clear_pointer (&c->sms_url, g_free);
+  if (c->master_key_hex != NULL)
+    explicit_bzero (c->master_key_hex, strlen (c->master_key_hex));
+  g_clear_pointer (&c->master_key_hex, g_free);
   g_clear_pointer (&c->allow, g_strfreev);
   g_clear_pointer (&c->deny, g_strfreev);
 }
@@ -53,6 +57,7 @@ config_copy (TmConfig       *dst,
   dst->smtp_host = g_strdup (src->smtp_host);
   dst->smtp_from = g_strdup (src->smtp_from);
   dst->sms_url = g_strdup (src->sms_url);
+  dst->master_key_hex = g_strdup (src->master_key_hex);
   dst->allow = g_strdupv (src->allow);
   dst->deny = g_strdupv (src->deny);
 }
@@ -127,6 +132,32 @@ tm_app_new (const TmConfig  *config,
 
   config_copy (&app->config, config);
   g_mutex_init (&app->audit_lock);
+  if (config->master_key_hex != NULL)
+    {
+      if (strlen (config->master_key_hex) != 32)
+        {
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                               "the master key must be 32 hex digits");
+          return NULL;
+        }
+      for (guint i = 0; i < 16; i++)
+        {
+          int hi = g_ascii_xdigit_value (config->master_key_hex[2 * i]);
+          int lo = g_ascii_xdigit_value (config->master_key_hex[2 * i + 1]);
+
+          if (hi < 0 || lo < 0)
+            {
+              g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                                   "the master key must be 32 hex digits");
+              return NULL;
+            }
+          app->master_key[i] = (guint8) (hi << 4 | lo);
+        }
+    }
+  else if (RAND_bytes (app->master_key, sizeof app->master_key) != 1)
+    g_error ("no randomness for a master key");
+  /* Without a configured key, sealed session keys die with the process: terminals just log
+   * in again. A cluster of managers must share one key. */
   /* One connection per HTTP thread plus one for the background worker. */
   app->db = tm_db_open (config->db_uri, config->threads + 2, error);
   if (app->db == NULL)
@@ -170,6 +201,7 @@ tm_app_free (TmApp *app)
     g_thread_join (app->worker);
   tm_db_free (app->db);
   g_mutex_clear (&app->audit_lock);
+  explicit_bzero (app->master_key, sizeof app->master_key);
   tm_config_clear (&app->config);
   g_free (app);
 }

@@ -40,11 +40,13 @@ typedef struct {
   char   **deny;                 /* CIDR deny list, checked first */
   double   rate_limit;           /* requests per second per caller; 0 = off */
   double   rate_burst;
+  char    *master_key_hex;       /* 32 hex digits: SM4 key sealing secrets at rest */
 } TmConfig;
 
 typedef struct {
   TmConfig   config;
   TmDb      *db;
+  guint8     master_key[16];
   GMutex     audit_lock;
   GThread   *worker;
   gint       stopping;

@@ -327,15 +327,19 @@ tm_terminal_login (TmApp       *app,
   sealed = tongban_sm2_encrypt (key, session_key, sizeof session_key);
   session_id = tm_random_hex (16);
   {
-    GString *hex = g_string_sized_new (2 * SESSION_KEY_LEN + 1);
-    for (gsize i = 0; i < sizeof session_key; i++)
-      g_string_append_printf (hex, "%02x", session_key[i]);
-    key_hex = g_string_free (hex, FALSE);
+    /* At rest the key is sealed (SM4-GCM, bound to the session id): a copy of the
+     * database alone does not let anyone sign as a terminal. */
+    g_autoptr(GBytes) at_rest = tongban_sm4_gcm_encrypt (app->master_key, session_key,
+                                                         sizeof session_key,
+                                                         (const guint8 *) session_id,
+                                                         strlen (session_id));
+    if (at_rest != NULL)
+      key_hex = g_base64_encode (g_bytes_get_data (at_rest, NULL), g_bytes_get_size (at_rest));
   }
   explicit_bzero (session_key, sizeof session_key);
-  ok = sealed != NULL
+  ok = sealed != NULL && key_hex != NULL
        && tm_x (conn, &db_error, "DELETE FROM terminal_session WHERE expires_at < ?", TM_INT (now))
-       && tm_x (conn, &db_error, "INSERT INTO terminal_session (id, terminal_id, key_hex,"
+       && tm_x (conn, &db_error, "INSERT INTO terminal_session (id, terminal_id, key_sealed,"
                 " expires_at) VALUES (?, ?, ?, ?)", TM_STR (session_id), TM_INT (terminal_id),
                 TM_STR (key_hex), TM_INT (now + app->config.session_ttl))
        && tm_x (conn, &db_error, "UPDATE terminal SET ip = ? WHERE id = ?",
@@ -380,7 +384,6 @@ tm_terminal_authenticate (TmApp       *app,
 {
   g_autoptr(TmRows) rows = NULL;
   g_autoptr(TmRows) ins = NULL;
-  g_autofree guint8 *key = NULL;
   GError *db_error = NULL;
   gint64 now = tm_now (), ts;
   char *end = NULL;
@@ -414,7 +417,7 @@ tm_terminal_authenticate (TmApp       *app,
 
   conn = tm_db_acquire (app->db);
   rows = tm_q (conn, &db_error, "SELECT t.id, t.number, t.status, t.region_code, r.path,"
-               " s.key_hex, s.expires_at FROM terminal_session s"
+               " s.key_sealed, s.expires_at FROM terminal_session s"
                " JOIN terminal t ON t.id = s.terminal_id JOIN region r ON r.code = t.region_code"
                " WHERE s.id = ?", TM_STR (session_id));
   if (rows == NULL)
@@ -451,21 +454,29 @@ tm_terminal_authenticate (TmApp       *app,
       return NULL;
     }
   {
-    gsize key_len = 0;
-    const char *hex = tm_rows_get (rows, 0, 5);
+    gsize sealed_len = 0;
+    g_autofree guchar *sealed = g_base64_decode (tm_rows_get (rows, 0, 5), &sealed_len);
+    g_autoptr(GBytes) plain = tongban_sm4_gcm_decrypt (app->master_key, sealed, sealed_len,
+                                                       (const guint8 *) session_id,
+                                                       strlen (session_id));
+    gboolean good;
 
-    key_len = strlen (hex) / 2;
-    key = g_malloc (key_len);
-    for (gsize i = 0; i < key_len; i++)
-      key[i] = (guint8) (g_ascii_xdigit_value (hex[2 * i]) << 4 | g_ascii_xdigit_value (hex[2 * i + 1]));
-    if (!tongban_request_verify (key, key_len, method, path, ts, nonce, body, body_len, signature))
+    if (plain == NULL)
       {
-        explicit_bzero (key, key_len);
+        /* Sealed under another master key (a restart without a configured key). */
+        tm_db_release (app->db, conn);
+        tm_set_error (error, TONGBAN_CODE_UNAUTHENTICATED, "X-Session-Id", "log in again");
+        return NULL;
+      }
+    good = tongban_request_verify (g_bytes_get_data (plain, NULL), g_bytes_get_size (plain),
+                                   method, path, ts, nonce, body, body_len, signature);
+    explicit_bzero ((gpointer) g_bytes_get_data (plain, NULL), g_bytes_get_size (plain));
+    if (!good)
+      {
         tm_db_release (app->db, conn);
         tm_set_error (error, TONGBAN_CODE_BAD_SIGNATURE, "X-Signature", "does not verify");
         return NULL;
       }
-    explicit_bzero (key, key_len);
   }
   /* Only after the signature checks out, so nobody can use up a terminal's nonces. The
    * window of kept nonces is twice the clock skew, which covers every timestamp accepted. */

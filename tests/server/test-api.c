@@ -1085,6 +1085,55 @@ test_openapi (Fixture       *f,
   g_assert_cmpuint (g_hash_table_size (documented), ==, 0);
 }
 
+/* Session keys are sealed with the master key: they survive a restart with the same key and
+ * are useless under another one (as they would be to someone holding only the database). */
+static void
+test_sealed_session_keys (void)
+{
+  g_autofree char *uri = tm_test_db_uri ();
+  g_autofree char *token = NULL;
+  g_autoptr(TmTestTerminal) t = NULL;
+  TmTestServer *s;
+  gint64 code;
+
+  g_setenv ("TONGBAN_MASTER_KEY", "00112233445566778899aabbccddeeff", TRUE);
+  s = tm_test_server_start_on (uri, NULL);
+  tm_test_create_account (s, "root", "sysadmin", "440000", PW);
+  token = tm_test_login (s->port, "root", PW);
+  t = tm_test_terminal_new (s->port, "GZ-TH-0030", "440106");
+  {
+    g_autoptr(TmTestResponse) reg = tm_test_terminal_register (t);
+    g_autoptr(TmTestResponse) ok = tm_test_console (s->port, token, "POST",
+                                                    "/api/v1/terminals/GZ-TH-0030/approve", NULL);
+    g_assert_cmpint (ok->code, ==, 0);
+  }
+  g_assert_true (tm_test_terminal_login (t, &code));
+  tm_test_server_stop (s);
+
+  s = tm_test_server_start_on (uri, NULL);
+  t->port = s->port;
+  {
+    g_autoptr(TmTestResponse) r = heartbeat (t, "{}");
+    g_assert_cmpint (r->code, ==, 0);
+  }
+  tm_test_server_stop (s);
+
+  g_setenv ("TONGBAN_MASTER_KEY", "ffeeddccbbaa99887766554433221100", TRUE);
+  s = tm_test_server_start_on (uri, NULL);
+  t->port = s->port;
+  {
+    g_autoptr(TmTestResponse) r = heartbeat (t, "{}");
+    g_assert_cmpint (r->code, ==, TONGBAN_CODE_UNAUTHENTICATED);
+  }
+  g_assert_true (tm_test_terminal_login (t, &code));
+  {
+    g_autoptr(TmTestResponse) r = heartbeat (t, "{}");
+    g_assert_cmpint (r->code, ==, 0);
+  }
+  tm_test_server_stop (s);
+  g_unsetenv ("TONGBAN_MASTER_KEY");
+}
+
 static void
 test_ip_lists_and_rate_limit (void)
 {
@@ -1158,5 +1207,6 @@ main (int argc, char **argv)
   ADD ("openapi", test_openapi, NULL);
 #undef ADD
   g_test_add_func ("/server/api/ip-lists-and-rate-limit", test_ip_lists_and_rate_limit);
+  g_test_add_func ("/server/api/sealed-session-keys", test_sealed_session_keys);
   return g_test_run ();
 }

@@ -89,6 +89,15 @@ die_with_parent (gpointer data)
 TmTestServer *
 tm_test_server_start (const char * const *extra_args)
 {
+  g_autofree char *uri = tm_test_db_uri ();
+
+  return tm_test_server_start_on (uri, extra_args);
+}
+
+TmTestServer *
+tm_test_server_start_on (const char         *db_uri,
+                         const char * const *extra_args)
+{
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GError) error = NULL;
   g_autoptr(GIOChannel) ch = NULL;
@@ -97,7 +106,7 @@ tm_test_server_start (const char * const *extra_args)
   const char *colon;
   int out_fd = -1;
 
-  s->db_uri = tm_test_db_uri ();
+  s->db_uri = g_strdup (db_uri);
   g_ptr_array_add (argv, (gpointer) manager_path ());
   g_ptr_array_add (argv, (gpointer) "--db");
   g_ptr_array_add (argv, s->db_uri);

@@ -26,6 +26,8 @@ typedef struct {
 } TmTestServer;
 
 TmTestServer *tm_test_server_start   (const char * const *extra_args);
+/* Same, on an existing database (db_uri is copied). */
+TmTestServer *tm_test_server_start_on (const char *db_uri, const char * const *extra_args);
 void          tm_test_server_stop    (TmTestServer *server);
 void          tm_test_create_account (TmTestServer *server, const char *name, const char *role,
                                       const char *region, const char *password);

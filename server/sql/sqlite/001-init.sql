@@ -38,7 +38,7 @@ CREATE TABLE terminal_challenge (
 CREATE TABLE terminal_session (
   id           TEXT PRIMARY KEY,
   terminal_id  BIGINT NOT NULL REFERENCES terminal (id),
-  key_hex      TEXT NOT NULL,
+  key_sealed   TEXT NOT NULL,   -- SM4-GCM under the manager's master key, AAD = id
   expires_at   BIGINT NOT NULL
 );
 
