@@ -393,6 +393,15 @@ tongban_application_command_line (GApplication            *app,
         tongban_window_set_devices (self->window, self->devices);
         tongban_devices_log_self_test (self->devices);
       }
+      if (self->config->voice)
+        {
+          g_autoptr(TongbanSpeech) speech = tongban_speech_new (self->config->voice_sink);
+
+          /* Without a voice or a sound card the kiosk goes on silently. */
+          if (tongban_speech_get_status (speech) != TONGBAN_SPEECH_STATUS_READY)
+            g_printerr ("tongban-kiosk: voice guidance is not available on this machine\n");
+          tongban_window_set_speech (self->window, speech);
+        }
       self->exit_after_first_frame = g_variant_dict_contains (dict, "exit-after-first-frame");
       if (g_variant_dict_lookup (dict, "screenshot", "^&ay", &screenshot))
         self->screenshot = g_strdup (screenshot);

@@ -17,6 +17,7 @@
 #include "tongban-lockdown.h"
 #include "tongban-maintenance-overlay.h"
 #include "tongban-service-page.h"
+#include "tongban-speech.h"
 #include "tongban-tr.h"
 
 typedef struct {
@@ -59,6 +60,8 @@ struct _TongbanWindow
   GtkWidget                 *power_banner;
   gboolean                   leave_to_home;
   gboolean                   care_mode;
+  TongbanSpeech             *speech;    /* or NULL: a kiosk without voice */
+  guint                      speak_id;
   guint                      idle_timeout_ms;
   guint                      warning_ms;
   TongbanSession            *session;
@@ -79,6 +82,8 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (TongbanWindow, tongban_window, GTK_TYPE_APPLICATION_WINDOW)
+
+static void queue_speech (TongbanWindow *self);
 
 static void
 nav_entry_free (gpointer data)
@@ -191,8 +196,103 @@ set_language (TongbanWindow   *self,
   gtk_widget_add_css_class (GTK_WIDGET (self), classes[language]);
 
   tongban_window_retranslate (self);
+  queue_speech (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LANGUAGE]);
+}
+
+/* ---- voice guidance ------------------------------------------------------ */
+
+/* What a page says is read off the page itself, so every service speaks
+ * without code of its own: headings, instructions, choices and messages in
+ * the order they stand. Texts that came from the back end (records, names)
+ * are the citizen's data: they go to the headset only (the engine replaces
+ * them with a neutral phrase otherwise). */
+static gboolean
+is_data (GtkWidget *label)
+{
+  return gtk_widget_has_css_class (label, TONGBAN_TR_FIXED_CLASS) &&
+         !gtk_widget_has_css_class (label, "clock-time");
+}
+
+static void
+collect_speech (GtkWidget *widget,
+                GString   *words,
+                GString   *personal)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return;
+  if (GTK_IS_LABEL (widget))
+    {
+      const char *text = gtk_label_get_text (GTK_LABEL (widget));
+
+      if (text != NULL && *text != '\0' && !gtk_widget_has_css_class (widget, "progress"))
+        {
+          GString *into = is_data (widget) ? personal : words;
+
+          g_string_append_printf (into, "%s%s", into->len ? "\n" : "", text);
+        }
+      return;
+    }
+  if (GTK_IS_ENTRY (widget) || GTK_IS_IMAGE (widget) || GTK_IS_PICTURE (widget))
+    return;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    collect_speech (c, words, personal);
+}
+
+static gboolean
+speak_page (gpointer data)
+{
+  TongbanWindow *self = data;
+  g_autoptr(GString) words = g_string_new (NULL);
+  g_autoptr(GString) personal = g_string_new (NULL);
+  GtkWidget *page;
+
+  self->speak_id = 0;
+  if (self->speech == NULL)
+    return G_SOURCE_REMOVE;
+
+  if (gtk_widget_get_visible (GTK_WIDGET (self->maintenance)))
+    page = GTK_WIDGET (self->maintenance);
+  else if (gtk_widget_get_visible (self->help_panel))
+    page = self->help_panel;
+  else
+    page = gtk_stack_get_visible_child (self->stack);
+  collect_speech (page, words, personal);
+
+  tongban_speech_stop (self->speech);
+  if (words->len > 0)
+    tongban_speech_say (self->speech, words->str, self->language,
+                        TONGBAN_SPEECH_PRIORITY_NORMAL);
+  if (personal->len > 0)
+    tongban_speech_say_full (self->speech, personal->str, self->language,
+                             TONGBAN_SPEECH_PRIORITY_NORMAL, TONGBAN_SPEECH_PERSONAL);
+  return G_SOURCE_REMOVE;
+}
+
+/* After the page has been built and shown: one utterance per page change. */
+static void
+queue_speech (TongbanWindow *self)
+{
+  if (self->speech == NULL)
+    return;
+  g_clear_handle_id (&self->speak_id, g_source_remove);
+  self->speak_id = g_timeout_add (30, speak_page, self);
+}
+
+void
+tongban_window_set_speech (TongbanWindow *self,
+                           TongbanSpeech *speech)
+{
+  g_return_if_fail (TONGBAN_IS_WINDOW (self));
+  g_set_object (&self->speech, speech);
+}
+
+TongbanSpeech *
+tongban_window_get_speech (TongbanWindow *self)
+{
+  g_return_val_if_fail (TONGBAN_IS_WINDOW (self), NULL);
+  return self->speech;
 }
 
 /* ---- care mode (關愛模式) ------------------------------------------------- */
@@ -215,6 +315,8 @@ set_care_mode (TongbanWindow *self,
   tongban_session_set_timeouts (self->session, self->idle_timeout_ms * (care ? 2 : 1),
                                 self->warning_ms * (care ? 2 : 1));
   tongban_home_page_set_care_mode (self->home_page, care);
+  if (self->speech)
+    tongban_speech_set_slow (self->speech, care);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CARE_MODE]);
 }
 
@@ -237,6 +339,7 @@ on_flow_step (TongbanFlow   *flow,
               TongbanWindow *self)
 {
   update_back (self);
+  queue_speech (self);
 }
 
 static void
@@ -260,6 +363,7 @@ show_current (TongbanWindow *self)
                                                !g_str_equal (entry->page, "home"));
   gtk_widget_set_visible (self->help_panel, FALSE);
   update_title (self);
+  queue_speech (self);
 }
 
 static void
@@ -498,6 +602,7 @@ action_help (GtkWidget  *widget,
 
   tongban_tr_label (self->help_text, page_help_msgid (self));
   gtk_widget_set_visible (self->help_panel, TRUE);
+  queue_speech (self);
 }
 
 static void
@@ -542,6 +647,9 @@ on_session_ended (TongbanSession *session,
   /* The next person starts in the kiosk's own language, without care mode. */
   set_language (self, self->default_language);
   set_care_mode (self, FALSE);
+  /* Volume back to normal for the next person (EN 301 549 5.1.3.13). */
+  if (self->speech)
+    tongban_speech_reset (self->speech);
 }
 
 static void
@@ -569,7 +677,19 @@ on_session_warning (TongbanSession *session,
     {
       gtk_widget_set_visible (self->idle_warning, warning);
       if (warning)
-        gtk_widget_grab_focus (self->idle_warning);
+        {
+          gtk_widget_grab_focus (self->idle_warning);
+          if (self->speech)
+            {
+              g_autoptr(GString) words = g_string_new (NULL);
+              g_autoptr(GString) unused = g_string_new (NULL);
+
+              collect_speech (self->idle_warning, words, unused);
+              tongban_speech_stop (self->speech);
+              tongban_speech_say (self->speech, words->str, self->language,
+                                  TONGBAN_SPEECH_PRIORITY_URGENT);
+            }
+        }
     }
 }
 
@@ -685,6 +805,8 @@ on_event (GtkEventControllerLegacy *controller,
         if (!tongban_lockdown_key_allowed (keyval, state, DEVELOPMENT))
           return TRUE;
         tongban_session_activity (self->session);
+        if (self->speech && gdk_event_get_event_type (event) == GDK_KEY_PRESS)
+          tongban_speech_stop (self->speech);
         return FALSE;
       }
 
@@ -693,9 +815,15 @@ on_event (GtkEventControllerLegacy *controller,
       if (!tongban_lockdown_button_allowed (gdk_button_event_get_button (event)))
         return TRUE;
       tongban_session_activity (self->session);
+      /* Any touch silences the voice at once (UX.md 16). */
+      if (self->speech && gdk_event_get_event_type (event) == GDK_BUTTON_PRESS)
+        tongban_speech_stop (self->speech);
       return FALSE;
 
     case GDK_TOUCH_BEGIN:
+      if (self->speech)
+        tongban_speech_stop (self->speech);
+      G_GNUC_FALLTHROUGH;
     case GDK_SCROLL:
       tongban_session_activity (self->session);
       return FALSE;
@@ -837,6 +965,8 @@ tongban_window_dispose (GObject *object)
   TongbanWindow *self = TONGBAN_WINDOW (object);
 
   g_clear_handle_id (&self->clock_id, g_source_remove);
+  g_clear_handle_id (&self->speak_id, g_source_remove);
+  g_clear_object (&self->speech);
   if (self->session != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->session, self);

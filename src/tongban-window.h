@@ -7,6 +7,7 @@
 #include "tongban-devices.h"
 #include "tongban-config.h"
 #include "tongban-session.h"
+#include "tongban-speech.h"
 
 G_BEGIN_DECLS
 
@@ -25,6 +26,9 @@ void             tongban_window_open              (TongbanWindow   *self,
                                                    const char      *argument);
 void             tongban_window_set_devices       (TongbanWindow   *self,
                                                    TongbanDevices  *devices);
+void             tongban_window_set_speech        (TongbanWindow   *self,
+                                                   TongbanSpeech   *speech);
+TongbanSpeech   *tongban_window_get_speech        (TongbanWindow   *self);
 void             tongban_window_retranslate       (TongbanWindow   *self);
 void             tongban_window_set_maintenance   (TongbanWindow   *self,
                                                    gboolean         maintenance);

@@ -28,6 +28,8 @@ static const KnownKey known_keys[] = {
   { "maintenance", "max-attempts" },
   { "maintenance", "lockout" },
   { "kiosk", "lacks" },
+  { "voice", "enabled" },
+  { "voice", "sink" },
   { "catalog", "directory" },
 };
 
@@ -52,6 +54,7 @@ tongban_config_new (void)
   config->pin_hash_is_default = TRUE;
   config->pin_max_attempts = 5;
   config->pin_lockout_s = 300;
+  config->voice = TRUE;
   config->devices = g_key_file_new ();
   config->lacks = g_new0 (char *, 1);
   return config;
@@ -68,6 +71,7 @@ tongban_config_free (TongbanConfig *config)
   g_free (config->maintainer_pin_hash);
   g_free (config->catalog_dir);
   g_clear_pointer (&config->devices, g_key_file_unref);
+  g_free (config->voice_sink);
   g_strfreev (config->lacks);
   g_free (config);
 }
@@ -278,6 +282,19 @@ tongban_config_load (TongbanConfig  *config,
           g_free (value);
         }
     }
+
+  if (g_key_file_has_key (kf, "voice", "enabled", NULL))
+    {
+      g_autoptr(GError) bool_error = NULL;
+      gboolean enabled = g_key_file_get_boolean (kf, "voice", "enabled", &bool_error);
+
+      if (bool_error)
+        warn (warnings, path, "voice", "enabled", "must be true or false; voice stays on");
+      else
+        config->voice = enabled;
+    }
+  if ((value = get_string (kf, path, "voice", "sink", 512, warnings)))
+    g_free (config->voice_sink), config->voice_sink = value;
 
   if (g_key_file_has_key (kf, "kiosk", "lacks", NULL))
     {

@@ -31,6 +31,8 @@ typedef struct {
   guint            pin_max_attempts;
   guint            pin_lockout_s;
   char            *catalog_dir;         /* NULL: the catalogue built into the program */
+  gboolean         voice;               /* [voice] enabled */
+  char            *voice_sink;          /* [voice] sink; NULL: the system's audio output */
   GKeyFile        *devices;             /* the [device:NAME] groups, for the device manager */
   GStrv            lacks;               /* [kiosk] lacks: device kinds the kiosk has not */
 } TongbanConfig;

@@ -40,7 +40,7 @@ check "missing --config gives one line naming the file" \
   '[ "$(errlines)" = 1 ] && grep -q "/nonexistent/kiosk.conf: no such file" "$tmp/err"'
 
 # 2. A bad value: one line naming file and key, and the kiosk starts on the default.
-printf '[kiosk]\nterminal-id=GZ-0001\n[session]\nidle-timeout=abc\n[maintenance]\npin-hash=pbkdf2-sm3$10000$c2FsdHNhbHQ=$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n' >"$tmp/bad.conf"
+printf '[voice]\nenabled=false\n[kiosk]\nterminal-id=GZ-0001\n[session]\nidle-timeout=abc\n[maintenance]\npin-hash=pbkdf2-sm3$10000$c2FsdHNhbHQ=$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n' >"$tmp/bad.conf"
 run --config="$tmp/bad.conf" --page=home --exit-after-first-frame
 check "bad value: the kiosk still starts" '[ "$(rc)" = 0 ]'
 check "bad value: one line naming file, group and key" \

@@ -17,6 +17,7 @@
 #include "tongban-keyboard.h"
 #include "tongban-maintenance-overlay.h"
 #include "tongban-secret-hash.h"
+#include "tongban-speech.h"
 #include "tongban-tr.h"
 #include "tongban-window.h"
 
@@ -941,6 +942,146 @@ test_flow_cancel_and_failure (void)
   destroy_window (window);
 }
 
+/* ---- voice guidance ----------------------------------------------------- */
+
+typedef struct {
+  GPtrArray *voices;
+  GPtrArray *texts;
+  GArray    *kinds;
+  GMutex     lock;     /* the hook runs on the engine's worker thread */
+} Heard;
+
+static void
+on_synth (const char        *voice_language,
+          const char        *voice_identifier,
+          TongbanSpeechKind  kind,
+          const char        *text,
+          gpointer           data)
+{
+  Heard *heard = data;
+
+  g_mutex_lock (&heard->lock);
+  g_ptr_array_add (heard->voices, g_strdup (voice_identifier));
+  g_ptr_array_add (heard->texts, g_strdup (text));
+  g_array_append_val (heard->kinds, kind);
+  g_mutex_unlock (&heard->lock);
+}
+
+static gboolean
+heard_something (gpointer data)
+{
+  Heard *heard = data;
+  gboolean any;
+
+  g_mutex_lock (&heard->lock);
+  any = heard->texts->len > 0;
+  g_mutex_unlock (&heard->lock);
+  return any;
+}
+
+static gboolean
+heard_kind (Heard             *heard,
+            TongbanSpeechKind  kind,
+            const char        *needle)
+{
+  gboolean found = FALSE;
+
+  g_mutex_lock (&heard->lock);
+  for (guint i = 0; !found && i < heard->texts->len; i++)
+    found = g_array_index (heard->kinds, TongbanSpeechKind, i) == kind &&
+            (needle == NULL || strstr (g_ptr_array_index (heard->texts, i), needle));
+  g_mutex_unlock (&heard->lock);
+  return found;
+}
+
+static void
+forget (Heard *heard)
+{
+  g_mutex_lock (&heard->lock);
+  g_ptr_array_set_size (heard->voices, 0);
+  g_ptr_array_set_size (heard->texts, 0);
+  g_array_set_size (heard->kinds, 0);
+  g_mutex_unlock (&heard->lock);
+}
+
+static gboolean
+first_voice_is (Heard           *heard,
+                TongbanLanguage  language)
+{
+  gboolean same;
+
+  g_mutex_lock (&heard->lock);
+  /* espeak-ng names voices by family: "sit/yue" is Cantonese. */
+  same = heard->voices->len > 0 &&
+         g_str_has_suffix (g_ptr_array_index (heard->voices, 0),
+                           tongban_speech_voice_for (language));
+  g_mutex_unlock (&heard->lock);
+  return same;
+}
+
+/* Each page speaks its own words in the voice of the displayed language;
+ * records from the back end are withheld without a headset. */
+static void
+test_voice (void)
+{
+  TongbanWindow *window = make_window (5);
+  g_autoptr(TongbanSpeech) speech = tongban_speech_new ("fakesink sync=false");
+  Heard heard = { g_ptr_array_new_with_free_func (g_free), g_ptr_array_new_with_free_func (g_free),
+                  g_array_new (FALSE, FALSE, sizeof (TongbanSpeechKind)) };
+
+  g_mutex_init (&heard.lock);
+  GtkWidget *page = part (window, "flow_page");
+
+  if (tongban_speech_get_status (speech) != TONGBAN_SPEECH_STATUS_READY)
+    g_error ("espeak-ng or GStreamer is missing (tools/debian-packages.txt)");
+  tongban_speech_set_synth_hook (speech, on_synth, &heard);
+  tongban_window_set_speech (window, speech);
+
+  set_language (window, "zh_HK");
+  tongban_window_open (window, "category", "gd-housing-fund");
+  g_assert_true (wait_for (heard_something, &heard, 5000));
+  iterate (200);
+  g_assert_true (heard_kind (&heard, TONGBAN_SPEECH_KIND_TEXT, "住房公積金"));
+  g_assert_true (heard_kind (&heard, TONGBAN_SPEECH_KIND_TEXT, "公積金帳戶明細查詢"));
+  g_assert_true (first_voice_is (&heard, TONGBAN_LANGUAGE_ZH_HK));
+
+  forget (&heard);
+  set_language (window, "en");
+  g_assert_true (wait_for (heard_something, &heard, 5000));
+  iterate (200);
+  g_assert_true (heard_kind (&heard, TONGBAN_SPEECH_KIND_TEXT, "Housing provident fund"));
+  g_assert_true (first_voice_is (&heard, TONGBAN_LANGUAGE_EN));
+
+  /* A record from the back end: withheld without a headset... */
+  tongban_window_open (window, "flow", "F-GD-09");
+  iterate (20);
+  click (find_by_name (page, "id-card"));
+  expect_step (window, "view");
+  forget (&heard);
+  tongban_window_retranslate (window);
+  set_language (window, "zh_CN");
+  g_assert_true (wait_for (heard_something, &heard, 5000));
+  iterate (300);
+  g_assert_true (heard_kind (&heard, TONGBAN_SPEECH_KIND_WITHHELD, NULL));
+  g_assert_false (heard_kind (&heard, TONGBAN_SPEECH_KIND_TEXT, "8650"));
+  g_assert_false (heard_kind (&heard, TONGBAN_SPEECH_KIND_TEXT, "8,650.00"));
+  g_assert_false (heard_kind (&heard, TONGBAN_SPEECH_KIND_PERSONAL, "8,650.00"));
+  /* ...and spoken into one. */
+  forget (&heard);
+  tongban_speech_set_headset (speech, TRUE);
+  set_language (window, "en");
+  g_assert_true (wait_for (heard_something, &heard, 5000));
+  iterate (300);
+  g_assert_true (heard_kind (&heard, TONGBAN_SPEECH_KIND_PERSONAL, "8,650.00"));
+
+  tongban_speech_set_synth_hook (speech, NULL, NULL);
+  destroy_window (window);
+  g_ptr_array_unref (heard.voices);
+  g_ptr_array_unref (heard.texts);
+  g_array_unref (heard.kinds);
+  g_mutex_clear (&heard.lock);
+}
+
 /* ---- touch targets and care mode ---------------------------------------- */
 
 static void
@@ -1186,6 +1327,7 @@ main (int   argc,
       g_test_add_func ("/kiosk/ui/smart-guidance", test_smart_guidance);
       g_test_add_func ("/kiosk/ui/devices", test_devices);
       g_test_add_func ("/kiosk/ui/targets-and-care-mode", test_targets_and_care_mode);
+      g_test_add_func ("/kiosk/ui/voice", test_voice);
     }
   return g_test_run ();
 }
