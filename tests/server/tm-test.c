@@ -569,6 +569,16 @@ void
 tm_test_sink_stop (TmTestSink *s)
 {
   g_atomic_int_set (&s->stop, 1);
+  {
+    /* Wake the blocking accept now rather than at its next timeout. */
+    g_autoptr(GSocketClient) client = g_socket_client_new ();
+    g_autoptr(GSocketConnection) conn = NULL;
+
+    g_socket_client_set_enable_proxy (client, FALSE);
+    conn = g_socket_client_connect_to_host (client, "127.0.0.1", (guint16) s->port, NULL, NULL);
+    if (conn != NULL)
+      g_io_stream_close (G_IO_STREAM (conn), NULL, NULL);
+  }
   g_thread_join (s->thread);
   g_object_unref (s->socket);
   g_async_queue_unref (s->queue);
