@@ -242,6 +242,22 @@ on_window_mapped (GtkWidget          *window,
   gtk_widget_queue_draw (window);
 }
 
+static gboolean
+start_voice (gpointer data)
+{
+  TongbanApplication *self = data;
+  g_autoptr(TongbanSpeech) speech = NULL;
+
+  if (self->window == NULL)
+    return G_SOURCE_REMOVE;
+  speech = tongban_speech_new (self->config->voice_sink);
+  /* Without a voice or a sound card the kiosk goes on silently. */
+  if (tongban_speech_get_status (speech) != TONGBAN_SPEECH_STATUS_READY)
+    g_printerr ("tongban-kiosk: voice guidance is not available on this machine\n");
+  tongban_window_set_speech (self->window, speech);
+  return G_SOURCE_REMOVE;
+}
+
 /* ---- command line ------------------------------------------------------ */
 
 static gboolean
@@ -393,15 +409,10 @@ tongban_application_command_line (GApplication            *app,
         tongban_window_set_devices (self->window, self->devices);
         tongban_devices_log_self_test (self->devices);
       }
+      /* The voice (GStreamer and espeak-ng) is not needed for the first
+       * frame: it starts once the kiosk is on the screen. */
       if (self->config->voice)
-        {
-          g_autoptr(TongbanSpeech) speech = tongban_speech_new (self->config->voice_sink);
-
-          /* Without a voice or a sound card the kiosk goes on silently. */
-          if (tongban_speech_get_status (speech) != TONGBAN_SPEECH_STATUS_READY)
-            g_printerr ("tongban-kiosk: voice guidance is not available on this machine\n");
-          tongban_window_set_speech (self->window, speech);
-        }
+        g_idle_add_full (G_PRIORITY_LOW, start_voice, g_object_ref (self), g_object_unref);
       self->exit_after_first_frame = g_variant_dict_contains (dict, "exit-after-first-frame");
       if (g_variant_dict_lookup (dict, "screenshot", "^&ay", &screenshot))
         self->screenshot = g_strdup (screenshot);
