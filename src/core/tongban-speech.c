@@ -420,6 +420,30 @@ make_sink (TongbanSpeech *self,
   return gst_parse_bin_from_description (spec, TRUE, error);
 }
 
+/* autoaudiosink falls back to a fakesink when it finds no usable device; for
+ * the kiosk that is "no audio", to be reported, not silence passed off as speech. */
+static gboolean
+auto_sink_is_fake (TongbanSpeech *self)
+{
+  g_autoptr(GstIterator) it = NULL;
+  GValue item = G_VALUE_INIT;
+  gboolean fake = FALSE;
+
+  if (!GST_IS_BIN (self->sink))
+    return FALSE;
+  it = gst_bin_iterate_recurse (GST_BIN (self->sink));
+  while (gst_iterator_next (it, &item) == GST_ITERATOR_OK)
+    {
+      GstElementFactory *factory = gst_element_get_factory (g_value_get_object (&item));
+
+      if (factory != NULL && g_strcmp0 (GST_OBJECT_NAME (factory), "fakesink") == 0)
+        fake = TRUE;
+      g_value_reset (&item);
+    }
+  g_value_unset (&item);
+  return fake;
+}
+
 static gboolean
 build_pipeline (TongbanSpeech *self,
                 const char    *spec)
@@ -483,6 +507,9 @@ build_pipeline (TongbanSpeech *self,
   gst_bus_set_sync_handler (bus, bus_sync_handler, self, NULL);
 
   if (gst_element_set_state (self->pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
+    return FALSE;
+  if ((spec == NULL || *spec == '\0' || strstr (spec, "autoaudiosink") != NULL) &&
+      auto_sink_is_fake (self))
     return FALSE;
   return TRUE;
 }
