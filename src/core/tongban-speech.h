@@ -8,8 +8,16 @@
  * and personal text is spoken only into a headset. Nothing spoken is logged.
  *
  * Call the public functions from the main thread (the one that created the
- * engine); signals are emitted there. espeak-ng is one per process, so run one
- * engine at a time.
+ * engine); signals are emitted there, in order: "started" (id), "first-sample"
+ * (id, monotonic µs when its first samples reached the sink), "finished" (id,
+ * played to the end), "cancelled" (id, dropped by stop(), reset() or a missing
+ * voice, or a hint cut in on), "stopped" (after stop()). An utterance cut in on
+ * by a higher priority, or personal text whose headset was pulled out, is said
+ * again from the start later ("started" again, same id). espeak-ng is one per
+ * process, so run one engine at a time.
+ *
+ * Pages: call stop() on every touch or key, then say() what the new state
+ * needs; reset() when the citizen's session ends.
  */
 #pragma once
 
