@@ -74,7 +74,8 @@ main (int    argc,
     { "deny", 0, 0, G_OPTION_ARG_STRING_ARRAY, &deny, "never these clients (repeatable)", "CIDR" },
     { "rate-limit", 0, 0, G_OPTION_ARG_DOUBLE, &rate, "requests/s per caller (0: off)", "N" },
     { "rate-burst", 0, 0, G_OPTION_ARG_DOUBLE, &burst, "burst per caller", "N" },
-    { "migrate-only", 0, 0, G_OPTION_ARG_NONE, &migrate_only, "set up the database and exit", NULL },
+    { "migrate-only", 0, 0, G_OPTION_ARG_NONE, &migrate_only, "set up the database and exit",
+      NULL },
     { "create-account", 0, 0, G_OPTION_ARG_STRING, &create, "create an account and exit "
       "(password from TONGBAN_PASSWORD, else generated and printed once)", "NAME" },
     { "create-client", 0, 0, G_OPTION_ARG_STRING, &client, "create an OAuth 2.0 system client "

@@ -182,7 +182,8 @@ tm_account_login (TmApp       *app,
       tm_audit_append (app, username, lock ? "account.locked" : "account.login-failed",
                        "account", "", NULL);
       if (lock)
-        tm_set_error (error, TONGBAN_CODE_ACCOUNT_LOCKED, NULL, "too many failed logins; try later");
+        tm_set_error (error, TONGBAN_CODE_ACCOUNT_LOCKED, NULL,
+                      "too many failed logins; try later");
       else
         tm_set_error (error, TONGBAN_CODE_UNAUTHENTICATED, NULL, "wrong user name or password");
       return NULL;

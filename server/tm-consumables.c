@@ -142,12 +142,14 @@ tm_stock_query (TmApp            *app,
   /* Each stock line with the lowest level any terminal at that site reports for the item. */
   rows = tm_q (conn, &db_error,
                "SELECT s.region_code, s.site, s.item, s.quantity,"
-               " (SELECT MIN(l.level) FROM consumable_level l JOIN terminal t ON t.id = l.terminal_id"
+               " (SELECT MIN(l.level) FROM consumable_level l"
+               "  JOIN terminal t ON t.id = l.terminal_id"
                "  WHERE t.site = s.site AND t.region_code = s.region_code AND l.item = s.item),"
                " (SELECT COUNT(*) FROM consumable_level l JOIN terminal t ON t.id = l.terminal_id"
                "  WHERE t.site = s.site AND t.region_code = s.region_code AND l.item = s.item)"
                " FROM stock s JOIN region r ON r.code = s.region_code WHERE r.path LIKE ?"
-               " AND (CAST(? AS TEXT) IS NULL OR s.site = ?) ORDER BY s.region_code, s.site, s.item",
+               " AND (CAST(? AS TEXT) IS NULL OR s.site = ?)"
+               " ORDER BY s.region_code, s.site, s.item",
                TM_STR (like), TM_STR (site), TM_STR (site));
   tm_db_release (app->db, conn);
   if (rows == NULL)

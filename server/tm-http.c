@@ -533,7 +533,8 @@ h_stock_query (TmRequest *r, GError **e)
 static JsonNode *
 h_openapi (TmRequest *r, GError **e)
 {
-  g_autoptr(GBytes) doc = g_resources_lookup_data ("/cn/gov/gba/Tongban/manager/openapi.json", 0, e);
+  g_autoptr(GBytes) doc = g_resources_lookup_data ("/cn/gov/gba/Tongban/manager/openapi.json",
+                                                   0, e);
   gsize len = 0;
   const char *data;
 
@@ -681,7 +682,8 @@ client_ip (struct MHD_Connection *connection)
   if (info == NULL || info->client_addr == NULL)
     return NULL;
   if (info->client_addr->sa_family == AF_INET)
-    inet_ntop (AF_INET, &((const struct sockaddr_in *) info->client_addr)->sin_addr, buf, sizeof buf);
+    inet_ntop (AF_INET, &((const struct sockaddr_in *) info->client_addr)->sin_addr, buf,
+               sizeof buf);
   else if (info->client_addr->sa_family == AF_INET6)
     inet_ntop (AF_INET6, &((const struct sockaddr_in6 *) info->client_addr)->sin6_addr, buf,
                sizeof buf);

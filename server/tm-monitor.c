@@ -87,7 +87,8 @@ raise_alarm (TmConn     *conn,
   ins = tm_q (conn, error, "INSERT INTO alarm (terminal_id, kind, subject, severity, detail,"
               " raised_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (terminal_id, kind, subject)"
               " WHERE cleared_at IS NULL DO NOTHING RETURNING id",
-              TM_INT (terminal_id), TM_STR (kind), TM_STR (subject), TM_STR (tm_rows_get (rule, 0, 0)),
+              TM_INT (terminal_id), TM_STR (kind), TM_STR (subject),
+              TM_STR (tm_rows_get (rule, 0, 0)),
               TM_STR (detail), TM_INT (tm_now ()));
   if (ins == NULL)
     return FALSE;
@@ -180,7 +181,8 @@ validate_heartbeat (JsonObject  *body,
 
           if (!JSON_NODE_HOLDS_OBJECT (e))
             {
-              tm_set_error (error, TONGBAN_CODE_INVALID_FIELD, field, "entry %u is not an object", i);
+              tm_set_error (error, TONGBAN_CODE_INVALID_FIELD, field, "entry %u is not an object",
+                            i);
               return FALSE;
             }
           o = json_node_get_object (e);

@@ -149,7 +149,8 @@ tm_oauth_account_from_token (TmApp      *app,
 
   rows = tm_q (conn, NULL, "SELECT c.client_id, c.role, c.region_code, r.path FROM oauth_token t"
                " JOIN oauth_client c ON c.client_id = t.client_id"
-               " JOIN region r ON r.code = c.region_code WHERE t.token_hash = ? AND t.expires_at >= ?",
+               " JOIN region r ON r.code = c.region_code"
+               " WHERE t.token_hash = ? AND t.expires_at >= ?",
                TM_STR (token_hash), TM_INT (tm_now ()));
   tm_db_release (app->db, conn);
   if (rows == NULL || rows->n_rows == 0)

@@ -318,7 +318,8 @@ tm_terminal_login (TmApp       *app,
     {
       tm_db_release (app->db, conn);
       tm_audit_append (app, number, "terminal.login-refused", number, "bad SM2 signature", NULL);
-      tm_set_error (error, TONGBAN_CODE_BAD_SIGNATURE, "signature", "SM2 signature does not verify");
+      tm_set_error (error, TONGBAN_CODE_BAD_SIGNATURE, "signature",
+                    "SM2 signature does not verify");
       return NULL;
     }
 
@@ -584,7 +585,8 @@ tm_terminal_set_status (TmApp            *app,
   ok = tm_conn_begin (conn, &db_error)
        && tm_x (conn, &db_error, "UPDATE terminal SET status = ?, approved_at = COALESCE"
                 " (approved_at, ?) WHERE id = ?", TM_STR (to),
-                TM_INT (g_str_equal (to, "active") ? tm_now () : 0), TM_INT (tm_rows_get_int (t, 0, 0)))
+                TM_INT (g_str_equal (to, "active") ? tm_now () : 0),
+                TM_INT (tm_rows_get_int (t, 0, 0)))
        && (command == NULL
            || tm_x (conn, &db_error, "INSERT INTO command (terminal_id, kind, state, created_at)"
                     " VALUES (?, ?, 'pending', ?)", TM_INT (tm_rows_get_int (t, 0, 0)),
@@ -846,7 +848,8 @@ tm_terminal_set_module (TmApp            *app,
     }
   like = g_strconcat (path ? path : caller->region_path, "%", NULL);
   targets = tm_q (conn, &db_error, "SELECT t.id FROM terminal t JOIN region r"
-                  " ON r.code = t.region_code WHERE r.path LIKE ? AND (CAST(? AS TEXT) IS NULL OR t.number = ?)",
+                  " ON r.code = t.region_code WHERE r.path LIKE ?"
+                  " AND (CAST(? AS TEXT) IS NULL OR t.number = ?)",
                   TM_STR (like), TM_STR (number), TM_STR (number));
   if (targets == NULL || known == NULL)
     {

@@ -247,7 +247,8 @@ filter_parse (TmApp            *app,
           return FALSE;
         }
     }
-  if ((category != NULL && !token_ok (category, 64)) || (service != NULL && !token_ok (service, 64)))
+  if ((category != NULL && !token_ok (category, 64))
+      || (service != NULL && !token_ok (service, 64)))
     {
       tm_set_error (error, TONGBAN_CODE_INVALID_FIELD, category && !token_ok (category, 64)
                     ? "category" : "service", "letters, digits, '-', '_' or '.'");
