@@ -163,7 +163,8 @@ tongban_pin_pad_init (TongbanPinPad *self)
 
       if (layout[i].label == NULL || layout[i].name != NULL)
         {
-          gtk_label_set_label (GTK_LABEL (label), layout[i].label ? layout[i].label : layout[i].key);
+          gtk_label_set_label (GTK_LABEL (label),
+                               layout[i].label ? layout[i].label : layout[i].key);
           gtk_widget_add_css_class (label, TONGBAN_TR_FIXED_CLASS);
         }
       else

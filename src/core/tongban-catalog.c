@@ -414,7 +414,8 @@ parse_options (JsonArray   *array,
                const Where *where,
                GError     **error)
 {
-  g_autoptr(GPtrArray) options = g_ptr_array_new_with_free_func ((GDestroyNotify) tongban_option_free);
+  g_autoptr(GPtrArray) options =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) tongban_option_free);
 
   for (guint i = 0; array && i < json_array_get_length (array); i++)
     {

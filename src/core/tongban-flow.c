@@ -167,8 +167,9 @@ tongban_flow_validate (TongbanFlow *self)
         {
           if (field->required)
             {
-              e.message = field->type == TONGBAN_FIELD_CHOICE ? N_("Choose one of the options.")
-                                                              : N_("This question needs an answer.");
+              e.message = field->type == TONGBAN_FIELD_CHOICE
+                            ? N_("Choose one of the options.")
+                            : N_("This question needs an answer.");
               g_array_append_val (errors, e);
             }
           continue;

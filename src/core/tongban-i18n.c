@@ -177,13 +177,25 @@ tongban_i18n_format_date (GDateTime *dt)
   for (const char *p = pattern; *p; )
     {
       if (g_str_has_prefix (p, "{weekday}"))
-        g_string_append (out, weekday_name (dt)), p += strlen ("{weekday}");
+        {
+          g_string_append (out, weekday_name (dt));
+          p += strlen ("{weekday}");
+        }
       else if (g_str_has_prefix (p, "{month}"))
-        g_string_append (out, month_name (dt)), p += strlen ("{month}");
+        {
+          g_string_append (out, month_name (dt));
+          p += strlen ("{month}");
+        }
       else if (g_str_has_prefix (p, "{day}"))
-        g_string_append_printf (out, "%d", g_date_time_get_day_of_month (dt)), p += strlen ("{day}");
+        {
+          g_string_append_printf (out, "%d", g_date_time_get_day_of_month (dt));
+          p += strlen ("{day}");
+        }
       else if (g_str_has_prefix (p, "{year}"))
-        g_string_append_printf (out, "%d", g_date_time_get_year (dt)), p += strlen ("{year}");
+        {
+          g_string_append_printf (out, "%d", g_date_time_get_year (dt));
+          p += strlen ("{year}");
+        }
       else
         g_string_append_c (out, *p++);
     }

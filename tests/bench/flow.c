@@ -207,7 +207,8 @@ main (int   argc,
             continue;
           g_array_append_val (steps, ms);
           if (g_getenv ("BENCH_VERBOSE"))
-            g_print ("  %s %-12s %6.2f + %6.2f ms\n", s->id, tongban_flow_get_step (flow)->id, step_ms, frame_work);
+            g_print ("  %s %-12s %6.2f + %6.2f ms\n", s->id,
+                     tongban_flow_get_step (flow)->id, step_ms, frame_work);
         }
       g_object_unref (flow);
     }

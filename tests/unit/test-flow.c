@@ -320,7 +320,8 @@ test_hidden_service (void)
     "{\"id\": \"S-2\", \"category\": \"gd-basic\", \"department\": \"d\", \"title\": \"T\","
     " \"summary\": \"S\", \"applicant\": \"person\", \"auth\": [], \"devices\": [],"
     " \"flow\": [{\"id\": \"f\", \"type\": \"form\", \"title\": \"F\", \"fields\":"
-    " [{\"id\": \"x\", \"type\": \"colour\", \"label\": \"X\"}]}, {\"id\": \"r\", \"type\": \"rating\"}]}]}";
+    " [{\"id\": \"x\", \"type\": \"colour\", \"label\": \"X\"}]},"
+    " {\"id\": \"r\", \"type\": \"rating\"}]}]}";
   g_autoptr(GBytes) cbytes = NULL;
   g_autoptr(GBytes) sbytes = g_bytes_new_static (services, strlen (services));
   g_autoptr(GError) error = NULL;
