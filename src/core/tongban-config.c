@@ -235,9 +235,15 @@ tongban_config_load (TongbanConfig  *config,
     }
 
   if ((value = get_string (kf, path, "kiosk", "terminal-id", 64, warnings)))
-    g_free (config->terminal_id), config->terminal_id = value;
+    {
+      g_free (config->terminal_id);
+      config->terminal_id = value;
+    }
   if ((value = get_string (kf, path, "kiosk", "site-name", 200, warnings)))
-    g_free (config->site_name), config->site_name = value;
+    {
+      g_free (config->site_name);
+      config->site_name = value;
+    }
 
   if ((value = get_string (kf, path, "kiosk", "default-language", 16, warnings)))
     {
@@ -274,7 +280,10 @@ tongban_config_load (TongbanConfig  *config,
   if ((value = get_string (kf, path, "catalog", "directory", 4096, warnings)))
     {
       if (g_path_is_absolute (value) && g_file_test (value, G_FILE_TEST_IS_DIR))
-        g_free (config->catalog_dir), config->catalog_dir = value;
+        {
+          g_free (config->catalog_dir);
+          config->catalog_dir = value;
+        }
       else
         {
           warn (warnings, path, "catalog", "directory",
@@ -294,7 +303,10 @@ tongban_config_load (TongbanConfig  *config,
         config->voice = enabled;
     }
   if ((value = get_string (kf, path, "voice", "sink", 512, warnings)))
-    g_free (config->voice_sink), config->voice_sink = value;
+    {
+      g_free (config->voice_sink);
+      config->voice_sink = value;
+    }
 
   if (g_key_file_has_key (kf, "kiosk", "lacks", NULL))
     {
