@@ -279,6 +279,13 @@ tongban_maintenance_overlay_press (TongbanMaintenanceOverlay *self,
   tongban_pin_pad_press (self->pin_pad, key);
 }
 
+GtkWidget *
+tongban_maintenance_overlay_get_pin_pad (TongbanMaintenanceOverlay *self)
+{
+  g_return_val_if_fail (TONGBAN_IS_MAINTENANCE_OVERLAY (self), NULL);
+  return GTK_WIDGET (self->pin_pad);
+}
+
 gboolean
 tongban_maintenance_overlay_get_busy (TongbanMaintenanceOverlay *self)
 {

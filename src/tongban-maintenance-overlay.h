@@ -27,6 +27,7 @@ void      tongban_maintenance_overlay_open_sign_in (TongbanMaintenanceOverlay *s
 void      tongban_maintenance_overlay_press       (TongbanMaintenanceOverlay *self,
                                                    const char                *key);
 void      tongban_maintenance_overlay_submit      (TongbanMaintenanceOverlay *self);
+GtkWidget *tongban_maintenance_overlay_get_pin_pad (TongbanMaintenanceOverlay *self);
 gboolean  tongban_maintenance_overlay_get_busy    (TongbanMaintenanceOverlay *self);
 const char *tongban_maintenance_overlay_get_status (TongbanMaintenanceOverlay *self);
 

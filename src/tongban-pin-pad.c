@@ -20,6 +20,7 @@ struct _TongbanPinPad
 
 enum {
   SUBMITTED,
+  DIGIT,
   N_SIGNALS
 };
 
@@ -82,7 +83,11 @@ tongban_pin_pad_press (TongbanPinPad *self,
   else if (key[0] >= '0' && key[0] <= '9' && key[1] == '\0')
     {
       if (self->length < TONGBAN_PIN_PAD_MAX_DIGITS)
-        self->digits[self->length++] = key[0];
+        {
+          self->digits[self->length++] = key[0];
+          /* Which digit is never said: listeners read back "asterisk". */
+          g_signal_emit (self, signals[DIGIT], 0);
+        }
     }
   update_display (self);
 }
@@ -128,6 +133,9 @@ tongban_pin_pad_class_init (TongbanPinPadClass *klass)
   /* Emitted on Confirm; read the digits with tongban_pin_pad_peek(). */
   signals[SUBMITTED] = g_signal_new ("submitted", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                      0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /* A digit was entered (which one is not told). */
+  signals[DIGIT] = g_signal_new ("digit", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/ui/tongban-pin-pad.ui");

@@ -774,6 +774,14 @@ tongban_window_get_maintenance (TongbanWindow *self)
   return self->in_maintenance;
 }
 
+/* PIN digits are read back as "asterisk", never as themselves. */
+static void
+on_pin_digit (TongbanWindow *self)
+{
+  if (self->speech)
+    tongban_speech_say_masked_input (self->speech, 1, self->language);
+}
+
 static void
 on_unlocked (TongbanMaintenanceOverlay *overlay,
              TongbanWindow             *self)
@@ -1083,6 +1091,8 @@ tongban_window_init (TongbanWindow *self)
   gtk_widget_add_controller (GTK_WIDGET (self), controller);
 
   g_signal_connect (self->maintenance, "unlocked", G_CALLBACK (on_unlocked), self);
+  g_signal_connect_swapped (tongban_maintenance_overlay_get_pin_pad (self->maintenance), "digit",
+                            G_CALLBACK (on_pin_digit), self);
   g_signal_connect (self->flow_page, "cancelled", G_CALLBACK (on_flow_cancelled), self);
 
   /* The kiosk's own keyboard, shown under the page when a text field has the

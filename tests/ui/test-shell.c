@@ -1074,6 +1074,20 @@ test_voice (void)
   iterate (300);
   g_assert_true (heard_kind (&heard, TONGBAN_SPEECH_KIND_PERSONAL, "8,650.00"));
 
+  /* PIN digits are read back as asterisks, never as digits. */
+  forget (&heard);
+  tongban_window_set_maintenance (window, TRUE);
+  tongban_maintenance_overlay_open_sign_in (TONGBAN_MAINTENANCE_OVERLAY (part (window,
+                                                                               "maintenance")));
+  forget (&heard);
+  tongban_maintenance_overlay_press (TONGBAN_MAINTENANCE_OVERLAY (part (window, "maintenance")),
+                                     "7");
+  g_assert_true (wait_for (heard_something, &heard, 5000));
+  iterate (300);
+  g_assert_true (heard_kind (&heard, TONGBAN_SPEECH_KIND_MASKED, NULL));
+  g_assert_false (heard_kind (&heard, TONGBAN_SPEECH_KIND_MASKED, "7"));
+  g_assert_false (heard_kind (&heard, TONGBAN_SPEECH_KIND_TEXT, "7"));
+
   tongban_speech_set_synth_hook (speech, NULL, NULL);
   destroy_window (window);
   g_ptr_array_unref (heard.voices);
