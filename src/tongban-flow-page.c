@@ -50,6 +50,7 @@ struct _TongbanFlowPage
 enum {
   FINISHED,
   CANCELLED,
+  STATUS,
   N_SIGNALS
 };
 
@@ -120,7 +121,11 @@ set_status (TongbanFlowPage *self,
 {
   gtk_widget_set_visible (self->status_box, msgid != NULL);
   if (msgid)
-    tongban_tr_label (self->status_label, msgid);
+    {
+      tongban_tr_label (self->status_label, msgid);
+      /* Device prompts and failures are said, not only shown. */
+      g_signal_emit (self, signals[STATUS], 0, msgid);
+    }
   gtk_spinner_set_spinning (self->spinner, waiting);
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), waiting);
   gtk_widget_set_visible (self->retry_button, can_retry);
@@ -654,6 +659,9 @@ tongban_flow_page_class_init (TongbanFlowPageClass *klass)
                                     0, NULL, NULL, NULL, G_TYPE_NONE, 0);
   signals[CANCELLED] = g_signal_new ("cancelled", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                      0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /* (msgid) a wait or a failure to tell the citizen: "Place your card…" */
+  signals[STATUS] = g_signal_new ("status", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/ui/tongban-flow-page.ui");

@@ -774,6 +774,18 @@ tongban_window_get_maintenance (TongbanWindow *self)
   return self->in_maintenance;
 }
 
+static void
+on_flow_status (TongbanFlowPage *page,
+                const char      *msgid,
+                TongbanWindow   *self)
+{
+  if (self->speech == NULL)
+    return;
+  tongban_speech_stop (self->speech);
+  tongban_speech_say (self->speech, g_dgettext (GETTEXT_PACKAGE, msgid), self->language,
+                      TONGBAN_SPEECH_PRIORITY_URGENT);
+}
+
 /* PIN digits are read back as "asterisk", never as themselves. */
 static void
 on_pin_digit (TongbanWindow *self)
@@ -1102,6 +1114,7 @@ tongban_window_init (TongbanWindow *self)
   gtk_box_append (self->keyboard_slot, GTK_WIDGET (self->keyboard));
   tongban_keyboard_attach_to_window (self->keyboard, GTK_WINDOW (self));
   g_signal_connect (self->flow_page, "finished", G_CALLBACK (on_flow_finished), self);
+  g_signal_connect (self->flow_page, "status", G_CALLBACK (on_flow_status), self);
 }
 
 /* The window covers the whole monitor: fullscreen under a compositor such as

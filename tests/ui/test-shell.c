@@ -1055,8 +1055,14 @@ test_voice (void)
   /* A record from the back end: withheld without a headset... */
   tongban_window_open (window, "flow", "F-GD-09");
   iterate (20);
+  forget (&heard);
+  /* A reader takes a moment; so does the identity service here. */
+  tongban_file_backend_set_delay (backend, 800);
   click (find_by_name (page, "id-card"));
   expect_step (window, "view");
+  tongban_file_backend_set_delay (backend, 0);
+  /* The device prompt is said, not only shown. */
+  g_assert_true (heard_kind (&heard, TONGBAN_SPEECH_KIND_TEXT, "Place your identity card"));
   forget (&heard);
   tongban_window_retranslate (window);
   set_language (window, "zh_CN");
