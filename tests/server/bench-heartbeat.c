@@ -4,7 +4,9 @@
  * of terminals, then drives HMAC-SM3-signed heartbeats over keep-alive loopback connections:
  * first closed-loop at full speed (peak throughput), then paced at 667/s — 20,000 terminals
  * every 30 s — measuring each request from its scheduled start, so a stall is not hidden
- * (no coordinated omission). Prints figures; never fails on a time.
+ * (no coordinated omission). 20,000 terminals are registered, as in the load model; the
+ * manager's peak resident memory and a city statistics query over them are printed too.
+ * Prints figures; never fails on a time.
  */
 
 #include "tm-test.h"
@@ -18,6 +20,7 @@
 #include <sys/socket.h>
 
 #include "tongban-request-sign.h"
+#include "tongban-sm.h"
 
 #define N_TERMINALS 64
 #define N_THREADS   8
@@ -186,7 +189,42 @@ main (int argc, char **argv)
   TmTestServer *server;
   g_autofree char *token = NULL;
 
-  server = tm_test_server_start (args);
+  /* A fleet of 20,000 registered terminals (the load model's size), written straight into
+   * the database; only N_TERMINALS of them log in and send heartbeats. */
+  {
+    g_autofree char *uri = tm_test_db_uri ();
+    g_autoptr(GError) error = NULL;
+    g_autoptr(EVP_PKEY) key = tongban_sm2_generate ();
+    g_autofree char *pub = tongban_sm2_public_to_base64 (key);
+    static const char * const regions[] = { "440106", "440304", "440402", "440605", "441900003",
+                                            "810005", "820001", "441302" };
+    TmConfig config;
+    TmApp *app;
+    TmConn *conn;
+
+    tm_config_init (&config);
+    g_free (config.db_uri);
+    config.db_uri = g_strdup (uri);
+    app = tm_app_new (&config, &error);
+    g_assert_no_error (error);
+    tm_config_clear (&config);
+    conn = tm_db_acquire (app->db);
+    g_assert_true (tm_conn_begin (conn, &error));
+    for (guint i = 0; i < 20000; i++)
+      {
+        g_autofree char *number = g_strdup_printf ("FLEET-%05u", i);
+
+        g_assert_true (tm_x (conn, &error, "INSERT INTO terminal (number, pubkey, status, site,"
+                             " region_code, registered_at, last_seen, online) VALUES"
+                             " (?, ?, 'active', 'site', ?, ?, ?, 1)", TM_STR (number),
+                             TM_STR (pub), TM_STR (regions[i % G_N_ELEMENTS (regions)]),
+                             TM_INT (tm_now ()), TM_INT (tm_now () + 3600)));
+      }
+    g_assert_true (tm_conn_commit (conn, &error));
+    tm_db_release (app->db, conn);
+    tm_app_free (app);
+    server = tm_test_server_start_on (uri, args);
+  }
   port = server->port;
   tm_test_create_account (server, "bench", "sysadmin", "440000", "Tongban#2026ok");
   token = tm_test_login (port, "bench", "Tongban#2026ok");
@@ -206,6 +244,27 @@ main (int argc, char **argv)
     }
   run ("peak (closed loop)", 0, PEAK_SECONDS);
   run ("paced 667/s (20k / 30 s)", PACED_RATE, PACED_SECONDS);
+  {
+    gint64 t0 = g_get_monotonic_time ();
+    g_autoptr(TmTestResponse) stats = tm_test_console (port, token, "GET",
+                                                       "/api/v1/terminals/stats?level=city", NULL);
+    g_autofree char *status_path = g_strdup_printf ("/proc/%d/status", server->pid);
+    g_autofree char *status = NULL;
+    const char *hwm;
+
+    g_assert_cmpint (stats->code, ==, 0);
+    g_print ("%-8s city statistics over 20,064 terminals: %.1f ms\n",
+             tm_test_on_postgres () ? "postgres" : "sqlite",
+             (double) (g_get_monotonic_time () - t0) / 1000.0);
+    if (g_file_get_contents (status_path, &status, NULL, NULL)
+        && (hwm = strstr (status, "VmHWM:")) != NULL)
+      {
+        g_autofree char *value = g_strndup (hwm + 6, strcspn (hwm + 6, "\n"));
+
+        g_print ("%-8s manager peak resident memory: %s\n",
+                 tm_test_on_postgres () ? "postgres" : "sqlite", g_strstrip (value));
+      }
+  }
   for (guint i = 0; i < N_TERMINALS; i++)
     tm_test_terminal_free (terminals[i]);
   tm_test_server_stop (server);
