@@ -14,8 +14,6 @@
 #include "tongban-steps.h"
 #include "tongban-tr.h"
 
-const char *tongban_step_auth_prompt (const char *method);
-
 struct _TongbanFlowPage
 {
   GtkWidget          parent_instance;

@@ -592,8 +592,6 @@ on_method_clicked (GtkButton *button)
 }
 
 /* The prompt for the device the chosen method uses (while it is read). */
-const char *tongban_step_auth_prompt (const char *method);
-
 const char *
 tongban_step_auth_prompt (const char *method)
 {
