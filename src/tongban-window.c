@@ -58,6 +58,10 @@ struct _TongbanWindow
   TongbanBackend            *backend;
   TongbanDevices            *devices;   /* or NULL */
   GtkWidget                 *power_banner;
+  GtkWidget                 *voice_controls;
+  GtkWidget                 *repeat_button;
+  GtkWidget                 *louder_button;
+  GtkWidget                 *quieter_button;
   gboolean                   leave_to_home;
   gboolean                   care_mode;
   TongbanSpeech             *speech;    /* or NULL: a kiosk without voice */
@@ -286,6 +290,36 @@ tongban_window_set_speech (TongbanWindow *self,
 {
   g_return_if_fail (TONGBAN_IS_WINDOW (self));
   g_set_object (&self->speech, speech);
+  /* Repeat and volume on screen, beside Home and Back, when there is a voice. */
+  gtk_widget_set_visible (self->voice_controls, speech != NULL);
+}
+
+static void
+action_voice_repeat (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  TongbanWindow *self = TONGBAN_WINDOW (widget);
+
+  if (self->speech)
+    tongban_speech_repeat (self->speech);
+}
+
+static void
+action_voice_volume (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  TongbanWindow *self = TONGBAN_WINDOW (widget);
+
+  if (self->speech == NULL)
+    return;
+  if (g_str_equal (action_name, "win.voice-louder"))
+    tongban_speech_volume_up (self->speech);
+  else
+    tongban_speech_volume_down (self->speech);
+  /* Say something at the new volume, so the citizen hears the change. */
+  tongban_speech_repeat (self->speech);
 }
 
 TongbanSpeech *
@@ -1064,6 +1098,10 @@ tongban_window_class_init (TongbanWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TongbanWindow, maintenance);
   gtk_widget_class_bind_template_child (widget_class, TongbanWindow, keyboard_slot);
   gtk_widget_class_bind_template_child (widget_class, TongbanWindow, power_banner);
+  gtk_widget_class_bind_template_child (widget_class, TongbanWindow, voice_controls);
+  gtk_widget_class_bind_template_child (widget_class, TongbanWindow, repeat_button);
+  gtk_widget_class_bind_template_child (widget_class, TongbanWindow, louder_button);
+  gtk_widget_class_bind_template_child (widget_class, TongbanWindow, quieter_button);
 
   /* Every action of the window, in one place: none of them leaves the kiosk. */
   gtk_widget_class_install_action (widget_class, "win.start", NULL, action_start);
@@ -1077,6 +1115,9 @@ tongban_window_class_init (TongbanWindowClass *klass)
                                    action_open_category);
   gtk_widget_class_install_action (widget_class, "win.open-service", "s", action_open_service);
   gtk_widget_class_install_action (widget_class, "win.start-service", "s", action_start_service);
+  gtk_widget_class_install_action (widget_class, "win.voice-repeat", NULL, action_voice_repeat);
+  gtk_widget_class_install_action (widget_class, "win.voice-louder", NULL, action_voice_volume);
+  gtk_widget_class_install_action (widget_class, "win.voice-quieter", NULL, action_voice_volume);
   gtk_widget_class_install_property_action (widget_class, "win.language", "language");
   gtk_widget_class_install_property_action (widget_class, "win.care-mode", "care-mode");
 

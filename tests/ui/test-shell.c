@@ -1080,6 +1080,21 @@ test_voice (void)
   iterate (300);
   g_assert_true (heard_kind (&heard, TONGBAN_SPEECH_KIND_PERSONAL, "8,650.00"));
 
+  /* Repeat and volume on screen; the volume goes back for the next person. */
+  {
+    guint step = tongban_speech_get_volume_step (speech);
+
+    g_assert_true (gtk_widget_get_visible (part (window, "voice_controls")));
+    click (part (window, "louder_button"));
+    g_assert_cmpuint (tongban_speech_get_volume_step (speech), ==, step + 1);
+    forget (&heard);
+    click (part (window, "repeat_button"));
+    g_assert_true (wait_for (heard_something, &heard, 5000));
+    tongban_session_end (tongban_window_get_session (window), TONGBAN_SESSION_END_TIMEOUT);
+    iterate (20);
+    g_assert_cmpuint (tongban_speech_get_volume_step (speech), ==, step);
+  }
+
   /* PIN digits are read back as asterisks, never as digits. */
   forget (&heard);
   tongban_window_set_maintenance (window, TRUE);
@@ -1122,16 +1137,19 @@ check_targets (GtkWidget  *root,
     check_targets (c, where);
 }
 
+/* Every kind of page; the attract screen only when @attract (opening it
+ * ends the session, and with it care mode). */
 static void
 check_all_pages (TongbanWindow *window,
-                 const char    *where)
+                 const char    *where,
+                 gboolean       attract)
 {
   const char *pages[][2] = {
     { "attract", NULL }, { "home", NULL }, { "category", "gd-housing-fund" },
     { "service", "F-HK-01" }, { "flow", "F-GD-07" },
   };
 
-  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+  for (guint i = attract ? 0 : 1; i < G_N_ELEMENTS (pages); i++)
     {
       g_autofree char *name = g_strdup_printf ("%s, %s %s", where, pages[i][0],
                                                pages[i][1] ? pages[i][1] : "");
@@ -1139,6 +1157,14 @@ check_all_pages (TongbanWindow *window,
       tongban_window_open (window, pages[i][0], pages[i][1]);
       iterate (200);
       check_targets (GTK_WIDGET (window), name);
+      if (g_getenv ("TONGBAN_SHOT_DIR"))
+        {
+          g_autofree char *file = g_strdup_printf ("%s/%s.png", g_getenv ("TONGBAN_SHOT_DIR"),
+                                                   name);
+
+          g_strdelimit (file + strlen (g_getenv ("TONGBAN_SHOT_DIR")) + 1, " ,", '_');
+          tongban_window_save_screenshot (window, file, NULL);
+        }
     }
 }
 
@@ -1153,7 +1179,7 @@ test_targets_and_care_mode (void)
   for (guint l = 0; l < G_N_ELEMENTS (langs); l++)
     {
       set_language (window, langs[l]);
-      check_all_pages (window, langs[l]);
+      check_all_pages (window, langs[l], TRUE);
     }
 
   /* Care mode: larger text, fewer tiles a row, twice the time. */
@@ -1169,7 +1195,8 @@ test_targets_and_care_mode (void)
   after = gtk_widget_get_width (tile);
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (window), "care-mode"));
   g_assert_cmpint (after, >, before);
-  check_all_pages (window, "care mode");
+  check_all_pages (window, "care mode", FALSE);
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (window), "care-mode"));
 
   /* The next citizen starts without it. */
   tongban_session_end (tongban_window_get_session (window), TONGBAN_SESSION_END_TIMEOUT);
