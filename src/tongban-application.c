@@ -33,7 +33,6 @@ struct _TongbanApplication
   char           *screenshot;
   gboolean        exit_after_first_frame;
   char           *first_page;
-  char           *first_argument;
   gulong          after_paint_id;
   GdkFrameClock  *frame_clock;
 };
@@ -417,7 +416,6 @@ tongban_application_command_line (GApplication            *app,
       if (g_variant_dict_lookup (dict, "screenshot", "^&ay", &screenshot))
         self->screenshot = g_strdup (screenshot);
       self->first_page = g_strdup (page ? page : "attract");
-      self->first_argument = g_strdup (argument);
 
       if (self->screenshot != NULL || self->exit_after_first_frame)
         {
@@ -511,7 +509,6 @@ tongban_application_finalize (GObject *object)
   g_clear_pointer (&self->config, tongban_config_free);
   g_free (self->screenshot);
   g_free (self->first_page);
-  g_free (self->first_argument);
   G_OBJECT_CLASS (tongban_application_parent_class)->finalize (object);
 }
 
