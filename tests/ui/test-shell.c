@@ -1117,6 +1117,65 @@ test_voice (void)
   g_mutex_clear (&heard.lock);
 }
 
+/* ---- keys alone ----------------------------------------------------------- */
+
+/* Moves the focus one step as the PIN pad's arrow keys do, and returns the
+ * newly focused widget. */
+static GtkWidget *
+move_focus (TongbanWindow    *window,
+            GtkDirectionType  direction)
+{
+  gtk_widget_child_focus (GTK_WIDGET (window), direction);
+  iterate (5);
+  return gtk_root_get_focus (GTK_ROOT (window));
+}
+
+static gboolean
+is_or_inside (GtkWidget  *widget,
+              const char *name)
+{
+  for (; widget; widget = gtk_widget_get_parent (widget))
+    if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* The whole way from home to a service's first step with the focus keys and
+ * OK alone (UX.md, EN 301 549 closed functionality). */
+static void
+test_keys_alone (void)
+{
+  TongbanWindow *window = make_window (5);
+  GtkWidget *focus = NULL;
+  guint moves;
+
+  tongban_window_open (window, "home", NULL);
+  set_language (window, "en");
+  /* Forward through the page until the Social insurance tile has the focus. */
+  for (moves = 0; moves < 60 && !is_or_inside (focus, "gd-social-insurance"); moves++)
+    focus = move_focus (window, GTK_DIR_TAB_FORWARD);
+  g_assert_true (is_or_inside (focus, "gd-social-insurance"));
+  g_assert_true (gtk_widget_activate (focus));
+  iterate (300);   /* keyboard activation animates the press */
+  g_assert_true (page_is (window, "category"));
+
+  for (focus = NULL, moves = 0; moves < 60 && !is_or_inside (focus, "F-GD-07"); moves++)
+    focus = move_focus (window, GTK_DIR_TAB_FORWARD);
+  g_assert_true (is_or_inside (focus, "F-GD-07"));
+  g_assert_true (gtk_widget_activate (focus));
+  iterate (300);
+  g_assert_true (page_is (window, "service"));
+
+  for (focus = NULL, moves = 0;
+       moves < 60 && !(focus && gtk_widget_has_css_class (focus, "start-button")); moves++)
+    focus = move_focus (window, GTK_DIR_TAB_FORWARD);
+  g_assert_true (gtk_widget_has_css_class (focus, "start-button"));
+  g_assert_true (gtk_widget_activate (focus));
+  iterate (300);
+  g_assert_true (page_is (window, "flow"));
+  destroy_window (window);
+}
+
 /* ---- touch targets and care mode ---------------------------------------- */
 
 static void
@@ -1375,6 +1434,7 @@ main (int   argc,
       g_test_add_func ("/kiosk/ui/devices", test_devices);
       g_test_add_func ("/kiosk/ui/targets-and-care-mode", test_targets_and_care_mode);
       g_test_add_func ("/kiosk/ui/voice", test_voice);
+      g_test_add_func ("/kiosk/ui/keys-alone", test_keys_alone);
     }
   return g_test_run ();
 }
