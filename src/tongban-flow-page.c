@@ -40,6 +40,8 @@ struct _TongbanFlowPage
   TongbanCatalog    *catalog;   /* borrowed */
   TongbanGuidance   *guidance;  /* built on first use */
   TongbanDevices    *devices;   /* or NULL */
+  gint64             card_deadline;  /* until when to look for a card, monotonic µs */
+  guint              card_retry_id;
   GtkWidget         *body;
   GCancellable      *cancellable;
   gboolean           busy;
@@ -58,6 +60,18 @@ G_DEFINE_FINAL_TYPE (TongbanFlowPage, tongban_flow_page, GTK_TYPE_WIDGET)
 
 static void render (TongbanFlowPage *self);
 static void start_load (TongbanFlowPage *self);
+
+/* The printer a print step uses: the document printer when the service has
+ * one, else the receipt printer. */
+static const char *
+print_device (TongbanFlowPage *self)
+{
+  const TongbanService *service = tongban_flow_get_service (self->flow);
+
+  return g_strv_contains ((const char * const *) service->devices, "laser-printer")
+           ? "laser-printer" : "receipt-printer";
+}
+
 
 static void
 clear_errors (TongbanFlowPage *self)
@@ -317,6 +331,9 @@ on_loaded (GObject      *source,
   gboolean ok = tongban_flow_load_finish (TONGBAN_FLOW (source), result, &error);
   TongbanStepType type;
 
+  if (self->devices && self->flow == TONGBAN_FLOW (source) &&
+      tongban_flow_get_step (self->flow)->type == TONGBAN_STEP_PRINT)
+    tongban_devices_guide (self->devices, print_device (self), FALSE);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   self->busy = FALSE;
@@ -351,6 +368,9 @@ start_load (TongbanFlowPage *self)
     gtk_widget_set_sensitive (self->body, FALSE);
   set_status (self, waiting_text (self), TRUE, FALSE);
   update_actions (self);
+  /* The light beside the printer's tray shows where the document comes out. */
+  if (self->devices && tongban_flow_get_step (self->flow)->type == TONGBAN_STEP_PRINT)
+    tongban_devices_guide (self->devices, print_device (self), TRUE);
   tongban_flow_load_async (self->flow, self->cancellable, on_loaded, self);
 }
 
@@ -360,16 +380,32 @@ card_failure_text (const GError *error)
   switch (tongban_completion_from_error (error))
     {
     case TONGBAN_COMPLETION_TIMEOUT:
+    case TONGBAN_COMPLETION_USER_ERROR:   /* no card found before the time was up */
       return N_("No card was found on the reader. Place your card flat on the reader and touch "
                 "Try again.");
     case TONGBAN_COMPLETION_INVALID_DATA:
-    case TONGBAN_COMPLETION_USER_ERROR:
       return N_("The card could not be read. Take it off the reader, put it back and touch Try "
                 "again.");
     default:
       return N_("The card reader is not working just now. Choose another way to prove who you "
                 "are, or ask the staff at the service desk.");
     }
+}
+
+static void on_card_read (GObject *source, GAsyncResult *result, gpointer user_data);
+
+static gboolean
+read_card_again (gpointer data)
+{
+  TongbanFlowPage *self = data;
+  TongbanDevice *reader = tongban_devices_get (self->devices, "id-card-reader");
+
+  self->card_retry_id = 0;
+  if (reader == NULL || self->flow == NULL)
+    return G_SOURCE_REMOVE;
+  tongban_idcard_reader_read_async (TONGBAN_IDCARD_READER (reader), FALSE, 5000,
+                                    self->cancellable, on_card_read, self);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -385,7 +421,22 @@ on_card_read (GObject      *source,
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
       tongban_completion_from_error (error) == TONGBAN_COMPLETION_CANCELED)
-    return;
+    {
+      if (self->devices)
+        tongban_devices_guide (self->devices, "id-card-reader", FALSE);
+      return;
+    }
+  /* No card on the reader yet: the citizen is still placing it. Look again
+   * until the time is up, light and prompt on. */
+  if (identity == NULL && self->flow != NULL &&
+      tongban_completion_from_error (error) == TONGBAN_COMPLETION_USER_ERROR &&
+      g_get_monotonic_time () < self->card_deadline)
+    {
+      self->card_retry_id = g_timeout_add (500, read_card_again, self);
+      return;
+    }
+  if (self->devices)
+    tongban_devices_guide (self->devices, "id-card-reader", FALSE);
   self->busy = FALSE;
   if (self->flow == NULL)
     return;
@@ -428,7 +479,10 @@ read_card_first (TongbanFlowPage *self)
     gtk_widget_set_sensitive (self->body, FALSE);
   set_status (self, waiting_text (self), TRUE, FALSE);
   update_actions (self);
-  tongban_idcard_reader_read_async (TONGBAN_IDCARD_READER (reader), FALSE, 20000,
+  /* The light beside the reader shows where the card goes. */
+  tongban_devices_guide (self->devices, "id-card-reader", TRUE);
+  self->card_deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  tongban_idcard_reader_read_async (TONGBAN_IDCARD_READER (reader), FALSE, 5000,
                                     self->cancellable, on_card_read, self);
   return TRUE;
 }
@@ -551,6 +605,9 @@ tongban_flow_page_set_flow (TongbanFlowPage *self,
 
   if (self->flow == flow)
     return;
+  g_clear_handle_id (&self->card_retry_id, g_source_remove);
+  if (self->devices)
+    tongban_devices_guide (self->devices, "id-card-reader", FALSE);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
@@ -632,6 +689,7 @@ tongban_flow_page_dispose (GObject *object)
   TongbanFlowPage *self = TONGBAN_FLOW_PAGE (object);
   GtkWidget *child;
 
+  g_clear_handle_id (&self->card_retry_id, g_source_remove);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   if (self->flow)

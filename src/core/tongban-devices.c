@@ -13,6 +13,8 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 #include "tongban-device-manager.h"
+#include "tongban-lights.h"
+#include "tongban-sim-panel.h"
 #include "tongban-sim-idcard.h"
 #include "tongban-sim-printer.h"
 
@@ -24,6 +26,7 @@ struct _TongbanDevices
   GStrv                 lacks;
   GPtrArray            *sims;         /* TongbanSim, when simulating */
   GHashTable           *sim_by_kind;
+  GHashTable           *slots;        /* kind -> light board output + 1 */
   gboolean              on_battery;
 };
 
@@ -48,6 +51,7 @@ static const struct {
   { "pin-pad", "pinpad" },
   { "barcode-scanner", "scanner" },
   { "ups", "ups" },
+  { "lights", "lights" },
 };
 
 static const char *
@@ -138,8 +142,70 @@ tongban_devices_configure (TongbanDevices      *self,
   for (guint i = 0; i < list->len; i++)
     g_signal_connect_object (g_ptr_array_index (list, i), "event", G_CALLBACK (on_event), self,
                              0);
+
+  /* The light board's group says which output lights which slot:
+   * id-card-reader=3 means output 3 is beside the card reader. */
+  {
+    g_auto(GStrv) groups = g_key_file_get_groups (devices, NULL);
+
+    for (guint g = 0; groups[g]; g++)
+      {
+        g_autofree char *type = g_key_file_get_string (devices, groups[g], "type", NULL);
+
+        if (g_strcmp0 (type, "lights") != 0)
+          continue;
+        for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+          {
+            g_autoptr(GError) slot_error = NULL;
+            gint output = g_key_file_get_integer (devices, groups[g], kinds[k].kind, &slot_error);
+
+            if (slot_error == NULL && output >= 0 && output < 20)
+              g_hash_table_replace (self->slots, g_strdup (kinds[k].kind),
+                                    GINT_TO_POINTER (output + 1));
+          }
+      }
+  }
   tongban_device_manager_start (self->manager);
   return TRUE;
+}
+
+guint
+tongban_devices_get_slot (TongbanDevices *self,
+                          const char     *kind)
+{
+  g_return_val_if_fail (TONGBAN_IS_DEVICES (self), G_MAXUINT);
+  return (guint) GPOINTER_TO_INT (g_hash_table_lookup (self->slots, kind)) - 1;
+}
+
+static void
+on_light_set (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* A light that does not answer must not stop the service: log it. */
+  if (!tongban_lights_set_finish (TONGBAN_LIGHTS (source), result, &error))
+    g_message ("lights: %s", tongban_completion_to_string (tongban_completion_from_error (error)));
+}
+
+/* Lights (or puts out) the light beside the device the citizen must use. */
+void
+tongban_devices_guide (TongbanDevices *self,
+                       const char     *kind,
+                       gboolean        on)
+{
+  TongbanDevice *lights;
+  gpointer slot;
+
+  g_return_if_fail (TONGBAN_IS_DEVICES (self));
+
+  lights = tongban_devices_get (self, "lights");
+  if (lights == NULL || !(slot = g_hash_table_lookup (self->slots, kind)))
+    return;
+  tongban_lights_set_async (TONGBAN_LIGHTS (lights), (guint) GPOINTER_TO_INT (slot) - 1,
+                            on ? TONGBAN_FLASH_MEDIUM : TONGBAN_FLASH_OFF, NULL, on_light_set,
+                            NULL);
 }
 
 /* The demonstration: an ID card reader and a receipt printer at the far end
@@ -149,7 +215,7 @@ tongban_devices_simulate (TongbanDevices  *self,
                           GError         **error)
 {
   g_autoptr(GKeyFile) config = g_key_file_new ();
-  TongbanSim *idcard, *printer;
+  TongbanSim *idcard, *printer, *lights;
 
   g_return_val_if_fail (TONGBAN_IS_DEVICES (self), FALSE);
 
@@ -159,16 +225,25 @@ tongban_devices_simulate (TongbanDevices  *self,
   if (!(printer = tongban_sim_printer_new_pty (115200, error)))
     return FALSE;
   g_ptr_array_add (self->sims, printer);
+  if (!(lights = tongban_sim_lights_new (115200, error)))
+    return FALSE;
+  g_ptr_array_add (self->sims, lights);
   g_hash_table_insert (self->sim_by_kind, g_strdup ("id-card-reader"), idcard);
   g_hash_table_insert (self->sim_by_kind, g_strdup ("receipt-printer"), printer);
+  g_hash_table_insert (self->sim_by_kind, g_strdup ("lights"), lights);
   tongban_sim_start (idcard);
   tongban_sim_start (printer);
+  tongban_sim_start (lights);
   tongban_sim_inject (idcard, "card present");
 
   g_key_file_set_string (config, "device:idcard", "type", "idcard");
   g_key_file_set_string (config, "device:idcard", "link", tongban_sim_get_link (idcard));
   g_key_file_set_string (config, "device:receipt", "type", "receipt");
   g_key_file_set_string (config, "device:receipt", "link", tongban_sim_get_link (printer));
+  g_key_file_set_string (config, "device:lights", "type", "lights");
+  g_key_file_set_string (config, "device:lights", "link", tongban_sim_get_link (lights));
+  g_key_file_set_integer (config, "device:lights", "id-card-reader", 1);
+  g_key_file_set_integer (config, "device:lights", "receipt-printer", 2);
   return tongban_devices_configure (self, config, (const char * const *) self->lacks, error);
 }
 
@@ -187,6 +262,16 @@ tongban_devices_simulate_event (TongbanDevices *self,
     return FALSE;
   tongban_sim_inject (sim, event);
   return TRUE;
+}
+
+/* The simulator (a TongbanSim) at the far end of @kind's link, when
+ * simulating: for the tests to see what the device was told. */
+gpointer
+tongban_devices_get_simulator (TongbanDevices *self,
+                               const char     *kind)
+{
+  g_return_val_if_fail (TONGBAN_IS_DEVICES (self), NULL);
+  return g_hash_table_lookup (self->sim_by_kind, kind);
 }
 
 TongbanDevice *
@@ -325,6 +410,7 @@ tongban_devices_finalize (GObject *object)
 
   g_strfreev (self->lacks);
   g_clear_pointer (&self->sim_by_kind, g_hash_table_unref);
+  g_clear_pointer (&self->slots, g_hash_table_unref);
   g_clear_pointer (&self->sims, g_ptr_array_unref);
   G_OBJECT_CLASS (tongban_devices_parent_class)->finalize (object);
 }
@@ -351,6 +437,7 @@ tongban_devices_init (TongbanDevices *self)
   self->manager = tongban_device_manager_new ();
   self->sims = g_ptr_array_new_with_free_func ((GDestroyNotify) tongban_sim_free);
   self->sim_by_kind = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->slots = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_signal_connect_swapped (self->manager, "device-changed", G_CALLBACK (on_device_changed),
                             self);
 }

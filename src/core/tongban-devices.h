@@ -27,11 +27,18 @@ gboolean        tongban_devices_simulate          (TongbanDevices        *self,
 gboolean        tongban_devices_simulate_event    (TongbanDevices        *self,
                                                    const char            *kind,
                                                    const char            *event);
+gpointer        tongban_devices_get_simulator     (TongbanDevices        *self,
+                                                   const char            *kind);
 TongbanDevice  *tongban_devices_get               (TongbanDevices        *self,
                                                    const char            *kind);
 gboolean        tongban_devices_service_ready     (TongbanDevices        *self,
                                                    const TongbanService  *service,
                                                    const char           **reason);
+void            tongban_devices_guide             (TongbanDevices        *self,
+                                                   const char            *kind,
+                                                   gboolean               on);
+guint           tongban_devices_get_slot          (TongbanDevices        *self,
+                                                   const char            *kind);
 GStrv           tongban_devices_dup_report        (TongbanDevices        *self);
 void            tongban_devices_log_self_test     (TongbanDevices        *self);
 gboolean        tongban_devices_on_battery        (TongbanDevices        *self);

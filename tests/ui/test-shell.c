@@ -11,6 +11,7 @@
 #include <string.h>
 #include "tongban-category-page.h"
 #include "tongban-devices.h"
+#include "tongban-sim-panel.h"
 #include "tongban-flow-page.h"
 #include "tongban-home-page.h"
 #include "tongban-i18n.h"
@@ -810,6 +811,22 @@ device_online (gpointer data)
 }
 
 static gboolean
+reader_light_on (gpointer data)
+{
+  TongbanDevices *devices = data;
+
+  return tongban_sim_lights_get_output (tongban_devices_get_simulator (devices, "lights"),
+                                        tongban_devices_get_slot (devices, "id-card-reader"))
+         != TONGBAN_FLASH_OFF;
+}
+
+static gboolean
+reader_light_off (gpointer data)
+{
+  return !reader_light_on (data);
+}
+
+static gboolean
 row_greyed (gpointer data)
 {
   GtkWidget *row = tongban_category_page_get_row (
@@ -886,8 +903,14 @@ test_devices (void)
                                        "F-GD-09");
   click (row);
   click (find_by_class (part (window, "service_page"), "start-button"));
+  /* No card yet: the light beside the reader flashes until one is read. */
+  g_assert_true (wait_for (device_online, tongban_devices_get (devices, "lights"), 10000));
+  g_assert_true (tongban_devices_simulate_event (devices, "id-card-reader", "card removed"));
   click (find_by_name (page, "id-card"));
+  g_assert_true (wait_for (reader_light_on, devices, 10000));
+  g_assert_true (tongban_devices_simulate_event (devices, "id-card-reader", "card present"));
   expect_step (window, "view");
+  g_assert_true (wait_for (reader_light_off, devices, 10000));
   sent = tongban_file_backend_get_last_params (backend, "auth.id-card");
   g_assert_nonnull (sent);
   auth = json_object_get_object_member (sent, "auth");
