@@ -102,6 +102,8 @@ typedef struct {
 
 void       tm_account_free             (TmAccount *account);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TmAccount, tm_account_free)
+char      *tm_region_path_in_scope     (TmConn *conn, const TmAccount *caller, const char *code,
+                                        const char *field, GError **error);
 gboolean   tm_password_acceptable      (const char *password, const char **reason);
 gboolean   tm_account_create           (TmApp *app, const char *username, const char *role,
                                         const char *region_code, const char *password,

@@ -54,12 +54,10 @@ tm_stock_change (TmApp            *app,
       return NULL;
     }
   conn = tm_db_acquire (app->db);
-  path = tm_region_path (conn, region);
-  if (path == NULL || !g_str_has_prefix (path, caller->region_path))
+  path = tm_region_path_in_scope (conn, caller, region, "region_code", error);
+  if (path == NULL)
     {
       tm_db_release (app->db, conn);
-      tm_set_error (error, path ? TONGBAN_CODE_FORBIDDEN : TONGBAN_CODE_INVALID_FIELD,
-                    "region_code", path ? "outside your region scope" : "unknown region");
       return NULL;
     }
   ok = tm_conn_begin (conn, &db_error);
@@ -129,12 +127,10 @@ tm_stock_query (TmApp            *app,
 
   if (region != NULL)
     {
-      path = tm_region_path (conn, region);
-      if (path == NULL || !g_str_has_prefix (path, caller->region_path))
+      path = tm_region_path_in_scope (conn, caller, region, "region", error);
+      if (path == NULL)
         {
           tm_db_release (app->db, conn);
-          tm_set_error (error, path ? TONGBAN_CODE_FORBIDDEN : TONGBAN_CODE_INVALID_FIELD, "region",
-                        path ? "outside your region scope" : "unknown region");
           return NULL;
         }
     }

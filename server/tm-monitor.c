@@ -632,12 +632,10 @@ tm_maintainer_add (TmApp            *app,
       return NULL;
     }
   conn = tm_db_acquire (app->db);
-  path = tm_region_path (conn, region);
-  if (path == NULL || !g_str_has_prefix (path, caller->region_path))
+  path = tm_region_path_in_scope (conn, caller, region, "region_code", error);
+  if (path == NULL)
     {
       tm_db_release (app->db, conn);
-      tm_set_error (error, path ? TONGBAN_CODE_FORBIDDEN : TONGBAN_CODE_INVALID_FIELD,
-                    "region_code", path ? "outside your region scope" : "unknown region");
       return NULL;
     }
   rows = tm_q (conn, &db_error, "INSERT INTO maintainer (name, email, phone, region_code)"

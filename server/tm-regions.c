@@ -89,6 +89,30 @@ tm_region_path (TmConn     *conn,
   return g_strdup (tm_rows_get (rows, 0, 0));
 }
 
+/* The path of region @code when it lies within @caller's scope; otherwise NULL, with an
+ * error on @field saying whether the region is unknown or outside the scope. */
+char *
+tm_region_path_in_scope (TmConn           *conn,
+                         const TmAccount  *caller,
+                         const char       *code,
+                         const char       *field,
+                         GError          **error)
+{
+  g_autofree char *path = tm_region_path (conn, code);
+
+  if (path == NULL)
+    {
+      tm_set_error (error, TONGBAN_CODE_INVALID_FIELD, field, "unknown region");
+      return NULL;
+    }
+  if (!g_str_has_prefix (path, caller->region_path))
+    {
+      tm_set_error (error, TONGBAN_CODE_FORBIDDEN, field, "outside your region scope");
+      return NULL;
+    }
+  return g_steal_pointer (&path);
+}
+
 gboolean
 tm_region_within (TmConn     *conn,
                   const char *code,

@@ -623,12 +623,10 @@ tm_terminal_list (TmApp            *app,
 
   if (region != NULL)
     {
-      path = tm_region_path (conn, region);
-      if (path == NULL || !g_str_has_prefix (path, caller->region_path))
+      path = tm_region_path_in_scope (conn, caller, region, "region", error);
+      if (path == NULL)
         {
           tm_db_release (app->db, conn);
-          tm_set_error (error, path ? TONGBAN_CODE_FORBIDDEN : TONGBAN_CODE_INVALID_FIELD,
-                        "region", path ? "outside your region scope" : "unknown region");
           return NULL;
         }
     }
@@ -687,12 +685,11 @@ tm_terminal_stats (TmApp            *app,
       return NULL;
     }
   conn = tm_db_acquire (app->db);
-  path = region ? tm_region_path (conn, region) : g_strdup (caller->region_path);
-  if (path == NULL || !g_str_has_prefix (path, caller->region_path))
+  path = region ? tm_region_path_in_scope (conn, caller, region, "region", error)
+                : g_strdup (caller->region_path);
+  if (path == NULL)
     {
       tm_db_release (app->db, conn);
-      tm_set_error (error, path ? TONGBAN_CODE_FORBIDDEN : TONGBAN_CODE_INVALID_FIELD, "region",
-                    path ? "outside your region scope" : "unknown region");
       return NULL;
     }
   like = g_strconcat (path, "%", NULL);
@@ -837,12 +834,10 @@ tm_terminal_set_module (TmApp            *app,
     }
   if (region != NULL)
     {
-      path = tm_region_path (conn, region);
-      if (path == NULL || !g_str_has_prefix (path, caller->region_path))
+      path = tm_region_path_in_scope (conn, caller, region, "region_code", error);
+      if (path == NULL)
         {
           tm_db_release (app->db, conn);
-          tm_set_error (error, path ? TONGBAN_CODE_FORBIDDEN : TONGBAN_CODE_INVALID_FIELD,
-                        "region_code", path ? "outside your region scope" : "unknown region");
           return NULL;
         }
     }

@@ -234,18 +234,10 @@ filter_parse (TmApp            *app,
     {
       TmConn *conn = tm_db_acquire (app->db);
 
-      path = tm_region_path (conn, region);
+      path = tm_region_path_in_scope (conn, caller, region, "region", error);
       tm_db_release (app->db, conn);
       if (path == NULL)
-        {
-          tm_set_error (error, TONGBAN_CODE_INVALID_FIELD, "region", "unknown region");
-          return FALSE;
-        }
-      if (!g_str_has_prefix (path, caller->region_path))
-        {
-          tm_set_error (error, TONGBAN_CODE_FORBIDDEN, "region", "outside your region scope");
-          return FALSE;
-        }
+        return FALSE;
     }
   if ((category != NULL && !token_ok (category, 64))
       || (service != NULL && !token_ok (service, 64)))
