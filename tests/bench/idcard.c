@@ -1,4 +1,4 @@
-/* bench-idcard.c: a full ID card read over a 115200-baud pty, against the time on the line
+/* idcard.c: a full ID card read over a 115200-baud pty, against the time on the line
  *
  * The simulator paces both directions at 10 bits a byte, like a UART, so the
  * ratio shows what the driver adds on top of the wire: target <= 1.25.

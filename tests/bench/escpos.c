@@ -1,4 +1,4 @@
-/* bench-escpos.c: the time to build a receipt with a QR code (target <= 2 ms)
+/* escpos.c: the time to build a receipt with a QR code (target <= 2 ms)
  *
  * The receipt is what a service prints: a bold double-size title, twenty
  * lines of Chinese text converted to GB18030, a QR code and a cut. Prints
