@@ -13,6 +13,7 @@
 #include "tongban-pinpad.h"
 #include "tongban-power-schedule.h"
 #include "tongban-receipt-printer.h"
+#include "tongban-sensors.h"
 #include "tongban-storage.h"
 #include "tongban-thermal.h"
 #include "tongban-ups.h"
@@ -76,11 +77,73 @@ required (GKeyFile    *config,
   return value;
 }
 
+/* [device:sensors] type=sensors, board=<a lights device above>, and one
+ * key per sensor: its name and the board input it is on (door=0). */
+static TongbanDevice *
+create_sensors (GKeyFile    *config,
+                const char  *group,
+                const char  *name,
+                GPtrArray   *created,
+                GError     **error)
+{
+  g_autofree char *board_name = required (config, group, "board", error);
+  g_auto(GStrv) keys = NULL;
+  g_autoptr(TongbanSensors) sensors = NULL;
+  TongbanDevice *board = NULL;
+
+  if (board_name == NULL)
+    return NULL;
+  for (guint i = 0; i < created->len; i++)
+    if (g_str_equal (tongban_device_get_name (g_ptr_array_index (created, i)), board_name))
+      board = g_ptr_array_index (created, i);
+  if (!TONGBAN_IS_LIGHTS (board))
+    {
+      g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                   "[%s] board=%s is not a light board defined above", group, board_name);
+      return NULL;
+    }
+  sensors = tongban_sensors_new (name, TONGBAN_LIGHTS (board));
+  if (g_key_file_has_key (config, group, "flap-window-ms", NULL))
+    {
+      int ms = g_key_file_get_integer (config, group, "flap-window-ms", error);
+
+      if (ms < 100 || ms > 60000)
+        {
+          g_clear_error (error);
+          g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                       "[%s] flap-window-ms must be 100 to 60000", group);
+          return NULL;
+        }
+      g_object_set (sensors, "flap-window", (guint) ms, NULL);
+    }
+  keys = g_key_file_get_keys (config, group, NULL, NULL);
+  for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
+    {
+      g_autofree char *value = NULL;
+      guint64 input;
+
+      if (g_str_equal (keys[i], "type") || g_str_equal (keys[i], "board") ||
+          g_str_equal (keys[i], "flap-window-ms"))
+        continue;
+      value = g_key_file_get_string (config, group, keys[i], NULL);
+      if (!g_ascii_string_to_unsigned (value, 10, 0, G_MAXUINT, &input, NULL))
+        {
+          g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                       "[%s] %s must be a board input number", group, keys[i]);
+          return NULL;
+        }
+      if (!tongban_sensors_add (sensors, keys[i], (guint) input, error))
+        return NULL;
+    }
+  return TONGBAN_DEVICE (g_steal_pointer (&sensors));
+}
+
 static TongbanDevice *
 create_device (GKeyFile    *config,
                const char  *group,
                const char  *name,
                const char  *type,
+               GPtrArray   *created,
                GError     **error)
 {
   g_autofree char *link = NULL;
@@ -106,6 +169,8 @@ create_device (GKeyFile    *config,
 #endif
     }
 
+  if (g_str_equal (type, "sensors"))
+    return create_sensors (config, group, name, created, error);
   if (g_str_equal (type, "storage"))
     {
       g_autofree char *mountinfo = g_key_file_get_string (config, group, "mountinfo", NULL);
@@ -207,7 +272,7 @@ tongban_device_manager_load (TongbanDeviceManager  *self,
       type = required (config, groups[i], "type", error);
       if (type == NULL)
         return FALSE;
-      device = create_device (config, groups[i], name, type, error);
+      device = create_device (config, groups[i], name, type, created, error);
       if (device == NULL)
         return FALSE;
       g_object_set_data_full (G_OBJECT (device), "tongban-type", g_steal_pointer (&type), g_free);

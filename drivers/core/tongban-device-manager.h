@@ -7,7 +7,8 @@
  * Types and their keys: idcard, receipt, pinpad, lights, scanner (link);
  * ups (link, ups); iccard ([reader]); laser (uri); camera (source, [width],
  * [height]); storage ([mountinfo]); power ([wakealarm]); temperature (input,
- * [warning], [critical]). The self-test (clause 8.2.4) waits for each device
+ * [warning], [critical]); sensors (board = a lights group above it, and
+ * NAME=INPUT per sensor, e.g. door=0, tilt=1). The self-test (clause 8.2.4) waits for each device
  * to leave "starting" and lists every module with its result; the monitor
  * follows "device-changed".
  */

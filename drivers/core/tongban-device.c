@@ -75,6 +75,7 @@ tongban_device_state_to_string (TongbanDeviceState state)
 {
   static const char *names[] = {
     "starting", "online", "offline", "no-device", "hardware-error", "user-error", "busy",
+    "potential-fraud",
   };
   return (guint) state < G_N_ELEMENTS (names) ? names[state] : "unknown";
 }

@@ -21,6 +21,8 @@ typedef enum {
   TONGBAN_DEVICE_STATE_HARDWARE_ERROR,
   TONGBAN_DEVICE_STATE_USER_ERROR,
   TONGBAN_DEVICE_STATE_BUSY,
+  /* Works, but has seen a possible attack (cabinet door open, tilted). */
+  TONGBAN_DEVICE_STATE_POTENTIAL_FRAUD,
 } TongbanDeviceState;
 
 typedef enum {

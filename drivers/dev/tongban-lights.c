@@ -2,13 +2,16 @@
  *
  * The input mask is read once on open, then kept current by the board's
  * unsolicited 'I' frames, so a door opened while the kiosk is idle is seen
- * within one poll interval.
+ * within one poll interval. A board that has said nothing for a second is
+ * asked for its inputs: one that no longer answers is lost (and reopened),
+ * rather than trusted to report a door it can no longer see.
  */
 
 #include "tongban-lights.h"
 #include "tongban-frame-io.h"
 
 #define REPLY_TIMEOUT_MS 1000
+#define QUIET_MS         1000
 
 struct _TongbanLights
 {
@@ -18,6 +21,8 @@ struct _TongbanLights
   TongbanLink   *link;     /* worker thread only */
   GByteArray    *input;    /* worker thread only */
   gint           inputs;   /* atomic; -1 until known */
+  gint           changes[TONGBAN_LIGHTS_INPUTS_N];  /* atomic: edges seen per input */
+  gint64         heard;    /* worker thread only: last frame from the board */
 };
 
 enum {
@@ -34,9 +39,14 @@ static void
 set_inputs (TongbanLights *self,
             guint          mask)
 {
+  gint old = g_atomic_int_get (&self->inputs);
+
   mask &= (1u << TONGBAN_LIGHTS_INPUTS_N) - 1;
-  if (g_atomic_int_get (&self->inputs) == (gint) mask)
+  if (old == (gint) mask)
     return;
+  for (guint i = 0; old >= 0 && i < TONGBAN_LIGHTS_INPUTS_N; i++)
+    if (((guint) old ^ mask) & (1u << i))
+      g_atomic_int_inc (&self->changes[i]);
   g_atomic_int_set (&self->inputs, (gint) mask);
   tongban_device_emit_event (TONGBAN_DEVICE (self), "input-changed", g_variant_new_uint32 (mask));
 }
@@ -45,8 +55,11 @@ static void
 on_frame (gpointer            owner,
           const TongbanFrame *frame)
 {
+  TongbanLights *self = owner;
+
+  self->heard = g_get_monotonic_time ();
   if (frame->cmd == TONGBAN_LIGHTS_INPUTS && frame->length == 1)
-    set_inputs (owner, frame->data[0]);
+    set_inputs (self, frame->data[0]);
   else
     g_message ("lights: unexpected frame of %" G_GSIZE_FORMAT " bytes", frame->length);
 }
@@ -110,19 +123,25 @@ tongban_lights_get_inputs (TongbanLights *self)
   return (guint) g_atomic_int_get (&self->inputs);
 }
 
-static gboolean
-tongban_lights_open (TongbanDevice  *device,
-                     GCancellable   *cancellable,
-                     GError        **error)
+/* How often the input has changed since the board was created; an input
+ * that went on and off between two looks at the mask still counts twice. */
+guint
+tongban_lights_get_input_changes (TongbanLights *self,
+                                  guint          input)
 {
-  TongbanLights *self = TONGBAN_LIGHTS (device);
-  gint64 deadline = g_get_monotonic_time () + REPLY_TIMEOUT_MS * 1000;
+  g_return_val_if_fail (TONGBAN_IS_LIGHTS (self), 0);
+  g_return_val_if_fail (input < TONGBAN_LIGHTS_INPUTS_N, 0);
+  return (guint) g_atomic_int_get (&self->changes[input]);
+}
+
+static gboolean
+read_inputs (TongbanLights  *self,
+             gint64          deadline,
+             GCancellable   *cancellable,
+             GError        **error)
+{
   g_autoptr(GByteArray) mask = NULL;
 
-  self->link = tongban_link_open (self->link_spec, deadline, cancellable, error);
-  if (self->link == NULL)
-    return FALSE;
-  g_byte_array_set_size (self->input, 0);
   if (!tongban_frame_io_command (self->link, self->input, TONGBAN_LIGHTS_INPUTS, NULL, 0,
                                  TONGBAN_LIGHTS_INPUTS, &mask, on_frame, self, deadline,
                                  cancellable, error))
@@ -133,8 +152,24 @@ tongban_lights_open (TongbanDevice  *device,
                            "input mask");
       return FALSE;
     }
+  self->heard = g_get_monotonic_time ();
   set_inputs (self, mask->data[0]);
   return TRUE;
+}
+
+static gboolean
+tongban_lights_open (TongbanDevice  *device,
+                     GCancellable   *cancellable,
+                     GError        **error)
+{
+  TongbanLights *self = TONGBAN_LIGHTS (device);
+  gint64 deadline = g_get_monotonic_time () + REPLY_TIMEOUT_MS * 1000;
+
+  self->link = tongban_link_open (self->link_spec, deadline, cancellable, error);
+  if (self->link == NULL)
+    return FALSE;
+  g_byte_array_set_size (self->input, 0);
+  return read_inputs (self, deadline, cancellable, error);
 }
 
 static void
@@ -150,7 +185,12 @@ tongban_lights_poll (TongbanDevice  *device,
 {
   TongbanLights *self = TONGBAN_LIGHTS (device);
 
-  return tongban_frame_io_drain (self->link, self->input, on_frame, self, cancellable, error);
+  if (!tongban_frame_io_drain (self->link, self->input, on_frame, self, cancellable, error))
+    return FALSE;
+  if (g_get_monotonic_time () - self->heard < QUIET_MS * 1000)
+    return TRUE;
+  return read_inputs (self, g_get_monotonic_time () + REPLY_TIMEOUT_MS * 1000, cancellable,
+                      error);
 }
 
 static void

@@ -2,7 +2,8 @@
  *
  * Lights the slot the citizen must use (card reader, printer exit …) with an
  * XFS4IoT flash rate, and reports its inputs (door switch, tilt …) as
- * "input-changed" events with the bit mask as payload.
+ * "input-changed" events with the bit mask as payload. TongbanSensors gives
+ * the inputs names (door, tilt …).
  */
 #pragma once
 
@@ -26,5 +27,7 @@ gboolean       tongban_lights_set_finish (TongbanLights      *self,
                                           GAsyncResult       *result,
                                           GError            **error);
 guint          tongban_lights_get_inputs (TongbanLights      *self);
+guint          tongban_lights_get_input_changes (TongbanLights *self,
+                                                 guint          input);
 
 G_END_DECLS

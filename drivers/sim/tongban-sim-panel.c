@@ -15,6 +15,7 @@ typedef struct
   TongbanFlashRate outputs[TONGBAN_LIGHTS_OUTPUTS];
   guint8           inputs;
   gboolean         refuse;
+  gboolean         silent;
 } PanelState;
 
 static void
@@ -132,7 +133,7 @@ lights_input (TongbanSim   *sim,
   gsize used = frame_input (sim, data, length, &frame);
   guint8 status = 0;
 
-  if (used == 0 || frame.cmd == 0)
+  if (used == 0 || frame.cmd == 0 || st->silent)
     return used;
   if (frame.cmd == TONGBAN_LIGHTS_INPUTS)
     {
@@ -155,12 +156,28 @@ lights_event (TongbanSim *sim,
               const char *event)
 {
   PanelState *st = tongban_sim_get_state (sim);
-  guint input;
+  guint input, times;
   char state[8];
 
   if (g_str_equal (event, "refuse"))
     {
       st->refuse = TRUE;
+      return TRUE;
+    }
+  if (g_str_equal (event, "silent") || g_str_equal (event, "answer"))
+    {
+      st->silent = g_str_equal (event, "silent");
+      return TRUE;
+    }
+  /* A switch that bounces or is being tampered with: back to back edges. */
+  if (sscanf (event, "flap %u %u", &input, &times) == 2 && input < TONGBAN_LIGHTS_INPUTS_N &&
+      times <= 100)
+    {
+      for (guint i = 0; i < times; i++)
+        {
+          st->inputs ^= 1u << input;
+          send_frame (sim, TONGBAN_LIGHTS_INPUTS, &st->inputs, 1);
+        }
       return TRUE;
     }
   if (sscanf (event, "input %u %7s", &input, state) != 2 || input >= TONGBAN_LIGHTS_INPUTS_N)
@@ -171,7 +188,8 @@ lights_event (TongbanSim *sim,
     st->inputs &= ~(1u << input);
   else
     return FALSE;
-  send_frame (sim, TONGBAN_LIGHTS_INPUTS, &st->inputs, 1);
+  if (!st->silent)
+    send_frame (sim, TONGBAN_LIGHTS_INPUTS, &st->inputs, 1);
   return TRUE;
 }
 

@@ -2,8 +2,10 @@
  *
  * PIN pad events: "key 5", "key enter", "keys 1234" (sent only while the
  * host has enabled the pad), "garbage".
- * Light board events: "input N on", "input N off" (N 0-4), "refuse" (the
- * next command is refused).
+ * Light board events: "input N on", "input N off" (N 0-4), "flap N COUNT"
+ * (input N toggles COUNT times back to back), "refuse" (the next command is
+ * refused), "silent" (the board hangs: it reads but neither answers nor
+ * reports) and "answer" (it recovers).
  * Scanner events: "scan <text>" (sent as the text and CR, serial mode).
  */
 #pragma once
