@@ -1,11 +1,14 @@
-/* tongban-barcode-scanner.c: serial and keyboard-wedge scanners
+/* tongban-barcode-scanner.c: serial, keyboard-wedge and HID POS scanners
  *
  * A scan that is not valid UTF-8 (a binary QR code) is handed on as bytes
  * ("ay") rather than mangled; one longer than 8 KiB without an end is
- * dropped with a log line.
+ * dropped with a log line. On a hidraw link every read() is one HID POS
+ * report; a bad one drops the code it belonged to with a log line and a
+ * "scan-failed" event ("invalid-data"), and the scanner carries on.
  */
 
 #include "tongban-barcode-scanner.h"
+#include "tongban-hidpos.h"
 #include "tongban-keywedge.h"
 #include "tongban-link.h"
 
@@ -22,6 +25,7 @@ struct _TongbanBarcodeScanner
   TongbanLink     *link;      /* worker thread only */
   GByteArray      *input;     /* worker thread only */
   TongbanKeywedge *wedge;     /* worker thread only */
+  TongbanHidpos   *hidpos;    /* worker thread only */
 };
 
 enum {
@@ -34,21 +38,66 @@ static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (TongbanBarcodeScanner, tongban_barcode_scanner, TONGBAN_TYPE_DEVICE)
 
+/* text: the code as UTF-8, or NULL to hand it on as bytes. */
 static void
 emit_scan (TongbanBarcodeScanner *self,
+           const char            *symbology,
+           const char            *text,
            const guint8          *data,
            gsize                  length)
 {
-  GVariant *payload;
+  GVariant *value;
 
   if (length == 0)
     return;
-  if (g_utf8_validate ((const char *) data, (gssize) length, NULL))
-    payload = g_variant_new_take_string (g_strndup ((const char *) data, length));
+  if (text != NULL)
+    value = g_variant_new_string (text);
   else
-    payload = g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, data, length, 1);
-  g_debug ("scanner: code of %" G_GSIZE_FORMAT " bytes", length);
-  tongban_device_emit_event (TONGBAN_DEVICE (self), "scanned", payload);
+    value = g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, data, length, 1);
+  g_debug ("scanner: %s code of %" G_GSIZE_FORMAT " bytes", symbology, length);
+  tongban_device_emit_event (TONGBAN_DEVICE (self), "scanned",
+                             g_variant_new ("(sv)", symbology, value));
+}
+
+/* Serial and wedge scanners say nothing of the symbology. */
+static void
+emit_line (TongbanBarcodeScanner *self,
+           const guint8          *data,
+           gsize                  length)
+{
+  g_autofree char *text = NULL;
+
+  if (g_utf8_validate ((const char *) data, (gssize) length, NULL))
+    text = g_strndup ((const char *) data, length);
+  emit_scan (self, "unknown", text, data, length);
+}
+
+static void
+hid_report (TongbanBarcodeScanner *self,
+            const guint8          *report,
+            gsize                  length)
+{
+  g_autoptr(TongbanScan) scan = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize size;
+  const guint8 *data;
+
+  switch (tongban_hidpos_feed (self->hidpos, report, length, &scan, &error))
+    {
+    case TONGBAN_HIDPOS_MORE:
+      break;
+    case TONGBAN_HIDPOS_INVALID:
+      g_message ("scanner: code dropped: %s", error->message);
+      tongban_device_emit_event (TONGBAN_DEVICE (self), "scan-failed",
+                                 g_variant_new_string (tongban_completion_to_string (
+                                   TONGBAN_COMPLETION_INVALID_DATA)));
+      break;
+    case TONGBAN_HIDPOS_DONE:
+    default:
+      data = g_bytes_get_data (scan->data, &size);
+      emit_scan (self, scan->symbology, scan->text, data, size);
+      break;
+    }
 }
 
 static void
@@ -63,7 +112,7 @@ split_lines (TongbanBarcodeScanner *self)
         end++;
       if (end == self->input->len)
         break;
-      emit_scan (self, self->input->data, end);
+      emit_line (self, self->input->data, end);
       g_byte_array_remove_range (self->input, 0, end + 1);
     }
   if (self->input->len > MAX_SCAN)
@@ -94,6 +143,11 @@ tongban_barcode_scanner_poll (TongbanDevice  *device,
           g_propagate_error (error, g_steal_pointer (&local));
           return FALSE;
         }
+      if (self->hidpos != NULL)
+        {
+          hid_report (self, chunk, (gsize) n);
+          continue;
+        }
       g_byte_array_append (self->input, chunk, n);
       if (self->wedge == NULL)
         {
@@ -110,7 +164,7 @@ tongban_barcode_scanner_poll (TongbanDevice  *device,
           g_byte_array_remove_range (self->input, 0, sizeof ev);
           line = tongban_keywedge_feed (self->wedge, ev.type, ev.code, ev.value);
           if (line != NULL)
-            emit_scan (self, (const guint8 *) line, strlen (line));
+            emit_line (self, (const guint8 *) line, strlen (line));
         }
     }
 }
@@ -128,8 +182,11 @@ tongban_barcode_scanner_open (TongbanDevice  *device,
     return FALSE;
   g_byte_array_set_size (self->input, 0);
   g_clear_pointer (&self->wedge, tongban_keywedge_free);
+  g_clear_pointer (&self->hidpos, tongban_hidpos_free);
   if (tongban_link_get_kind (self->link) == TONGBAN_LINK_EVDEV)
     self->wedge = tongban_keywedge_new ();
+  else if (tongban_link_get_kind (self->link) == TONGBAN_LINK_HIDRAW)
+    self->hidpos = tongban_hidpos_new ();
   return TRUE;
 }
 
@@ -140,6 +197,7 @@ tongban_barcode_scanner_close (TongbanDevice *device)
 
   g_clear_pointer (&self->link, tongban_link_free);
   g_clear_pointer (&self->wedge, tongban_keywedge_free);
+  g_clear_pointer (&self->hidpos, tongban_hidpos_free);
 }
 
 static void

@@ -20,6 +20,8 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -165,6 +167,38 @@ open_tty (TongbanLink  *link,
     return fail_errno (error, TONGBAN_COMPLETION_DEVICE_NOT_READY, path);
   tcflush (link->fd, TCIOFLUSH);
   link->baud = baud;
+  return TRUE;
+}
+
+static gboolean
+is_socket (const char *path)
+{
+  struct stat st;
+
+  return stat (path, &st) == 0 && S_ISSOCK (st.st_mode);
+}
+
+/* A hidraw node hands out one whole report per read(); so does a
+ * SOCK_SEQPACKET socket, which is how a simulator (no uhid here) or a
+ * forwarding helper presents a HID device. */
+static gboolean
+open_seqpacket (TongbanLink  *link,
+                const char   *path,
+                GError      **error)
+{
+  struct sockaddr_un addr = { .sun_family = AF_UNIX };
+
+  if (strlen (path) >= sizeof addr.sun_path)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "socket path too long");
+      return FALSE;
+    }
+  strcpy (addr.sun_path, path);
+  link->fd = socket (AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (link->fd < 0)
+    return fail_errno (error, TONGBAN_COMPLETION_DEVICE_NOT_READY, "socket");
+  if (connect (link->fd, (struct sockaddr *) &addr, sizeof addr) < 0)
+    return fail_errno (error, TONGBAN_COMPLETION_DEVICE_NOT_READY, path);
   return TRUE;
 }
 
@@ -387,6 +421,11 @@ tongban_link_open (const char    *spec,
     case TONGBAN_LINK_HIDRAW:
     case TONGBAN_LINK_EVDEV:
     default:
+      if (link->kind == TONGBAN_LINK_HIDRAW && is_socket (target))
+        {
+          ok = open_seqpacket (link, target, error);
+          break;
+        }
       link->fd = open (target, O_RDWR | O_NONBLOCK | O_CLOEXEC);
       if (link->fd < 0)
         link->fd = open (target, O_RDONLY | O_NONBLOCK | O_CLOEXEC);

@@ -4,7 +4,9 @@
  *   tty:/dev/ttyUSB0@115200   serial port (or a pty), raw 8N1
  *   tcp:127.0.0.1:9100        TCP stream
  *   usb:0483:5740             libusb bulk endpoints of the first interface
- *   hidraw:/dev/hidraw0       HID reports (HID-POS scanners)
+ *   hidraw:/dev/hidraw0       HID reports (HID-POS scanners), one per read; the
+ *                             path may also be a SOCK_SEQPACKET unix socket
+ *                             that carries one report per packet (simulators)
  *   evdev:/dev/input/event3   keyboard-wedge scanner, grabbed from the desktop
  * Every blocking call takes a deadline (monotonic µs, 0 = none) and a
  * cancellable, and fails with a TONGBAN_DEVICE_ERROR completion code:

@@ -3,10 +3,17 @@
 #include "tongban-pinpad.h"
 #include "tongban-lights.h"
 #include "tongban-barcode-scanner.h"
+#include "tongban-hidpos.h"
 #include "tongban-keywedge.h"
 #include "tongban-sim-panel.h"
 
+#include <glib/gstdio.h>
 #include <linux/input.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 typedef struct
 {
@@ -42,6 +49,12 @@ static gboolean
 online (gpointer data)
 {
   return tongban_device_get_state (data) == TONGBAN_DEVICE_STATE_ONLINE;
+}
+
+static gboolean
+no_device (gpointer data)
+{
+  return tongban_device_get_state (data) == TONGBAN_DEVICE_STATE_NO_DEVICE;
 }
 
 static gboolean
@@ -198,11 +211,139 @@ test_scanner_serial (void)
   sim_do (sim, "scan 粤康码 4401");
   wait_events (&seen, 2);
   g_assert_cmpstr (g_ptr_array_index (seen.events, 0), ==,
-                   "scanned 'https://gba.example/pay?o=1'");
-  g_assert_cmpstr (g_ptr_array_index (seen.events, 1), ==, "scanned '粤康码 4401'");
+                   "scanned ('unknown', <'https://gba.example/pay?o=1'>)");
+  g_assert_cmpstr (g_ptr_array_index (seen.events, 1), ==,
+                   "scanned ('unknown', <'粤康码 4401'>)");
 
   finish_device (scanner);
   g_ptr_array_unref (seen.events);
+}
+
+/* The scanner's end of a hidraw link: a SOCK_SEQPACKET socket keeps each
+ * report whole, as hidraw's read() does (there is no uhid to make a real
+ * hidraw node here). */
+static int
+hid_listen (const char *path)
+{
+  struct sockaddr_un addr = { .sun_family = AF_UNIX };
+  int fd = socket (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpuint (strlen (path), <, sizeof addr.sun_path);
+  strcpy (addr.sun_path, path);
+  g_assert_cmpint (bind (fd, (struct sockaddr *) &addr, sizeof addr), ==, 0);
+  g_assert_cmpint (listen (fd, 1), ==, 0);
+  return fd;
+}
+
+static int
+hid_accept (int listener)
+{
+  struct pollfd pfd = { listener, POLLIN, 0 };
+  int fd;
+
+  g_assert_cmpint (poll (&pfd, 1, 5000), ==, 1);
+  fd = accept (listener, NULL, NULL);
+  g_assert_cmpint (fd, >=, 0);
+  return fd;
+}
+
+static void
+hid_send (int fd, const void *report, gsize size)
+{
+  g_assert_cmpint (send (fd, report, size, 0), ==, (gssize) size);
+}
+
+static void
+hid_send_code (int fd, const char *aim, const void *data, gsize length)
+{
+  g_autoptr(GPtrArray) reports = tongban_hidpos_build (aim, data, length);
+
+  for (guint i = 0; i < reports->len; i++)
+    {
+      gsize size;
+      const guint8 *r = g_bytes_get_data (g_ptr_array_index (reports, i), &size);
+
+      hid_send (fd, r, size);
+    }
+}
+
+static void
+test_scanner_hidpos (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("tongban-hid-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "hidraw0", NULL);
+  g_autofree char *link = g_strconcat ("hidraw:", path, NULL);
+  g_autoptr(GString) url = g_string_new ("https://gba.example/verify?doc=2026112700042&sig=");
+  static const char gb18030[] = "\\000032\xd4\xc1\xb8\xdb\xb0\xc4\xb4\xf3\xcd\xe5\xc7\xf8";
+  static const guint8 binary[] = { 0x00, 0xff, 0x80, 0x41 };
+  static const char pdf417[] =
+    "ANSI 636000090002DL00410278ZV03190008DLDAQ44010012345678DCS CHAN DAC TAI MAN";
+  g_autofree char *expected = NULL;
+  guint8 report[TONGBAN_HIDPOS_REPORT_SIZE] = {
+    TONGBAN_HIDPOS_REPORT_ID, 1, ']', 'Q', '1', 'x',
+  };
+  TongbanBarcodeScanner *scanner;
+  Seen seen = { g_ptr_array_new_with_free_func (g_free) };
+  int listener, peer;
+
+  g_assert_no_error (error);
+  listener = hid_listen (path);
+  scanner = tongban_barcode_scanner_new ("scanner", link);
+  g_signal_connect (scanner, "event", G_CALLBACK (on_event), &seen);
+  tongban_device_start (TONGBAN_DEVICE (scanner));
+  peer = hid_accept (listener);
+  g_assert_true (tongban_device_wait_until (NULL, 5000, online, scanner));
+
+  /* A URL over three reports, Chinese in GB 18030 by ECI, binary, PDF417. */
+  while (url->len < 150)
+    g_string_append (url, "3f9a1c0d7e");
+  hid_send_code (peer, "]Q1", url->str, url->len);
+  hid_send_code (peer, "]Q2", gb18030, sizeof gb18030 - 1);
+  hid_send_code (peer, "]Q1", binary, sizeof binary);
+  hid_send_code (peer, "]L2", pdf417, sizeof pdf417 - 1);
+  wait_events (&seen, 4);
+  expected = g_strdup_printf ("scanned ('qr-code', <'%s'>)", url->str);
+  g_assert_cmpstr (g_ptr_array_index (seen.events, 0), ==, expected);
+  g_assert_cmpstr (g_ptr_array_index (seen.events, 1), ==,
+                   "scanned ('qr-code', <'粤港澳大湾区'>)");
+  g_assert_cmpstr (g_ptr_array_index (seen.events, 2), ==,
+                   "scanned ('qr-code', <[byte 0x00, 0xff, 0x80, 0x41]>)");
+  g_clear_pointer (&expected, g_free);
+  expected = g_strdup_printf ("scanned ('pdf417', <'%s'>)", pdf417);
+  g_assert_cmpstr (g_ptr_array_index (seen.events, 3), ==, expected);
+
+  /* A short report, then a continued code that changes symbology: each is
+   * invalid data, and the scanner carries on with the next code. */
+  hid_send (peer, report, 10);
+  report[63] = 1;
+  hid_send (peer, report, sizeof report);
+  report[3] = 'L';
+  hid_send (peer, report, sizeof report);
+  hid_send_code (peer, "]Q1", "4401", 4);
+  wait_events (&seen, 7);
+  g_assert_cmpstr (g_ptr_array_index (seen.events, 4), ==, "scan-failed 'invalid-data'");
+  g_assert_cmpstr (g_ptr_array_index (seen.events, 5), ==, "scan-failed 'invalid-data'");
+  g_assert_cmpstr (g_ptr_array_index (seen.events, 6), ==, "scanned ('qr-code', <'4401'>)");
+  g_assert_cmpint (tongban_device_get_state (TONGBAN_DEVICE (scanner)), ==,
+                   TONGBAN_DEVICE_STATE_ONLINE);
+
+  /* Unplugged: the read ends, the scanner is gone until it comes back. */
+  close (peer);
+  g_assert_true (tongban_device_wait_until (NULL, 5000, no_device, scanner));
+  peer = hid_accept (listener);
+  g_assert_true (tongban_device_wait_until (NULL, 5000, online, scanner));
+  hid_send_code (peer, "]Q1", "back", 4);
+  wait_events (&seen, 8);
+  g_assert_cmpstr (g_ptr_array_index (seen.events, 7), ==, "scanned ('qr-code', <'back'>)");
+
+  finish_device (scanner);
+  g_ptr_array_unref (seen.events);
+  close (peer);
+  close (listener);
+  g_unlink (path);
+  g_rmdir (dir);
 }
 
 static void
@@ -234,6 +375,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/drivers/panel/pinpad", test_pinpad);
   g_test_add_func ("/drivers/panel/lights", test_lights);
   g_test_add_func ("/drivers/panel/scanner-serial", test_scanner_serial);
+  g_test_add_func ("/drivers/panel/scanner-hidpos", test_scanner_hidpos);
   g_test_add_func ("/drivers/panel/keywedge", test_keywedge);
 
   return g_test_run ();
