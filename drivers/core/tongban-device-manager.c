@@ -213,7 +213,20 @@ create_device (GKeyFile    *config,
   if (link == NULL)
     return NULL;
   if (g_str_equal (type, "idcard"))
-    return TONGBAN_DEVICE (tongban_idcard_reader_new (name, link));
+    {
+      g_autofree char *wlt = g_key_file_get_string (config, group, "wlt-library", NULL);
+      g_autofree char *symbol = g_key_file_get_string (config, group, "wlt-symbol", NULL);
+      int code = g_key_file_get_integer (config, group, "wlt-code", NULL);
+
+      if (wlt != NULL && !g_key_file_has_key (config, group, "wlt-code", NULL))
+        {
+          g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_KEY_NOT_FOUND,
+                       "[%s] wlt-library needs the vendor's wlt-code", group);
+          return NULL;
+        }
+      return TONGBAN_DEVICE (tongban_idcard_reader_new_with_decoder (name, link, wlt, symbol,
+                                                                     code));
+    }
   if (g_str_equal (type, "receipt"))
     return TONGBAN_DEVICE (tongban_receipt_printer_new (name, link));
   if (g_str_equal (type, "pinpad"))

@@ -9,6 +9,7 @@
 
 #include "tongban-idcard-reader.h"
 #include "tongban-link.h"
+#include "tongban-wlt.h"
 
 #include <string.h>
 
@@ -23,12 +24,28 @@ struct _TongbanIdcardReader
   TongbanLink   *link;          /* worker thread only */
   gboolean       card_present;  /* worker thread only */
   gboolean       watch_card;
+
+  char          *wlt_library;
+  char          *wlt_symbol;
+  int            wlt_code;
+  TongbanWlt    *wlt;           /* worker thread only */
+  gint           photo_status;  /* atomic: PhotoStatus */
 };
+
+typedef enum {
+  PHOTO_NONE,
+  PHOTO_READY,
+  PHOTO_NO_DECODER,
+  PHOTO_FAILED,
+} PhotoStatus;
 
 enum {
   PROP_0,
   PROP_LINK,
   PROP_WATCH_CARD,
+  PROP_WLT_LIBRARY,
+  PROP_WLT_SYMBOL,
+  PROP_WLT_CODE,
   N_PROPS
 };
 
@@ -179,6 +196,100 @@ read_card (TongbanDevice  *device,
   return identity;
 }
 
+/* Worker thread. Loads the vendor's decoder the first time it is needed,
+ * and again after a failed attempt (the file may have been installed). */
+static gboolean
+load_decoder (TongbanIdcardReader  *self,
+              GError              **error)
+{
+  g_autoptr(GError) local = NULL;
+
+  if (self->wlt != NULL)
+    return TRUE;
+  if (self->wlt_library == NULL)
+    {
+      g_set_error_literal (error, TONGBAN_DEVICE_ERROR, TONGBAN_COMPLETION_UNSUPPORTED_COMMAND,
+                           "no photo decoder configured");
+      return FALSE;
+    }
+  self->wlt = tongban_wlt_open (self->wlt_library, self->wlt_symbol, self->wlt_code, &local);
+  if (self->wlt == NULL)
+    {
+      g_message ("idcard: %s", local->message);
+      g_atomic_int_set (&self->photo_status, PHOTO_NO_DECODER);
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  g_atomic_int_set (&self->photo_status, PHOTO_READY);
+  return TRUE;
+}
+
+static gpointer
+decode_photo (TongbanDevice  *device,
+              gpointer        data,
+              gint64          deadline,
+              GCancellable   *cancellable,
+              GError        **error)
+{
+  TongbanIdcardReader *self = TONGBAN_IDCARD_READER (device);
+  g_autoptr(GError) local = NULL;
+  GBytes *rgb;
+
+  if (!load_decoder (self, error))
+    return NULL;
+  rgb = tongban_wlt_decode (self->wlt, data, &local);
+  if (rgb == NULL)
+    {
+      /* The library's own words; the photo itself is never logged. */
+      g_message ("idcard: %s", local->message);
+      g_atomic_int_set (&self->photo_status, PHOTO_FAILED);
+      g_propagate_error (error, g_steal_pointer (&local));
+      return NULL;
+    }
+  g_atomic_int_set (&self->photo_status, PHOTO_READY);
+  return rgb;
+}
+
+/* Decodes a card's WLT photo (TongbanIdentity.photo) on the reader's worker
+ * with the vendor library the config names. Fails with unsupported-command
+ * when there is none (or it cannot be loaded), invalid-data when it will not
+ * decode this photo. */
+guint
+tongban_idcard_reader_decode_photo_async (TongbanIdcardReader *self,
+                                          GBytes              *photo,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data)
+{
+  g_return_val_if_fail (TONGBAN_IS_IDCARD_READER (self), 0);
+  g_return_val_if_fail (photo != NULL, 0);
+
+  return tongban_device_submit (TONGBAN_DEVICE (self), "IdCard.DecodePhoto", 5000, decode_photo,
+                                g_bytes_ref (photo), (GDestroyNotify) g_bytes_unref,
+                                (GDestroyNotify) g_bytes_unref, cancellable, callback,
+                                user_data);
+}
+
+/* RGB, TONGBAN_WLT_WIDTH × TONGBAN_WLT_HEIGHT × 3 bytes, rows top down. */
+GBytes *
+tongban_idcard_reader_decode_photo_finish (TongbanIdcardReader  *self,
+                                           GAsyncResult         *result,
+                                           GError              **error)
+{
+  return tongban_device_submit_finish (TONGBAN_DEVICE (self), result, error);
+}
+
+/* "none" (no decoder configured), "ready", "no-decoder" (the library or its
+ * entry point is missing), "failed" (the last photo did not decode). */
+const char *
+tongban_idcard_reader_get_photo_status (TongbanIdcardReader *self)
+{
+  static const char *names[] = { "none", "ready", "no-decoder", "failed" };
+
+  g_return_val_if_fail (TONGBAN_IS_IDCARD_READER (self), "none");
+  return names[g_atomic_int_get (&self->photo_status)];
+}
+
 guint
 tongban_idcard_reader_read_async (TongbanIdcardReader *self,
                                   gboolean             fingerprint,
@@ -225,6 +336,10 @@ tongban_idcard_reader_open (TongbanDevice  *device,
       return FALSE;
     }
   self->card_present = FALSE;
+  /* A missing decoder is reported now (status, log), not at the first card;
+   * the card's text is read either way. */
+  if (self->wlt_library != NULL)
+    load_decoder (self, NULL);
   return TRUE;
 }
 
@@ -264,6 +379,9 @@ tongban_idcard_reader_finalize (GObject *object)
   TongbanIdcardReader *self = TONGBAN_IDCARD_READER (object);
 
   g_free (self->link_spec);
+  g_free (self->wlt_library);
+  g_free (self->wlt_symbol);
+  g_clear_pointer (&self->wlt, tongban_wlt_free);
 
   G_OBJECT_CLASS (tongban_idcard_reader_parent_class)->finalize (object);
 }
@@ -285,6 +403,17 @@ tongban_idcard_reader_set_property (GObject      *object,
     case PROP_WATCH_CARD:
       self->watch_card = g_value_get_boolean (value);
       break;
+    case PROP_WLT_LIBRARY:
+      g_free (self->wlt_library);
+      self->wlt_library = g_value_dup_string (value);
+      break;
+    case PROP_WLT_SYMBOL:
+      g_free (self->wlt_symbol);
+      self->wlt_symbol = g_value_dup_string (value);
+      break;
+    case PROP_WLT_CODE:
+      self->wlt_code = g_value_get_int (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -305,6 +434,15 @@ tongban_idcard_reader_get_property (GObject    *object,
       break;
     case PROP_WATCH_CARD:
       g_value_set_boolean (value, self->watch_card);
+      break;
+    case PROP_WLT_LIBRARY:
+      g_value_set_string (value, self->wlt_library);
+      break;
+    case PROP_WLT_SYMBOL:
+      g_value_set_string (value, self->wlt_symbol);
+      break;
+    case PROP_WLT_CODE:
+      g_value_set_int (value, self->wlt_code);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -331,6 +469,18 @@ tongban_idcard_reader_class_init (TongbanIdcardReaderClass *klass)
   properties[PROP_WATCH_CARD] =
     g_param_spec_boolean ("watch-card", NULL, NULL, TRUE,
                           G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /* The vendor's WLT photo decoder (see tongban-wlt.h): the library's
+   * absolute path, its entry point and the licence code for decoding in
+   * memory. No library, no photo: the card is still read. */
+  properties[PROP_WLT_LIBRARY] =
+    g_param_spec_string ("wlt-library", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_WLT_SYMBOL] =
+    g_param_spec_string ("wlt-symbol", NULL, NULL, "unpack",
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_WLT_CODE] =
+    g_param_spec_int ("wlt-code", NULL, NULL, G_MININT, G_MAXINT, 0,
+                      G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -343,8 +493,21 @@ TongbanIdcardReader *
 tongban_idcard_reader_new (const char *name,
                            const char *link)
 {
+  return tongban_idcard_reader_new_with_decoder (name, link, NULL, NULL, 0);
+}
+
+/* wlt_library: NULL for none; wlt_symbol: NULL for "unpack". */
+TongbanIdcardReader *
+tongban_idcard_reader_new_with_decoder (const char *name,
+                                        const char *link,
+                                        const char *wlt_library,
+                                        const char *wlt_symbol,
+                                        int         wlt_code)
+{
   g_return_val_if_fail (link != NULL, NULL);
 
   return g_object_new (TONGBAN_TYPE_IDCARD_READER, "name", name, "link", link,
-                       "poll-interval", 300, NULL);
+                       "poll-interval", 300, "wlt-library", wlt_library,
+                       "wlt-symbol", wlt_symbol ? wlt_symbol : "unpack", "wlt-code", wlt_code,
+                       NULL);
 }
