@@ -343,6 +343,26 @@ tongban_sim_inject (TongbanSim *sim,
   wake (sim);
 }
 
+/* Injects an event and waits (bounded) until the sim thread has handled
+ * it, so a test's next step sees its effect on the wire. */
+gboolean
+tongban_sim_inject_wait (TongbanSim *sim,
+                         const char *event,
+                         guint       timeout_ms)
+{
+  guint target = tongban_sim_get_events_done (sim) + 1;
+  gint64 limit = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  tongban_sim_inject (sim, event);
+  while (tongban_sim_get_events_done (sim) < target)
+    {
+      if (g_get_monotonic_time () >= limit)
+        return FALSE;
+      g_usleep (1000);
+    }
+  return TRUE;
+}
+
 static int
 active_fd (TongbanSim *sim)
 {

@@ -50,6 +50,9 @@ gboolean    tongban_sim_set_scenario   (TongbanSim            *sim,
 void        tongban_sim_start          (TongbanSim            *sim);
 void        tongban_sim_inject         (TongbanSim            *sim,
                                         const char            *event);
+gboolean    tongban_sim_inject_wait    (TongbanSim            *sim,
+                                        const char            *event,
+                                        guint                  timeout_ms);
 guint       tongban_sim_get_events_done (TongbanSim           *sim);
 void        tongban_sim_lock           (TongbanSim            *sim);
 void        tongban_sim_unlock         (TongbanSim            *sim);

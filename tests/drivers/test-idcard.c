@@ -103,15 +103,7 @@ read_card (Fixture *fx, gboolean fingerprint, guint timeout_ms)
 static void
 sim_do (Fixture *fx, const char *event)
 {
-  guint target = tongban_sim_get_events_done (fx->sim) + 1;
-  gint64 limit = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-
-  tongban_sim_inject (fx->sim, event);
-  while (tongban_sim_get_events_done (fx->sim) < target)
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, limit);
-      g_usleep (1000);
-    }
+  g_assert_true (tongban_sim_inject_wait (fx->sim, event, 5000));
 }
 
 static void

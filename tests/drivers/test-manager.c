@@ -98,6 +98,19 @@ test_bad_config (void)
     "[device:x]\nlink=tty:/dev/null@9600\n",
     "[device:x]\ntype=idcard\n",
     "[device:x]\ntype=ups\nlink=tcp:127.0.0.1:3493\n",
+    /* sensors: no board; a board that is not a light board; one defined
+     * below; inputs are 0-4 */
+    "[device:s]\ntype=sensors\ndoor=0\n",
+    "[device:t]\ntype=temperature\ninput=/nonexistent\n[device:s]\ntype=sensors\nboard=t\n",
+    "[device:s]\ntype=sensors\nboard=l\n[device:l]\ntype=lights\nlink=tty:/dev/null@9600\n",
+    "[device:l]\ntype=lights\nlink=tty:/dev/null@9600\n[device:s]\ntype=sensors\nboard=l\n"
+    "door=5\n",
+    "[device:l]\ntype=lights\nlink=tty:/dev/null@9600\n[device:s]\ntype=sensors\nboard=l\n"
+    "door=front\n",
+    "[device:l]\ntype=lights\nlink=tty:/dev/null@9600\n[device:s]\ntype=sensors\nboard=l\n"
+    "flap-window-ms=5\n",
+    /* a photo decoder without its licence code */
+    "[device:x]\ntype=idcard\nlink=tty:/dev/null@115200\nwlt-library=/opt/vendor/libwlt.so\n",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (configs); i++)

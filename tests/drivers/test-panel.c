@@ -51,10 +51,17 @@ online (gpointer data)
   return tongban_device_get_state (data) == TONGBAN_DEVICE_STATE_ONLINE;
 }
 
-static gboolean
-no_device (gpointer data)
+static void
+on_status (TongbanDevice *dev, int state, guint *lost)
 {
-  return tongban_device_get_state (data) == TONGBAN_DEVICE_STATE_NO_DEVICE;
+  if (state == TONGBAN_DEVICE_STATE_NO_DEVICE)
+    (*lost)++;
+}
+
+static gboolean
+was_lost (gpointer data)
+{
+  return *(guint *) data > 0;
 }
 
 static gboolean
@@ -74,15 +81,7 @@ finish_device (gpointer device)
 static void
 sim_do (TongbanSim *sim, const char *event)
 {
-  guint target = tongban_sim_get_events_done (sim) + 1;
-  gint64 limit = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-
-  tongban_sim_inject (sim, event);
-  while (tongban_sim_get_events_done (sim) < target)
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, limit);
-      g_usleep (1000);
-    }
+  g_assert_true (tongban_sim_inject_wait (sim, event, 5000));
 }
 
 static void
@@ -286,12 +285,14 @@ test_scanner_hidpos (void)
   };
   TongbanBarcodeScanner *scanner;
   Seen seen = { g_ptr_array_new_with_free_func (g_free) };
+  guint lost = 0;
   int listener, peer;
 
   g_assert_no_error (error);
   listener = hid_listen (path);
   scanner = tongban_barcode_scanner_new ("scanner", link);
   g_signal_connect (scanner, "event", G_CALLBACK (on_event), &seen);
+  g_signal_connect (scanner, "status-changed", G_CALLBACK (on_status), &lost);
   tongban_device_start (TONGBAN_DEVICE (scanner));
   peer = hid_accept (listener);
   g_assert_true (tongban_device_wait_until (NULL, 5000, online, scanner));
@@ -330,8 +331,9 @@ test_scanner_hidpos (void)
                    TONGBAN_DEVICE_STATE_ONLINE);
 
   /* Unplugged: the read ends, the scanner is gone until it comes back. */
+  g_assert_cmpuint (lost, ==, 0);
   close (peer);
-  g_assert_true (tongban_device_wait_until (NULL, 5000, no_device, scanner));
+  g_assert_true (tongban_device_wait_until (NULL, 5000, was_lost, &lost));
   peer = hid_accept (listener);
   g_assert_true (tongban_device_wait_until (NULL, 5000, online, scanner));
   hid_send_code (peer, "]Q1", "back", 4);

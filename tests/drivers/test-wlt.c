@@ -8,7 +8,6 @@
  * the wrong size) ending in a clear status with the card still readable.
  */
 
-#include "tongban-device-manager.h"
 #include "tongban-idcard-reader.h"
 #include "tongban-sim-idcard.h"
 #include "tongban-wlt.h"
@@ -239,22 +238,6 @@ test_no_decoder (void)
   stop (&fx);
 }
 
-static void
-test_config (void)
-{
-  g_autoptr(GKeyFile) config = g_key_file_new ();
-  g_autoptr(TongbanDeviceManager) manager = tongban_device_manager_new ();
-  g_autoptr(GError) error = NULL;
-
-  /* The licence code belongs with the library. */
-  g_assert_true (g_key_file_load_from_data (config, "[device:idcard]\ntype=idcard\n"
-                                            "link=tty:/dev/null@115200\n"
-                                            "wlt-library=/opt/vendor/libwlt.so\n",
-                                            -1, G_KEY_FILE_NONE, NULL));
-  g_assert_false (tongban_device_manager_load (manager, config, &error));
-  g_assert_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_KEY_NOT_FOUND);
-}
-
 int
 main (int argc, char *argv[])
 {
@@ -263,7 +246,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/drivers/wlt/decode", test_decode);
   g_test_add_func ("/drivers/wlt/decode-fails", test_decode_fails);
   g_test_add_func ("/drivers/wlt/no-decoder", test_no_decoder);
-  g_test_add_func ("/drivers/wlt/config", test_config);
 
   return g_test_run ();
 }
