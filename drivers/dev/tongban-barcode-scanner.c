@@ -19,24 +19,13 @@
 
 struct _TongbanBarcodeScanner
 {
-  TongbanDevice    parent_instance;
+  TongbanLinkDevice  parent_instance;
 
-  char            *link_spec;
-  TongbanLink     *link;      /* worker thread only */
-  GByteArray      *input;     /* worker thread only */
-  TongbanKeywedge *wedge;     /* worker thread only */
-  TongbanHidpos   *hidpos;    /* worker thread only */
+  TongbanKeywedge   *wedge;     /* worker thread only */
+  TongbanHidpos     *hidpos;    /* worker thread only */
 };
 
-enum {
-  PROP_0,
-  PROP_LINK,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
-
-G_DEFINE_FINAL_TYPE (TongbanBarcodeScanner, tongban_barcode_scanner, TONGBAN_TYPE_DEVICE)
+G_DEFINE_FINAL_TYPE (TongbanBarcodeScanner, tongban_barcode_scanner, TONGBAN_TYPE_LINK_DEVICE)
 
 /* text: the code as UTF-8, or NULL to hand it on as bytes. */
 static void
@@ -101,24 +90,24 @@ hid_report (TongbanBarcodeScanner *self,
 }
 
 static void
-split_lines (TongbanBarcodeScanner *self)
+split_lines (TongbanBarcodeScanner *self,
+             GByteArray            *input)
 {
   for (;;)
     {
       gsize end = 0;
 
-      while (end < self->input->len && self->input->data[end] != '\r' &&
-             self->input->data[end] != '\n')
+      while (end < input->len && input->data[end] != '\r' && input->data[end] != '\n')
         end++;
-      if (end == self->input->len)
+      if (end == input->len)
         break;
-      emit_line (self, self->input->data, end);
-      g_byte_array_remove_range (self->input, 0, end + 1);
+      emit_line (self, input->data, end);
+      g_byte_array_remove_range (input, 0, end + 1);
     }
-  if (self->input->len > MAX_SCAN)
+  if (input->len > MAX_SCAN)
     {
-      g_message ("scanner: %u bytes without an end of code, dropped", self->input->len);
-      g_byte_array_set_size (self->input, 0);
+      g_message ("scanner: %u bytes without an end of code, dropped", input->len);
+      g_byte_array_set_size (input, 0);
     }
 }
 
@@ -128,12 +117,14 @@ tongban_barcode_scanner_poll (TongbanDevice  *device,
                               GError        **error)
 {
   TongbanBarcodeScanner *self = TONGBAN_BARCODE_SCANNER (device);
+  TongbanLink *link = tongban_link_device_get_link (TONGBAN_LINK_DEVICE (device));
+  GByteArray *input = tongban_link_device_get_input (TONGBAN_LINK_DEVICE (device));
 
   for (;;)
     {
       guint8 chunk[1024];
       g_autoptr(GError) local = NULL;
-      gssize n = tongban_link_read (self->link, chunk, sizeof chunk, g_get_monotonic_time (),
+      gssize n = tongban_link_read (link, chunk, sizeof chunk, g_get_monotonic_time (),
                                     cancellable, &local);
 
       if (n < 0)
@@ -148,20 +139,20 @@ tongban_barcode_scanner_poll (TongbanDevice  *device,
           hid_report (self, chunk, (gsize) n);
           continue;
         }
-      g_byte_array_append (self->input, chunk, n);
+      g_byte_array_append (input, chunk, n);
       if (self->wedge == NULL)
         {
-          split_lines (self);
+          split_lines (self, input);
           continue;
         }
       /* evdev delivers whole struct input_event records. */
-      while (self->input->len >= sizeof (struct input_event))
+      while (input->len >= sizeof (struct input_event))
         {
           struct input_event ev;
           g_autofree char *line = NULL;
 
-          memcpy (&ev, self->input->data, sizeof ev);
-          g_byte_array_remove_range (self->input, 0, sizeof ev);
+          memcpy (&ev, input->data, sizeof ev);
+          g_byte_array_remove_range (input, 0, sizeof ev);
           line = tongban_keywedge_feed (self->wedge, ev.type, ev.code, ev.value);
           if (line != NULL)
             emit_line (self, (const guint8 *) line, strlen (line));
@@ -169,108 +160,43 @@ tongban_barcode_scanner_poll (TongbanDevice  *device,
     }
 }
 
-static gboolean
-tongban_barcode_scanner_open (TongbanDevice  *device,
-                              GCancellable   *cancellable,
-                              GError        **error)
+static void
+tongban_barcode_scanner_closing (TongbanLinkDevice *device)
 {
   TongbanBarcodeScanner *self = TONGBAN_BARCODE_SCANNER (device);
 
-  self->link = tongban_link_open (self->link_spec, g_get_monotonic_time () + G_USEC_PER_SEC,
-                                  cancellable, error);
-  if (self->link == NULL)
-    return FALSE;
-  g_byte_array_set_size (self->input, 0);
   g_clear_pointer (&self->wedge, tongban_keywedge_free);
   g_clear_pointer (&self->hidpos, tongban_hidpos_free);
-  if (tongban_link_get_kind (self->link) == TONGBAN_LINK_EVDEV)
+}
+
+static gboolean
+tongban_barcode_scanner_opened (TongbanLinkDevice  *device,
+                                gint64              deadline,
+                                GCancellable       *cancellable,
+                                GError            **error)
+{
+  TongbanBarcodeScanner *self = TONGBAN_BARCODE_SCANNER (device);
+  TongbanLinkKind kind = tongban_link_get_kind (tongban_link_device_get_link (device));
+
+  tongban_barcode_scanner_closing (device);
+  if (kind == TONGBAN_LINK_EVDEV)
     self->wedge = tongban_keywedge_new ();
-  else if (tongban_link_get_kind (self->link) == TONGBAN_LINK_HIDRAW)
+  else if (kind == TONGBAN_LINK_HIDRAW)
     self->hidpos = tongban_hidpos_new ();
   return TRUE;
 }
 
 static void
-tongban_barcode_scanner_close (TongbanDevice *device)
-{
-  TongbanBarcodeScanner *self = TONGBAN_BARCODE_SCANNER (device);
-
-  g_clear_pointer (&self->link, tongban_link_free);
-  g_clear_pointer (&self->wedge, tongban_keywedge_free);
-  g_clear_pointer (&self->hidpos, tongban_hidpos_free);
-}
-
-static void
-tongban_barcode_scanner_finalize (GObject *object)
-{
-  TongbanBarcodeScanner *self = TONGBAN_BARCODE_SCANNER (object);
-
-  g_free (self->link_spec);
-  g_byte_array_unref (self->input);
-
-  G_OBJECT_CLASS (tongban_barcode_scanner_parent_class)->finalize (object);
-}
-
-static void
-tongban_barcode_scanner_set_property (GObject      *object,
-                                      guint         prop_id,
-                                      const GValue *value,
-                                      GParamSpec   *pspec)
-{
-  TongbanBarcodeScanner *self = TONGBAN_BARCODE_SCANNER (object);
-
-  switch (prop_id)
-    {
-    case PROP_LINK:
-      g_free (self->link_spec);
-      self->link_spec = g_value_dup_string (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-tongban_barcode_scanner_get_property (GObject    *object,
-                                      guint       prop_id,
-                                      GValue     *value,
-                                      GParamSpec *pspec)
-{
-  TongbanBarcodeScanner *self = TONGBAN_BARCODE_SCANNER (object);
-
-  switch (prop_id)
-    {
-    case PROP_LINK:
-      g_value_set_string (value, self->link_spec);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
 tongban_barcode_scanner_class_init (TongbanBarcodeScannerClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-  TongbanDeviceClass *device_class = TONGBAN_DEVICE_CLASS (klass);
-
-  object_class->finalize = tongban_barcode_scanner_finalize;
-  object_class->set_property = tongban_barcode_scanner_set_property;
-  object_class->get_property = tongban_barcode_scanner_get_property;
-  device_class->open = tongban_barcode_scanner_open;
-  device_class->close = tongban_barcode_scanner_close;
-  device_class->poll = tongban_barcode_scanner_poll;
-
-  properties[PROP_LINK] =
-    g_param_spec_string ("link", NULL, NULL, NULL,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  TONGBAN_LINK_DEVICE_CLASS (klass)->opened = tongban_barcode_scanner_opened;
+  TONGBAN_LINK_DEVICE_CLASS (klass)->closing = tongban_barcode_scanner_closing;
+  TONGBAN_DEVICE_CLASS (klass)->poll = tongban_barcode_scanner_poll;
 }
 
 static void
 tongban_barcode_scanner_init (TongbanBarcodeScanner *self)
 {
-  self->input = g_byte_array_new ();
 }
 
 TongbanBarcodeScanner *

@@ -13,13 +13,13 @@
  */
 #pragma once
 
-#include "tongban-device.h"
+#include "tongban-link-device.h"
 
 G_BEGIN_DECLS
 
 #define TONGBAN_TYPE_BARCODE_SCANNER (tongban_barcode_scanner_get_type ())
 G_DECLARE_FINAL_TYPE (TongbanBarcodeScanner, tongban_barcode_scanner, TONGBAN, BARCODE_SCANNER,
-                      TongbanDevice)
+                      TongbanLinkDevice)
 
 TongbanBarcodeScanner *tongban_barcode_scanner_new (const char *name,
                                                     const char *link);

@@ -15,25 +15,14 @@
 
 struct _TongbanLights
 {
-  TongbanDevice  parent_instance;
+  TongbanLinkDevice parent_instance;
 
-  char          *link_spec;
-  TongbanLink   *link;     /* worker thread only */
-  GByteArray    *input;    /* worker thread only */
   gint           inputs;   /* atomic; -1 until known */
   gint           changes[TONGBAN_LIGHTS_INPUTS_N];  /* atomic: edges seen per input */
   gint64         heard;    /* worker thread only: last frame from the board */
 };
 
-enum {
-  PROP_0,
-  PROP_LINK,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
-
-G_DEFINE_FINAL_TYPE (TongbanLights, tongban_lights, TONGBAN_TYPE_DEVICE)
+G_DEFINE_FINAL_TYPE (TongbanLights, tongban_lights, TONGBAN_TYPE_LINK_DEVICE)
 
 static void
 set_inputs (TongbanLights *self,
@@ -64,6 +53,26 @@ on_frame (gpointer            owner,
     g_message ("lights: unexpected frame of %" G_GSIZE_FORMAT " bytes", frame->length);
 }
 
+/* One command frame and its reply, unsolicited frames dispatched meanwhile. */
+static gboolean
+command (TongbanLights  *self,
+         guint8          cmd,
+         const guint8   *args,
+         gsize           length,
+         guint8          reply_cmd,
+         GByteArray    **reply,
+         gint64          deadline,
+         GCancellable   *cancellable,
+         GError        **error)
+{
+  TongbanLinkDevice *dev = TONGBAN_LINK_DEVICE (self);
+
+  return tongban_frame_io_command (tongban_link_device_get_link (dev),
+                                   tongban_link_device_get_input (dev), cmd, args, length,
+                                   reply_cmd, reply, on_frame, self, deadline, cancellable,
+                                   error);
+}
+
 static gpointer
 set_light (TongbanDevice  *device,
            gpointer        data,
@@ -76,10 +85,8 @@ set_light (TongbanDevice  *device,
   guint8 args[2] = { packed >> 8, packed & 0xff };
   g_autoptr(GByteArray) ack = NULL;
 
-  if (!tongban_frame_io_command (self->link, self->input, TONGBAN_LIGHTS_SET, args, 2,
-                                 TONGBAN_FRAME_ACK, &ack, on_frame, self,
-                                 tongban_device_deadline_min (deadline, REPLY_TIMEOUT_MS),
-                                 cancellable, error))
+  if (!command (self, TONGBAN_LIGHTS_SET, args, 2, TONGBAN_FRAME_ACK, &ack,
+                tongban_device_deadline_min (deadline, REPLY_TIMEOUT_MS), cancellable, error))
     return NULL;
   if (ack->len != 1 || ack->data[0] != 0)
     {
@@ -142,9 +149,8 @@ read_inputs (TongbanLights  *self,
 {
   g_autoptr(GByteArray) mask = NULL;
 
-  if (!tongban_frame_io_command (self->link, self->input, TONGBAN_LIGHTS_INPUTS, NULL, 0,
-                                 TONGBAN_LIGHTS_INPUTS, &mask, on_frame, self, deadline,
-                                 cancellable, error))
+  if (!command (self, TONGBAN_LIGHTS_INPUTS, NULL, 0, TONGBAN_LIGHTS_INPUTS, &mask, deadline,
+                cancellable, error))
     return FALSE;
   if (mask->len != 1)
     {
@@ -158,24 +164,12 @@ read_inputs (TongbanLights  *self,
 }
 
 static gboolean
-tongban_lights_open (TongbanDevice  *device,
-                     GCancellable   *cancellable,
-                     GError        **error)
+tongban_lights_opened (TongbanLinkDevice  *device,
+                       gint64              deadline,
+                       GCancellable       *cancellable,
+                       GError            **error)
 {
-  TongbanLights *self = TONGBAN_LIGHTS (device);
-  gint64 deadline = g_get_monotonic_time () + REPLY_TIMEOUT_MS * 1000;
-
-  self->link = tongban_link_open (self->link_spec, deadline, cancellable, error);
-  if (self->link == NULL)
-    return FALSE;
-  g_byte_array_set_size (self->input, 0);
-  return read_inputs (self, deadline, cancellable, error);
-}
-
-static void
-tongban_lights_close (TongbanDevice *device)
-{
-  g_clear_pointer (&TONGBAN_LIGHTS (device)->link, tongban_link_free);
+  return read_inputs (TONGBAN_LIGHTS (device), deadline, cancellable, error);
 }
 
 static gboolean
@@ -184,8 +178,11 @@ tongban_lights_poll (TongbanDevice  *device,
                      GError        **error)
 {
   TongbanLights *self = TONGBAN_LIGHTS (device);
+  TongbanLinkDevice *dev = TONGBAN_LINK_DEVICE (device);
 
-  if (!tongban_frame_io_drain (self->link, self->input, on_frame, self, cancellable, error))
+  if (!tongban_frame_io_drain (tongban_link_device_get_link (dev),
+                               tongban_link_device_get_input (dev), on_frame, self, cancellable,
+                               error))
     return FALSE;
   if (g_get_monotonic_time () - self->heard < QUIET_MS * 1000)
     return TRUE;
@@ -194,76 +191,16 @@ tongban_lights_poll (TongbanDevice  *device,
 }
 
 static void
-tongban_lights_finalize (GObject *object)
-{
-  TongbanLights *self = TONGBAN_LIGHTS (object);
-
-  g_free (self->link_spec);
-  g_byte_array_unref (self->input);
-
-  G_OBJECT_CLASS (tongban_lights_parent_class)->finalize (object);
-}
-
-static void
-tongban_lights_set_property (GObject      *object,
-                             guint         prop_id,
-                             const GValue *value,
-                             GParamSpec   *pspec)
-{
-  TongbanLights *self = TONGBAN_LIGHTS (object);
-
-  switch (prop_id)
-    {
-    case PROP_LINK:
-      g_free (self->link_spec);
-      self->link_spec = g_value_dup_string (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-tongban_lights_get_property (GObject    *object,
-                             guint       prop_id,
-                             GValue     *value,
-                             GParamSpec *pspec)
-{
-  TongbanLights *self = TONGBAN_LIGHTS (object);
-
-  switch (prop_id)
-    {
-    case PROP_LINK:
-      g_value_set_string (value, self->link_spec);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
 tongban_lights_class_init (TongbanLightsClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-  TongbanDeviceClass *device_class = TONGBAN_DEVICE_CLASS (klass);
-
-  object_class->finalize = tongban_lights_finalize;
-  object_class->set_property = tongban_lights_set_property;
-  object_class->get_property = tongban_lights_get_property;
-  device_class->open = tongban_lights_open;
-  device_class->close = tongban_lights_close;
-  device_class->poll = tongban_lights_poll;
-
-  properties[PROP_LINK] =
-    g_param_spec_string ("link", NULL, NULL, NULL,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  TONGBAN_LINK_DEVICE_CLASS (klass)->open_timeout_ms = REPLY_TIMEOUT_MS;
+  TONGBAN_LINK_DEVICE_CLASS (klass)->opened = tongban_lights_opened;
+  TONGBAN_DEVICE_CLASS (klass)->poll = tongban_lights_poll;
 }
 
 static void
 tongban_lights_init (TongbanLights *self)
 {
-  self->input = g_byte_array_new ();
   self->inputs = -1;
 }
 

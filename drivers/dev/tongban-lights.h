@@ -7,13 +7,13 @@
  */
 #pragma once
 
-#include "tongban-device.h"
+#include "tongban-link-device.h"
 #include "tongban-frame.h"
 
 G_BEGIN_DECLS
 
 #define TONGBAN_TYPE_LIGHTS (tongban_lights_get_type ())
-G_DECLARE_FINAL_TYPE (TongbanLights, tongban_lights, TONGBAN, LIGHTS, TongbanDevice)
+G_DECLARE_FINAL_TYPE (TongbanLights, tongban_lights, TONGBAN, LIGHTS, TongbanLinkDevice)
 
 TongbanLights *tongban_lights_new        (const char         *name,
                                           const char         *link);

@@ -11,22 +11,10 @@
 
 struct _TongbanPinpad
 {
-  TongbanDevice  parent_instance;
-
-  char          *link_spec;
-  TongbanLink   *link;     /* worker thread only */
-  GByteArray    *input;    /* worker thread only */
+  TongbanLinkDevice  parent_instance;
 };
 
-enum {
-  PROP_0,
-  PROP_LINK,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
-
-G_DEFINE_FINAL_TYPE (TongbanPinpad, tongban_pinpad, TONGBAN_TYPE_DEVICE)
+G_DEFINE_FINAL_TYPE (TongbanPinpad, tongban_pinpad, TONGBAN_TYPE_LINK_DEVICE)
 
 static void
 on_frame (gpointer            owner,
@@ -57,13 +45,14 @@ enable (TongbanDevice  *device,
         GCancellable   *cancellable,
         GError        **error)
 {
-  TongbanPinpad *self = TONGBAN_PINPAD (device);
+  TongbanLinkDevice *self = TONGBAN_LINK_DEVICE (device);
   g_autoptr(GByteArray) ack = NULL;
   guint8 cmd = GPOINTER_TO_INT (data) ? TONGBAN_PINPAD_ENABLE : TONGBAN_PINPAD_DISABLE;
 
-  if (!tongban_frame_io_command (self->link, self->input, cmd, NULL, 0, TONGBAN_FRAME_ACK, &ack,
-                                 on_frame, self, tongban_device_deadline_min (deadline,
-                                                                            REPLY_TIMEOUT_MS),
+  if (!tongban_frame_io_command (tongban_link_device_get_link (self),
+                                 tongban_link_device_get_input (self), cmd, NULL, 0,
+                                 TONGBAN_FRAME_ACK, &ack, on_frame, self,
+                                 tongban_device_deadline_min (deadline, REPLY_TIMEOUT_MS),
                                  cancellable, error))
     return NULL;
   if (ack->len != 1 || ack->data[0] != 0)
@@ -98,25 +87,14 @@ tongban_pinpad_enable_finish (TongbanPinpad  *self,
 }
 
 static gboolean
-tongban_pinpad_open (TongbanDevice  *device,
-                     GCancellable   *cancellable,
-                     GError        **error)
+tongban_pinpad_opened (TongbanLinkDevice  *self,
+                       gint64              deadline,
+                       GCancellable       *cancellable,
+                       GError            **error)
 {
-  TongbanPinpad *self = TONGBAN_PINPAD (device);
-  gint64 deadline = g_get_monotonic_time () + REPLY_TIMEOUT_MS * 1000;
-
-  self->link = tongban_link_open (self->link_spec, deadline, cancellable, error);
-  if (self->link == NULL)
-    return FALSE;
-  g_byte_array_set_size (self->input, 0);
   /* Start disabled: the kiosk enables the pad when a page wants keys. */
-  return enable (device, GINT_TO_POINTER (FALSE), deadline, cancellable, error) != NULL;
-}
-
-static void
-tongban_pinpad_close (TongbanDevice *device)
-{
-  g_clear_pointer (&TONGBAN_PINPAD (device)->link, tongban_link_free);
+  return enable (TONGBAN_DEVICE (self), GINT_TO_POINTER (FALSE), deadline, cancellable,
+                 error) != NULL;
 }
 
 static gboolean
@@ -124,82 +102,24 @@ tongban_pinpad_poll (TongbanDevice  *device,
                      GCancellable   *cancellable,
                      GError        **error)
 {
-  TongbanPinpad *self = TONGBAN_PINPAD (device);
+  TongbanLinkDevice *self = TONGBAN_LINK_DEVICE (device);
 
-  return tongban_frame_io_drain (self->link, self->input, on_frame, self, cancellable, error);
-}
-
-static void
-tongban_pinpad_finalize (GObject *object)
-{
-  TongbanPinpad *self = TONGBAN_PINPAD (object);
-
-  g_free (self->link_spec);
-  g_byte_array_unref (self->input);
-
-  G_OBJECT_CLASS (tongban_pinpad_parent_class)->finalize (object);
-}
-
-static void
-tongban_pinpad_set_property (GObject      *object,
-                             guint         prop_id,
-                             const GValue *value,
-                             GParamSpec   *pspec)
-{
-  TongbanPinpad *self = TONGBAN_PINPAD (object);
-
-  switch (prop_id)
-    {
-    case PROP_LINK:
-      g_free (self->link_spec);
-      self->link_spec = g_value_dup_string (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-tongban_pinpad_get_property (GObject    *object,
-                             guint       prop_id,
-                             GValue     *value,
-                             GParamSpec *pspec)
-{
-  TongbanPinpad *self = TONGBAN_PINPAD (object);
-
-  switch (prop_id)
-    {
-    case PROP_LINK:
-      g_value_set_string (value, self->link_spec);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
+  return tongban_frame_io_drain (tongban_link_device_get_link (self),
+                                 tongban_link_device_get_input (self), on_frame, self,
+                                 cancellable, error);
 }
 
 static void
 tongban_pinpad_class_init (TongbanPinpadClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-  TongbanDeviceClass *device_class = TONGBAN_DEVICE_CLASS (klass);
-
-  object_class->finalize = tongban_pinpad_finalize;
-  object_class->set_property = tongban_pinpad_set_property;
-  object_class->get_property = tongban_pinpad_get_property;
-  device_class->open = tongban_pinpad_open;
-  device_class->close = tongban_pinpad_close;
-  device_class->poll = tongban_pinpad_poll;
-
-  properties[PROP_LINK] =
-    g_param_spec_string ("link", NULL, NULL, NULL,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  TONGBAN_LINK_DEVICE_CLASS (klass)->open_timeout_ms = REPLY_TIMEOUT_MS;
+  TONGBAN_LINK_DEVICE_CLASS (klass)->opened = tongban_pinpad_opened;
+  TONGBAN_DEVICE_CLASS (klass)->poll = tongban_pinpad_poll;
 }
 
 static void
 tongban_pinpad_init (TongbanPinpad *self)
 {
-  self->input = g_byte_array_new ();
 }
 
 TongbanPinpad *

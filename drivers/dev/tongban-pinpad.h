@@ -8,12 +8,12 @@
  */
 #pragma once
 
-#include "tongban-device.h"
+#include "tongban-link-device.h"
 
 G_BEGIN_DECLS
 
 #define TONGBAN_TYPE_PINPAD (tongban_pinpad_get_type ())
-G_DECLARE_FINAL_TYPE (TongbanPinpad, tongban_pinpad, TONGBAN, PINPAD, TongbanDevice)
+G_DECLARE_FINAL_TYPE (TongbanPinpad, tongban_pinpad, TONGBAN, PINPAD, TongbanLinkDevice)
 
 TongbanPinpad *tongban_pinpad_new            (const char         *name,
                                               const char         *link);

@@ -16,23 +16,18 @@
 
 struct _TongbanReceiptPrinter
 {
-  TongbanDevice  parent_instance;
+  TongbanLinkDevice   parent_instance;
 
-  char          *link_spec;
-  TongbanLink   *link;        /* worker thread only */
-  GByteArray    *input;       /* worker thread only: unparsed status bytes */
   TongbanEscposStatus status; /* worker thread only */
 };
 
-enum {
-  PROP_0,
-  PROP_LINK,
-  N_PROPS
-};
+G_DEFINE_FINAL_TYPE (TongbanReceiptPrinter, tongban_receipt_printer, TONGBAN_TYPE_LINK_DEVICE)
 
-static GParamSpec *properties[N_PROPS];
-
-G_DEFINE_FINAL_TYPE (TongbanReceiptPrinter, tongban_receipt_printer, TONGBAN_TYPE_DEVICE)
+static TongbanLink *
+link_of (TongbanReceiptPrinter *self)
+{
+  return tongban_link_device_get_link (TONGBAN_LINK_DEVICE (self));
+}
 
 static void
 apply_status (TongbanReceiptPrinter *self)
@@ -65,18 +60,21 @@ read_status (TongbanReceiptPrinter  *self,
              GCancellable           *cancellable,
              GError                **error)
 {
+  /* Unparsed status bytes. */
+  GByteArray *input = tongban_link_device_get_input (TONGBAN_LINK_DEVICE (self));
+
   for (;;)
     {
       guint8 chunk[256];
       g_autoptr(GError) local = NULL;
       gssize n;
 
-      while (self->input->len > 0)
+      while (input->len > 0)
         {
           gsize used = 0;
           TongbanEscposStatus st = self->status;
 
-          switch (tongban_escpos_parse_reply (self->input->data, self->input->len, &st, &used))
+          switch (tongban_escpos_parse_reply (input->data, input->len, &st, &used))
             {
             case TONGBAN_ESCPOS_REPLY_NEED_MORE:
               goto need_more;
@@ -90,7 +88,7 @@ read_status (TongbanReceiptPrinter  *self,
               apply_status (self);
               if (want_paper)
                 {
-                  g_byte_array_remove_range (self->input, 0, used);
+                  g_byte_array_remove_range (input, 0, used);
                   return TRUE;
                 }
               break;
@@ -99,13 +97,13 @@ read_status (TongbanReceiptPrinter  *self,
             case TONGBAN_ESCPOS_REPLY_INVALID:
             default:
               g_message ("receipt: invalid status byte %02X from the printer",
-                         self->input->data[0]);
-              g_byte_array_set_size (self->input, 0);
+                         input->data[0]);
+              g_byte_array_set_size (input, 0);
               g_set_error_literal (error, TONGBAN_DEVICE_ERROR, TONGBAN_COMPLETION_INVALID_DATA,
                                    "unknown status from the printer");
               return FALSE;
             }
-          g_byte_array_remove_range (self->input, 0, used);
+          g_byte_array_remove_range (input, 0, used);
           if (want_paper && self->status.paper_out)
             {
               g_set_error_literal (error, TONGBAN_DEVICE_ERROR, TONGBAN_COMPLETION_COMMAND_ERROR,
@@ -114,7 +112,7 @@ read_status (TongbanReceiptPrinter  *self,
             }
         }
 need_more:
-      n = tongban_link_read (self->link, chunk, sizeof chunk, deadline, cancellable, &local);
+      n = tongban_link_read (link_of (self), chunk, sizeof chunk, deadline, cancellable, &local);
       if (n < 0)
         {
           if (!want_paper && g_error_matches (local, TONGBAN_DEVICE_ERROR,
@@ -123,7 +121,7 @@ need_more:
           g_propagate_error (error, g_steal_pointer (&local));
           return FALSE;
         }
-      g_byte_array_append (self->input, chunk, n);
+      g_byte_array_append (input, chunk, n);
     }
 }
 
@@ -163,8 +161,8 @@ print_job (TongbanDevice  *device,
 
   for (gsize done = 0; done < size; done += MIN (SLICE, size - done))
     {
-      if (!tongban_link_write_all (self->link, bytes + done, MIN (SLICE, size - done), deadline,
-                                   cancellable, error) ||
+      if (!tongban_link_write_all (link_of (self), bytes + done, MIN (SLICE, size - done),
+                                   deadline, cancellable, error) ||
           !read_status (self, FALSE, g_get_monotonic_time (), cancellable, error))
         return NULL;
       if (!check_ready (self, error))
@@ -176,7 +174,7 @@ print_job (TongbanDevice  *device,
     }
 
   /* GS r is answered in sequence: once it is, the printer has the whole job. */
-  if (!tongban_link_write_all (self->link, (const guint8 *) TONGBAN_ESCPOS_PAPER_STATUS, 3,
+  if (!tongban_link_write_all (link_of (self), (const guint8 *) TONGBAN_ESCPOS_PAPER_STATUS, 3,
                                deadline, cancellable, error) ||
       !read_status (self, TRUE, deadline, cancellable, error) ||
       !check_ready (self, error))
@@ -209,22 +207,19 @@ tongban_receipt_printer_print_finish (TongbanReceiptPrinter  *self,
 }
 
 static gboolean
-tongban_receipt_printer_open (TongbanDevice  *device,
-                              GCancellable   *cancellable,
-                              GError        **error)
+tongban_receipt_printer_opened (TongbanLinkDevice  *device,
+                                gint64              deadline,
+                                GCancellable       *cancellable,
+                                GError            **error)
 {
   TongbanReceiptPrinter *self = TONGBAN_RECEIPT_PRINTER (device);
-  gint64 deadline = g_get_monotonic_time () + OPEN_WAIT_MS * 1000;
   static const guint8 hello[] = TONGBAN_ESCPOS_INIT TONGBAN_ESCPOS_ASB_ON
                                 TONGBAN_ESCPOS_PAPER_STATUS;
 
-  self->link = tongban_link_open (self->link_spec, deadline, cancellable, error);
-  if (self->link == NULL)
-    return FALSE;
-  g_byte_array_set_size (self->input, 0);
   memset (&self->status, 0, sizeof self->status);
   /* A printer that does not answer GS r is not there (or not ESC/POS). */
-  if (!tongban_link_write_all (self->link, hello, sizeof hello - 1, deadline, cancellable, error) ||
+  if (!tongban_link_write_all (link_of (self), hello, sizeof hello - 1, deadline, cancellable,
+                               error) ||
       !read_status (self, TRUE, deadline, cancellable, error))
     {
       GError *e = error ? *error : NULL;
@@ -240,14 +235,6 @@ tongban_receipt_printer_open (TongbanDevice  *device,
   return TRUE;
 }
 
-static void
-tongban_receipt_printer_close (TongbanDevice *device)
-{
-  TongbanReceiptPrinter *self = TONGBAN_RECEIPT_PRINTER (device);
-
-  g_clear_pointer (&self->link, tongban_link_free);
-}
-
 static gboolean
 tongban_receipt_printer_poll (TongbanDevice  *device,
                               GCancellable   *cancellable,
@@ -259,76 +246,16 @@ tongban_receipt_printer_poll (TongbanDevice  *device,
 }
 
 static void
-tongban_receipt_printer_finalize (GObject *object)
-{
-  TongbanReceiptPrinter *self = TONGBAN_RECEIPT_PRINTER (object);
-
-  g_free (self->link_spec);
-  g_byte_array_unref (self->input);
-
-  G_OBJECT_CLASS (tongban_receipt_printer_parent_class)->finalize (object);
-}
-
-static void
-tongban_receipt_printer_set_property (GObject      *object,
-                                      guint         prop_id,
-                                      const GValue *value,
-                                      GParamSpec   *pspec)
-{
-  TongbanReceiptPrinter *self = TONGBAN_RECEIPT_PRINTER (object);
-
-  switch (prop_id)
-    {
-    case PROP_LINK:
-      g_free (self->link_spec);
-      self->link_spec = g_value_dup_string (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-tongban_receipt_printer_get_property (GObject    *object,
-                                      guint       prop_id,
-                                      GValue     *value,
-                                      GParamSpec *pspec)
-{
-  TongbanReceiptPrinter *self = TONGBAN_RECEIPT_PRINTER (object);
-
-  switch (prop_id)
-    {
-    case PROP_LINK:
-      g_value_set_string (value, self->link_spec);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
 tongban_receipt_printer_class_init (TongbanReceiptPrinterClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-  TongbanDeviceClass *device_class = TONGBAN_DEVICE_CLASS (klass);
-
-  object_class->finalize = tongban_receipt_printer_finalize;
-  object_class->set_property = tongban_receipt_printer_set_property;
-  object_class->get_property = tongban_receipt_printer_get_property;
-  device_class->open = tongban_receipt_printer_open;
-  device_class->close = tongban_receipt_printer_close;
-  device_class->poll = tongban_receipt_printer_poll;
-
-  properties[PROP_LINK] =
-    g_param_spec_string ("link", NULL, NULL, NULL,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  TONGBAN_LINK_DEVICE_CLASS (klass)->open_timeout_ms = OPEN_WAIT_MS;
+  TONGBAN_LINK_DEVICE_CLASS (klass)->opened = tongban_receipt_printer_opened;
+  TONGBAN_DEVICE_CLASS (klass)->poll = tongban_receipt_printer_poll;
 }
 
 static void
 tongban_receipt_printer_init (TongbanReceiptPrinter *self)
 {
-  self->input = g_byte_array_new ();
 }
 
 TongbanReceiptPrinter *

@@ -8,13 +8,13 @@
  */
 #pragma once
 
-#include "tongban-device.h"
+#include "tongban-link-device.h"
 
 G_BEGIN_DECLS
 
 #define TONGBAN_TYPE_RECEIPT_PRINTER (tongban_receipt_printer_get_type ())
 G_DECLARE_FINAL_TYPE (TongbanReceiptPrinter, tongban_receipt_printer, TONGBAN, RECEIPT_PRINTER,
-                      TongbanDevice)
+                      TongbanLinkDevice)
 
 TongbanReceiptPrinter *tongban_receipt_printer_new          (const char            *name,
                                                              const char            *link);
