@@ -18,10 +18,8 @@
 
 struct _TongbanIdcardReader
 {
-  TongbanDevice  parent_instance;
+  TongbanLinkDevice parent_instance;
 
-  char          *link_spec;
-  TongbanLink   *link;          /* worker thread only */
   gboolean       card_present;  /* worker thread only */
   gboolean       watch_card;
 
@@ -41,7 +39,6 @@ typedef enum {
 
 enum {
   PROP_0,
-  PROP_LINK,
   PROP_WATCH_CARD,
   PROP_WLT_LIBRARY,
   PROP_WLT_SYMBOL,
@@ -51,7 +48,7 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-G_DEFINE_FINAL_TYPE (TongbanIdcardReader, tongban_idcard_reader, TONGBAN_TYPE_DEVICE)
+G_DEFINE_FINAL_TYPE (TongbanIdcardReader, tongban_idcard_reader, TONGBAN_TYPE_LINK_DEVICE)
 
 static gboolean
 invalid (GError    **error,
@@ -78,10 +75,11 @@ transact (TongbanIdcardReader  *self,
   g_autoptr(GByteArray) buffer = g_byte_array_sized_new (1400);
   gint64 reply_deadline = tongban_device_deadline_min (deadline, REPLY_TIMEOUT_MS);
   gboolean got_bytes = FALSE;
+  TongbanLink *link = tongban_link_device_get_link (TONGBAN_LINK_DEVICE (self));
 
   /* A late reply to an earlier, timed-out command must not pass for this one. */
-  tongban_link_discard_input (self->link);
-  if (!tongban_link_write_all (self->link, request->data, request->len, deadline, cancellable,
+  tongban_link_discard_input (link);
+  if (!tongban_link_write_all (link, request->data, request->len, deadline, cancellable,
                                error))
     return FALSE;
 
@@ -124,7 +122,7 @@ transact (TongbanIdcardReader  *self,
           break;
         }
 
-      n = tongban_link_read (self->link, chunk, sizeof chunk, wait_until, cancellable, &local);
+      n = tongban_link_read (link, chunk, sizeof chunk, wait_until, cancellable, &local);
       if (n < 0)
         {
           if (got_bytes && g_error_matches (local, TONGBAN_DEVICE_ERROR,
@@ -315,17 +313,14 @@ tongban_idcard_reader_read_finish (TongbanIdcardReader  *self,
 }
 
 static gboolean
-tongban_idcard_reader_open (TongbanDevice  *device,
-                            GCancellable   *cancellable,
-                            GError        **error)
+tongban_idcard_reader_opened (TongbanLinkDevice  *device,
+                              gint64              deadline,
+                              GCancellable       *cancellable,
+                              GError            **error)
 {
   TongbanIdcardReader *self = TONGBAN_IDCARD_READER (device);
-  gint64 deadline = g_get_monotonic_time () + REPLY_TIMEOUT_MS * 1000;
   guint8 sw3 = 0;
 
-  self->link = tongban_link_open (self->link_spec, deadline, cancellable, error);
-  if (self->link == NULL)
-    return FALSE;
   /* The SAM must answer its status before the reader counts as present. */
   if (!transact (self, TONGBAN_SAM_CMD_STATUS, deadline, cancellable, &sw3, NULL, error))
     return FALSE;
@@ -341,14 +336,6 @@ tongban_idcard_reader_open (TongbanDevice  *device,
   if (self->wlt_library != NULL)
     load_decoder (self, NULL);
   return TRUE;
-}
-
-static void
-tongban_idcard_reader_close (TongbanDevice *device)
-{
-  TongbanIdcardReader *self = TONGBAN_IDCARD_READER (device);
-
-  g_clear_pointer (&self->link, tongban_link_free);
 }
 
 /* Idle: look for a card, so the kiosk can react to one being put down. */
@@ -378,7 +365,6 @@ tongban_idcard_reader_finalize (GObject *object)
 {
   TongbanIdcardReader *self = TONGBAN_IDCARD_READER (object);
 
-  g_free (self->link_spec);
   g_free (self->wlt_library);
   g_free (self->wlt_symbol);
   g_clear_pointer (&self->wlt, tongban_wlt_free);
@@ -396,10 +382,6 @@ tongban_idcard_reader_set_property (GObject      *object,
 
   switch (prop_id)
     {
-    case PROP_LINK:
-      g_free (self->link_spec);
-      self->link_spec = g_value_dup_string (value);
-      break;
     case PROP_WATCH_CARD:
       self->watch_card = g_value_get_boolean (value);
       break;
@@ -429,9 +411,6 @@ tongban_idcard_reader_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_LINK:
-      g_value_set_string (value, self->link_spec);
-      break;
     case PROP_WATCH_CARD:
       g_value_set_boolean (value, self->watch_card);
       break;
@@ -458,13 +437,10 @@ tongban_idcard_reader_class_init (TongbanIdcardReaderClass *klass)
   object_class->finalize = tongban_idcard_reader_finalize;
   object_class->set_property = tongban_idcard_reader_set_property;
   object_class->get_property = tongban_idcard_reader_get_property;
-  device_class->open = tongban_idcard_reader_open;
-  device_class->close = tongban_idcard_reader_close;
+  TONGBAN_LINK_DEVICE_CLASS (klass)->open_timeout_ms = REPLY_TIMEOUT_MS;
+  TONGBAN_LINK_DEVICE_CLASS (klass)->opened = tongban_idcard_reader_opened;
   device_class->poll = tongban_idcard_reader_poll;
 
-  properties[PROP_LINK] =
-    g_param_spec_string ("link", NULL, NULL, NULL,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   /* Look for a card while idle ("card-inserted", "card-removed"). */
   properties[PROP_WATCH_CARD] =
     g_param_spec_boolean ("watch-card", NULL, NULL, TRUE,

@@ -8,14 +8,14 @@
  */
 #pragma once
 
-#include "tongban-device.h"
+#include "tongban-link-device.h"
 #include "tongban-sam.h"
 
 G_BEGIN_DECLS
 
 #define TONGBAN_TYPE_IDCARD_READER (tongban_idcard_reader_get_type ())
 G_DECLARE_FINAL_TYPE (TongbanIdcardReader, tongban_idcard_reader, TONGBAN, IDCARD_READER,
-                      TongbanDevice)
+                      TongbanLinkDevice)
 
 TongbanIdcardReader *tongban_idcard_reader_new         (const char          *name,
                                                         const char          *link);

@@ -15,26 +15,28 @@
 
 struct _TongbanUps
 {
-  TongbanDevice  parent_instance;
+  TongbanLinkDevice parent_instance;
 
-  char          *link_spec;
   char          *ups;
-  TongbanLink   *link;      /* worker thread only */
-  GByteArray    *input;     /* worker thread only */
   gint           flags;     /* atomic; 0 until known */
   gboolean       told_unknown; /* worker thread only: logged once per episode */
 };
 
 enum {
   PROP_0,
-  PROP_LINK,
   PROP_UPS,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
 
-G_DEFINE_FINAL_TYPE (TongbanUps, tongban_ups, TONGBAN_TYPE_DEVICE)
+G_DEFINE_FINAL_TYPE (TongbanUps, tongban_ups, TONGBAN_TYPE_LINK_DEVICE)
+
+static TongbanLink *
+link_of (TongbanUps *self)
+{
+  return tongban_link_device_get_link (TONGBAN_LINK_DEVICE (self));
+}
 
 static char *
 read_line (TongbanUps    *self,
@@ -42,32 +44,33 @@ read_line (TongbanUps    *self,
            GCancellable  *cancellable,
            GError       **error)
 {
+  GByteArray *input = tongban_link_device_get_input (TONGBAN_LINK_DEVICE (self));
+
   for (;;)
     {
       guint8 chunk[256];
-      guint8 *nl = self->input->len > 0
-                   ? memchr (self->input->data, '\n', self->input->len) : NULL;
+      guint8 *nl = input->len > 0 ? memchr (input->data, '\n', input->len) : NULL;
       gssize n;
 
       if (nl != NULL)
         {
-          gsize len = nl - self->input->data;
-          char *line = g_strndup ((const char *) self->input->data, len);
+          gsize len = nl - input->data;
+          char *line = g_strndup ((const char *) input->data, len);
 
-          g_byte_array_remove_range (self->input, 0, len + 1);
+          g_byte_array_remove_range (input, 0, len + 1);
           return line;
         }
-      if (self->input->len > MAX_LINE)
+      if (input->len > MAX_LINE)
         {
           g_message ("ups: line longer than %d bytes from upsd", MAX_LINE);
           g_set_error_literal (error, TONGBAN_DEVICE_ERROR, TONGBAN_COMPLETION_INVALID_DATA,
                                "line too long");
           return NULL;
         }
-      n = tongban_link_read (self->link, chunk, sizeof chunk, deadline, cancellable, error);
+      n = tongban_link_read (link_of (self), chunk, sizeof chunk, deadline, cancellable, error);
       if (n < 0)
         return NULL;
-      g_byte_array_append (self->input, chunk, n);
+      g_byte_array_append (input, chunk, n);
     }
 }
 
@@ -118,8 +121,8 @@ query_status (TongbanUps    *self,
                    "invalid UPS name");
       return FALSE;
     }
-  if (!tongban_link_write_all (self->link, (const guint8 *) command, strlen (command), deadline,
-                               cancellable, error))
+  if (!tongban_link_write_all (link_of (self), (const guint8 *) command, strlen (command),
+                               deadline, cancellable, error))
     return FALSE;
   line = read_line (self, deadline, cancellable, error);
   if (line == NULL)
@@ -156,27 +159,12 @@ tongban_ups_get_flags (TongbanUps *self)
 }
 
 static gboolean
-tongban_ups_open (TongbanDevice  *device,
-                  GCancellable   *cancellable,
-                  GError        **error)
+tongban_ups_opened (TongbanLinkDevice  *device,
+                    gint64              deadline,
+                    GCancellable       *cancellable,
+                    GError            **error)
 {
-  TongbanUps *self = TONGBAN_UPS (device);
-
-  self->link = tongban_link_open (self->link_spec,
-                                  g_get_monotonic_time () + REPLY_TIMEOUT_MS * 1000,
-                                  cancellable, error);
-  if (self->link == NULL)
-    return FALSE;
-  g_byte_array_set_size (self->input, 0);
-  return query_status (self, cancellable, error);
-}
-
-static void
-tongban_ups_close (TongbanDevice *device)
-{
-  TongbanUps *self = TONGBAN_UPS (device);
-
-  g_clear_pointer (&self->link, tongban_link_free);
+  return query_status (TONGBAN_UPS (device), cancellable, error);
 }
 
 static gboolean
@@ -192,9 +180,7 @@ tongban_ups_finalize (GObject *object)
 {
   TongbanUps *self = TONGBAN_UPS (object);
 
-  g_free (self->link_spec);
   g_free (self->ups);
-  g_byte_array_unref (self->input);
 
   G_OBJECT_CLASS (tongban_ups_parent_class)->finalize (object);
 }
@@ -209,10 +195,6 @@ tongban_ups_set_property (GObject      *object,
 
   switch (prop_id)
     {
-    case PROP_LINK:
-      g_free (self->link_spec);
-      self->link_spec = g_value_dup_string (value);
-      break;
     case PROP_UPS:
       g_free (self->ups);
       self->ups = g_value_dup_string (value);
@@ -232,9 +214,6 @@ tongban_ups_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_LINK:
-      g_value_set_string (value, self->link_spec);
-      break;
     case PROP_UPS:
       g_value_set_string (value, self->ups);
       break;
@@ -252,13 +231,10 @@ tongban_ups_class_init (TongbanUpsClass *klass)
   object_class->finalize = tongban_ups_finalize;
   object_class->set_property = tongban_ups_set_property;
   object_class->get_property = tongban_ups_get_property;
-  device_class->open = tongban_ups_open;
-  device_class->close = tongban_ups_close;
+  TONGBAN_LINK_DEVICE_CLASS (klass)->open_timeout_ms = REPLY_TIMEOUT_MS;
+  TONGBAN_LINK_DEVICE_CLASS (klass)->opened = tongban_ups_opened;
   device_class->poll = tongban_ups_poll;
 
-  properties[PROP_LINK] =
-    g_param_spec_string ("link", NULL, NULL, "tcp:127.0.0.1:3493",
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   properties[PROP_UPS] =
     g_param_spec_string ("ups", NULL, NULL, "ups",
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
@@ -268,7 +244,6 @@ tongban_ups_class_init (TongbanUpsClass *klass)
 static void
 tongban_ups_init (TongbanUps *self)
 {
-  self->input = g_byte_array_new ();
 }
 
 TongbanUps *
@@ -276,6 +251,7 @@ tongban_ups_new (const char *name,
                  const char *link,
                  const char *ups)
 {
-  return g_object_new (TONGBAN_TYPE_UPS, "name", name, "link", link, "ups", ups,
-                       "poll-interval", 1000, NULL);
+  /* upsd's own port on this machine unless told otherwise. */
+  return g_object_new (TONGBAN_TYPE_UPS, "name", name, "link", link ? link : "tcp:127.0.0.1:3493",
+                       "ups", ups, "poll-interval", 1000, NULL);
 }

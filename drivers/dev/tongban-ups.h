@@ -8,13 +8,13 @@
  */
 #pragma once
 
-#include "tongban-device.h"
+#include "tongban-link-device.h"
 #include "tongban-nut.h"
 
 G_BEGIN_DECLS
 
 #define TONGBAN_TYPE_UPS (tongban_ups_get_type ())
-G_DECLARE_FINAL_TYPE (TongbanUps, tongban_ups, TONGBAN, UPS, TongbanDevice)
+G_DECLARE_FINAL_TYPE (TongbanUps, tongban_ups, TONGBAN, UPS, TongbanLinkDevice)
 
 TongbanUps *tongban_ups_new       (const char *name,
                                    const char *link,
