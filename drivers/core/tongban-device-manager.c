@@ -77,8 +77,19 @@ required (GKeyFile    *config,
   return value;
 }
 
+static TongbanDevice *
+find_device (GPtrArray  *devices,
+             const char *name)
+{
+  for (guint i = 0; i < devices->len; i++)
+    if (g_strcmp0 (tongban_device_get_name (g_ptr_array_index (devices, i)), name) == 0)
+      return g_ptr_array_index (devices, i);
+  return NULL;
+}
+
 /* [device:sensors] type=sensors, board=<a lights device above>, and one
- * key per sensor: its name and the board input it is on (door=0). */
+ * key per sensor: its name and the board input it is on (door=0), or
+ * temperature=<a temperature device above>. */
 static TongbanDevice *
 create_sensors (GKeyFile    *config,
                 const char  *group,
@@ -89,13 +100,11 @@ create_sensors (GKeyFile    *config,
   g_autofree char *board_name = required (config, group, "board", error);
   g_auto(GStrv) keys = NULL;
   g_autoptr(TongbanSensors) sensors = NULL;
-  TongbanDevice *board = NULL;
+  TongbanDevice *board;
 
   if (board_name == NULL)
     return NULL;
-  for (guint i = 0; i < created->len; i++)
-    if (g_str_equal (tongban_device_get_name (g_ptr_array_index (created, i)), board_name))
-      board = g_ptr_array_index (created, i);
+  board = find_device (created, board_name);
   if (!TONGBAN_IS_LIGHTS (board))
     {
       g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
@@ -126,6 +135,20 @@ create_sensors (GKeyFile    *config,
           g_str_equal (keys[i], "flap-window-ms"))
         continue;
       value = g_key_file_get_string (config, group, keys[i], NULL);
+      if (g_str_equal (keys[i], "temperature"))
+        {
+          TongbanDevice *thermal = find_device (created, value);
+
+          if (!TONGBAN_IS_THERMAL (thermal))
+            {
+              g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                           "[%s] temperature=%s is not a temperature device defined above",
+                           group, value);
+              return NULL;
+            }
+          tongban_sensors_add_thermal (sensors, keys[i], TONGBAN_THERMAL (thermal));
+          continue;
+        }
       if (!g_ascii_string_to_unsigned (value, 10, 0, G_MAXUINT, &input, NULL))
         {
           g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
@@ -309,10 +332,7 @@ tongban_device_manager_get (TongbanDeviceManager *self,
 {
   g_return_val_if_fail (TONGBAN_IS_DEVICE_MANAGER (self), NULL);
 
-  for (guint i = 0; i < self->devices->len; i++)
-    if (g_strcmp0 (tongban_device_get_name (g_ptr_array_index (self->devices, i)), name) == 0)
-      return g_ptr_array_index (self->devices, i);
-  return NULL;
+  return find_device (self->devices, name);
 }
 
 /* (transfer container) */

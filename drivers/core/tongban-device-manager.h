@@ -8,7 +8,8 @@
  * ups (link, ups); iccard ([reader]); laser (uri); camera (source, [width],
  * [height]); storage ([mountinfo]); power ([wakealarm]); temperature (input,
  * [warning], [critical]); sensors (board = a lights group above it, and
- * NAME=INPUT per sensor, e.g. door=0, tilt=1). The self-test (clause 8.2.4) waits for each device
+ * NAME=INPUT per sensor, e.g. door=0, tilt=1, and [temperature] = a
+ * temperature group above it). The self-test (clause 8.2.4) waits for each device
  * to leave "starting" and lists every module with its result; the monitor
  * follows "device-changed".
  */

@@ -13,8 +13,9 @@
 
 typedef struct
 {
-  char       *name;
-  guint       input;
+  char           *name;
+  TongbanThermal *thermal;          /* a temperature sensor, or NULL for a board input */
+  guint           input;
   guint       seen;                 /* worker: board edge count at the last look */
   gint64      edges[FLAP_EDGES];    /* worker: times of the last edges, a ring */
   guint       n_edges;              /* worker */
@@ -49,6 +50,7 @@ sensor_free (gpointer data)
   Sensor *s = data;
 
   g_free (s->name);
+  g_clear_object (&s->thermal);
   g_free (s);
 }
 
@@ -98,11 +100,20 @@ tongban_sensors_poll (TongbanDevice  *device,
   for (guint i = 0; i < self->sensors->len; i++)
     {
       Sensor *s = g_ptr_array_index (self->sensors, i);
-      guint changes = tongban_lights_get_input_changes (self->board, s->input);
-      guint edges = changes - s->seen;
-      gboolean on = (mask >> s->input) & 1;
+      guint changes, edges;
+      gboolean on;
       gint64 last;
 
+      /* A temperature is reported, not an alarm here: the thermal device
+       * itself goes to hardware-error when it is critical. */
+      if (s->thermal != NULL)
+        {
+          set_sensor_state (self, s, tongban_thermal_get_level (s->thermal));
+          continue;
+        }
+      changes = tongban_lights_get_input_changes (self->board, s->input);
+      edges = changes - s->seen;
+      on = (mask >> s->input) & 1;
       s->seen = changes;
       for (guint e = 0; e < MIN (edges, FLAP_EDGES); e++)
         s->edges[s->n_edges++ % FLAP_EDGES] = now;
@@ -140,7 +151,8 @@ tongban_sensors_open (TongbanDevice  *device,
     {
       Sensor *s = g_ptr_array_index (self->sensors, i);
 
-      s->seen = tongban_lights_get_input_changes (self->board, s->input);
+      if (s->thermal == NULL)
+        s->seen = tongban_lights_get_input_changes (self->board, s->input);
     }
   return tongban_sensors_poll (device, cancellable, error);
 }
@@ -186,7 +198,27 @@ tongban_sensors_add (TongbanSensors  *self,
   return TRUE;
 }
 
-/* "on", "off", "flapping", "unknown", or NULL for a sensor not configured. */
+/* The cabinet temperature as one more sensor: its state is the thermal
+ * device's level ("normal", "high", "critical", "unknown"). */
+void
+tongban_sensors_add_thermal (TongbanSensors *self,
+                             const char     *sensor,
+                             TongbanThermal *thermal)
+{
+  Sensor *s;
+
+  g_return_if_fail (TONGBAN_IS_SENSORS (self));
+  g_return_if_fail (TONGBAN_IS_THERMAL (thermal));
+
+  s = g_new0 (Sensor, 1);
+  s->name = g_strdup (sensor);
+  s->thermal = g_object_ref (thermal);
+  s->state = "unknown";
+  g_ptr_array_add (self->sensors, s);
+}
+
+/* "on", "off", "flapping", "unknown" (a temperature: its level), or NULL
+ * for a sensor not configured. */
 char *
 tongban_sensors_dup_state (TongbanSensors *self,
                            const char     *sensor)

@@ -8,12 +8,15 @@
  * "sensor-changed" event with (name, state) as payload. While any sensor is
  * on or flapping the device is in "potential-fraud", as XFS4IoT calls a
  * device that has seen a possible attack and still works; while the board is
- * not answering, the sensors are "no-device".
+ * not answering, the sensors are "no-device". The cabinet temperature
+ * (TongbanThermal) can be one more sensor, whose state is its level
+ * ("normal", "high", "critical"); it raises no fraud alarm.
  */
 #pragma once
 
 #include "tongban-device.h"
 #include "tongban-lights.h"
+#include "tongban-thermal.h"
 
 G_BEGIN_DECLS
 
@@ -26,6 +29,9 @@ gboolean        tongban_sensors_add       (TongbanSensors *self,
                                            const char     *sensor,
                                            guint           input,
                                            GError        **error);
+void            tongban_sensors_add_thermal (TongbanSensors *self,
+                                             const char     *sensor,
+                                             TongbanThermal *thermal);
 char           *tongban_sensors_dup_state (TongbanSensors *self,
                                            const char     *sensor);
 

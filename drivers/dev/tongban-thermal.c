@@ -22,7 +22,7 @@ struct _TongbanThermal
   char          *input;
   double         warning;
   double         critical;
-  Level          level;      /* worker thread only */
+  gint           level;      /* atomic: Level, written by the worker */
   gint           millis;     /* atomic: last reading, m°C; G_MININT before the first */
 };
 
@@ -53,6 +53,7 @@ tongban_thermal_poll (TongbanDevice  *device,
 
   if (!g_file_get_contents (self->input, &text, NULL, &local))
     {
+      g_atomic_int_set (&self->level, LEVEL_UNKNOWN);
       g_set_error (error, TONGBAN_DEVICE_ERROR, TONGBAN_COMPLETION_DEVICE_NOT_READY, "%s",
                    local->message);
       return FALSE;
@@ -61,6 +62,7 @@ tongban_thermal_poll (TongbanDevice  *device,
   if (end == text || *end != '\0' || millis < -200000 || millis > 200000)
     {
       g_message ("thermal: unreadable value from %s", self->input);
+      g_atomic_int_set (&self->level, LEVEL_UNKNOWN);
       g_set_error_literal (error, TONGBAN_DEVICE_ERROR, TONGBAN_COMPLETION_INVALID_DATA,
                            "temperature reading");
       return FALSE;
@@ -69,16 +71,16 @@ tongban_thermal_poll (TongbanDevice  *device,
   celsius = millis / 1000.0;
   level = celsius >= self->critical ? LEVEL_CRITICAL
         : celsius >= self->warning ? LEVEL_HIGH : LEVEL_NORMAL;
-  if (level != self->level)
+  if (level != (Level) g_atomic_int_get (&self->level))
     {
       static const char *events[] = {
         NULL, "temperature-normal", "temperature-high", "temperature-critical",
       };
 
       /* The first reading is only news when it is not normal. */
-      if (self->level != LEVEL_UNKNOWN || level != LEVEL_NORMAL)
+      if (g_atomic_int_get (&self->level) != LEVEL_UNKNOWN || level != LEVEL_NORMAL)
         tongban_device_emit_event (device, events[level], g_variant_new_double (celsius));
-      self->level = level;
+      g_atomic_int_set (&self->level, level);
     }
   tongban_device_set_state (device, level == LEVEL_CRITICAL ? TONGBAN_DEVICE_STATE_HARDWARE_ERROR
                                                             : TONGBAN_DEVICE_STATE_ONLINE);
@@ -90,8 +92,19 @@ tongban_thermal_open (TongbanDevice  *device,
                       GCancellable   *cancellable,
                       GError        **error)
 {
-  TONGBAN_THERMAL (device)->level = LEVEL_UNKNOWN;
+  g_atomic_int_set (&TONGBAN_THERMAL (device)->level, LEVEL_UNKNOWN);
   return tongban_thermal_poll (device, cancellable, error);
+}
+
+/* "normal", "high" (above the warning level), "critical", or "unknown"
+ * before a reading and while the sensor cannot be read. */
+const char *
+tongban_thermal_get_level (TongbanThermal *self)
+{
+  static const char *names[] = { "unknown", "normal", "high", "critical" };
+
+  g_return_val_if_fail (TONGBAN_IS_THERMAL (self), "unknown");
+  return names[g_atomic_int_get (&self->level)];
 }
 
 /* NAN until the first reading. */

@@ -20,5 +20,6 @@ TongbanThermal *tongban_thermal_new                 (const char     *name,
                                                      double          warning_celsius,
                                                      double          critical_celsius);
 double          tongban_thermal_get_celsius         (TongbanThermal *self);
+const char     *tongban_thermal_get_level           (TongbanThermal *self);
 
 G_END_DECLS

@@ -109,6 +109,8 @@ test_bad_config (void)
     "door=front\n",
     "[device:l]\ntype=lights\nlink=tty:/dev/null@9600\n[device:s]\ntype=sensors\nboard=l\n"
     "flap-window-ms=5\n",
+    "[device:l]\ntype=lights\nlink=tty:/dev/null@9600\n[device:s]\ntype=sensors\nboard=l\n"
+    "temperature=l\n",
     /* a photo decoder without its licence code */
     "[device:x]\ntype=idcard\nlink=tty:/dev/null@115200\nwlt-library=/opt/vendor/libwlt.so\n",
   };

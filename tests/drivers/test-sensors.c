@@ -4,6 +4,8 @@
 #include "tongban-sensors.h"
 #include "tongban-sim-panel.h"
 
+#include <glib/gstdio.h>
+
 typedef struct
 {
   GPtrArray *events;   /* "name payload" */
@@ -17,6 +19,8 @@ typedef struct
   TongbanDevice        *lights;
   TongbanDevice        *sensors;
   Seen                  seen;
+  char                 *dir;
+  char                 *hwmon;   /* a temp1_input of our own */
 } Fixture;
 
 static void
@@ -98,10 +102,15 @@ fixture_set_up (Fixture *f, gconstpointer data)
   f->sim = tongban_sim_lights_new (9600, &error);
   g_assert_no_error (error);
   tongban_sim_start (f->sim);
+  f->dir = g_dir_make_tmp ("tongban-sensors-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->hwmon = g_build_filename (f->dir, "temp1_input", NULL);
+  g_assert_true (g_file_set_contents (f->hwmon, "24500\n", -1, NULL));
   text = g_strdup_printf ("[device:lights]\ntype=lights\nlink=%s\n\n"
+                          "[device:cabinet]\ntype=temperature\ninput=%s\n\n"
                           "[device:sensors]\ntype=sensors\nboard=lights\n"
-                          "flap-window-ms=400\ndoor=0\ntilt=3\n",
-                          tongban_sim_get_link (f->sim));
+                          "flap-window-ms=400\ndoor=0\ntilt=3\ntemperature=cabinet\n",
+                          tongban_sim_get_link (f->sim), f->hwmon);
   g_assert_true (g_key_file_load_from_data (config, text, -1, G_KEY_FILE_NONE, &error));
   f->manager = tongban_device_manager_new ();
   g_assert_true (tongban_device_manager_load (f->manager, config, &error));
@@ -115,6 +124,7 @@ fixture_set_up (Fixture *f, gconstpointer data)
   wait_state (f->sensors, TONGBAN_DEVICE_STATE_ONLINE);
   wait_event (&f->seen, "sensor-changed ('door', 'off')");
   wait_event (&f->seen, "sensor-changed ('tilt', 'off')");
+  wait_event (&f->seen, "sensor-changed ('temperature', 'normal')");
 }
 
 static gboolean
@@ -131,6 +141,10 @@ fixture_tear_down (Fixture *f, gconstpointer data)
   g_assert_finalize_object (f->manager);
   g_ptr_array_unref (f->seen.events);
   tongban_sim_free (f->sim);
+  g_unlink (f->hwmon);
+  g_rmdir (f->dir);
+  g_free (f->hwmon);
+  g_free (f->dir);
 }
 
 static void
@@ -208,6 +222,26 @@ test_board_silent (Fixture *f, gconstpointer data)
   assert_sensor (f, "tilt", "off");
 }
 
+static void
+test_temperature (Fixture *f, gconstpointer data)
+{
+  TongbanDevice *cabinet = tongban_device_manager_get (f->manager, "cabinet");
+
+  /* Above the warning level (35 °C): reported, but no alarm of fraud. */
+  g_assert_true (g_file_set_contents (f->hwmon, "40000\n", -1, NULL));
+  wait_event (&f->seen, "sensor-changed ('temperature', 'high')");
+  g_assert_cmpint (tongban_device_get_state (f->sensors), ==, TONGBAN_DEVICE_STATE_ONLINE);
+  assert_sensor (f, "temperature", "high");
+
+  /* The sensor cannot be read: unknown, until it can again. */
+  g_assert_cmpint (g_unlink (f->hwmon), ==, 0);
+  wait_event (&f->seen, "sensor-changed ('temperature', 'unknown')");
+  wait_state (cabinet, TONGBAN_DEVICE_STATE_NO_DEVICE);
+  g_assert_true (g_file_set_contents (f->hwmon, "21000\n", -1, NULL));
+  wait_event (&f->seen, "sensor-changed ('temperature', 'normal')");
+  wait_state (cabinet, TONGBAN_DEVICE_STATE_ONLINE);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -218,6 +252,8 @@ main (int argc, char *argv[])
   g_test_add ("/drivers/sensors/flapping", Fixture, NULL, fixture_set_up, test_flapping,
               fixture_tear_down);
   g_test_add ("/drivers/sensors/board-silent", Fixture, NULL, fixture_set_up, test_board_silent,
+              fixture_tear_down);
+  g_test_add ("/drivers/sensors/temperature", Fixture, NULL, fixture_set_up, test_temperature,
               fixture_tear_down);
 
   return g_test_run ();
