@@ -8,6 +8,7 @@
 
 #include "tongban-device-manager.h"
 #include "tongban-barcode-scanner.h"
+#include "tongban-fingerprint-reader.h"
 #include "tongban-idcard-reader.h"
 #include "tongban-lights.h"
 #include "tongban-pinpad.h"
@@ -149,6 +150,8 @@ create_device (GKeyFile    *config,
     return NULL;
   if (g_str_equal (type, "idcard"))
     return TONGBAN_DEVICE (tongban_idcard_reader_new (name, link));
+  if (g_str_equal (type, "fingerprint"))
+    return TONGBAN_DEVICE (tongban_fingerprint_reader_new (name, link));
   if (g_str_equal (type, "receipt"))
     return TONGBAN_DEVICE (tongban_receipt_printer_new (name, link));
   if (g_str_equal (type, "pinpad"))
