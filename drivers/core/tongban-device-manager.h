@@ -4,10 +4,10 @@
  *   [device:idcard]
  *   type=idcard
  *   link=tty:/dev/ttyUSB0@115200
- * Types and their keys: idcard, fingerprint, receipt, pinpad, lights, scanner (link);
- * ups (link, ups); iccard ([reader]); laser (uri); camera (source, [width],
- * [height]); storage ([mountinfo]); power ([wakealarm]); temperature (input,
- * [warning], [critical]). The self-test (clause 8.2.4) waits for each device
+ * Types and their keys: idcard, receipt, pinpad, lights, scanner (link);
+ * fingerprint (link, [password]); ups (link, ups); iccard ([reader]); laser
+ * (uri); camera (source, [width], [height]); storage ([mountinfo]); power
+ * ([wakealarm]); temperature (input, [warning], [critical]). The self-test (clause 8.2.4) waits for each device
  * to leave "starting" and lists every module with its result; the monitor
  * follows "device-changed".
  */
