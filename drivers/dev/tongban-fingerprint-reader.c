@@ -15,11 +15,11 @@
 #include "tongban-fingerprint-reader.h"
 #include "tongban-fpm.h"
 #include "tongban-link.h"
+#include "tongban-packet-io.h"
 
 #include <string.h>
 
 #define REPLY_TIMEOUT_MS     1500  /* a capture takes well under a second */
-#define INTER_BYTE_MS        200   /* silence inside a packet: it is truncated */
 #define CAPTURE_INTERVAL_MS  100
 #define MAX_TEMPLATES        4     /* the ID card has room for two */
 
@@ -74,6 +74,26 @@ refused (GError    **error,
   return FALSE;
 }
 
+static TongbanPacketScan
+scan (const guint8  *buffer,
+      gsize          length,
+      gsize         *consumed,
+      GError       **error)
+{
+  TongbanFpmPacket packet;
+
+  switch (tongban_fpm_parse (buffer, length, &packet, consumed, error))
+    {
+    case TONGBAN_FPM_PARSE_OK:
+      return TONGBAN_PACKET_OK;
+    case TONGBAN_FPM_PARSE_NEED_MORE:
+      return TONGBAN_PACKET_NEED_MORE;
+    case TONGBAN_FPM_PARSE_INVALID:
+    default:
+      return TONGBAN_PACKET_INVALID;
+    }
+}
+
 /* Sends one command and returns the acknowledgement's code and results. */
 static gboolean
 transact (TongbanFingerprintReader  *self,
@@ -86,76 +106,46 @@ transact (TongbanFingerprintReader  *self,
           GByteArray               **results,
           GError                   **error)
 {
+  static const guint8 start_code[] = { 0xEF, 0x01 };
   g_autoptr(GByteArray) request = tongban_fpm_build_command (self->address, instruction, params,
                                                              params_len);
   g_autoptr(GByteArray) buffer = g_byte_array_sized_new (64);
-  gint64 reply_deadline = tongban_device_deadline_min (deadline, REPLY_TIMEOUT_MS);
-  gboolean got_bytes = FALSE;
+  g_autoptr(GError) local = NULL;
+  TongbanFpmPacket packet;
+  gsize length = 0;
 
   /* A late reply to an earlier, timed-out command must not pass for this one. */
   tongban_link_discard_input (self->link);
   if (!tongban_link_write_all (self->link, request->data, request->len, deadline, cancellable,
                                error))
     return FALSE;
-
-  for (;;)
+  if (!tongban_packet_io_read (self->link, buffer, scan, start_code, sizeof start_code, deadline,
+                               REPLY_TIMEOUT_MS, cancellable, &length, &local))
     {
-      guint8 chunk[256];
-      g_autoptr(GError) local = NULL;
-      TongbanFpmPacket packet;
-      gsize used = 0;
-      gssize n;
-      gint64 wait_until = got_bytes
-        ? tongban_device_deadline_min (reply_deadline, INTER_BYTE_MS) : reply_deadline;
-
-      switch (tongban_fpm_parse (buffer->data, buffer->len, &packet, &used, &local))
-        {
-        case TONGBAN_FPM_PARSE_OK:
-          if (packet.pid != TONGBAN_FPM_PID_ACK)
-            return invalid (error, "not an acknowledgement");
-          if (packet.address != self->address)
-            return invalid (error, "packet from another address");
-          if (tongban_fpm_code_describe (packet.content[0]) == NULL)
-            {
-              g_autofree char *what = g_strdup_printf ("unknown confirmation code %02X",
-                                                       packet.content[0]);
-              return invalid (error, what);
-            }
-          *code = packet.content[0];
-          if (results != NULL)
-            {
-              *results = g_byte_array_sized_new (packet.content_len - 1);
-              g_byte_array_append (*results, packet.content + 1, packet.content_len - 1);
-            }
-          return TRUE;
-        case TONGBAN_FPM_PARSE_INVALID:
-          /* Noise before a packet is skipped (quietly: what went wrong, if
-           * anything, is logged once as the request fails); a broken
-           * packet is not skipped. */
-          if (buffer->len >= 2 && buffer->data[0] == 0xEF && buffer->data[1] == 0x01)
-            return invalid (error, local->message);
-          g_debug ("fingerprint: skipped %" G_GSIZE_FORMAT " bytes of noise", used);
-          g_byte_array_remove_range (buffer, 0, used);
-          continue;
-        case TONGBAN_FPM_PARSE_NEED_MORE:
-        default:
-          break;
-        }
-
-      n = tongban_link_read (self->link, chunk, sizeof chunk, wait_until, cancellable, &local);
-      if (n < 0)
-        {
-          /* Silence inside a packet before the request's own time is up. */
-          if (got_bytes &&
-              g_error_matches (local, TONGBAN_DEVICE_ERROR, TONGBAN_COMPLETION_TIMEOUT) &&
-              (deadline == 0 || g_get_monotonic_time () < deadline))
-            return invalid (error, "truncated packet");
-          g_propagate_error (error, g_steal_pointer (&local));
-          return FALSE;
-        }
-      g_byte_array_append (buffer, chunk, n);
-      got_bytes = TRUE;
+      if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_INVALID_DATA))
+        return invalid (error, local->message);
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
     }
+
+  tongban_fpm_parse (buffer->data, length, &packet, &length, NULL);
+  if (packet.pid != TONGBAN_FPM_PID_ACK)
+    return invalid (error, "not an acknowledgement");
+  if (packet.address != self->address)
+    return invalid (error, "packet from another address");
+  if (tongban_fpm_code_describe (packet.content[0]) == NULL)
+    {
+      g_autofree char *what = g_strdup_printf ("unknown confirmation code %02X",
+                                               packet.content[0]);
+      return invalid (error, what);
+    }
+  *code = packet.content[0];
+  if (results != NULL)
+    {
+      *results = g_byte_array_sized_new (packet.content_len - 1);
+      g_byte_array_append (*results, packet.content + 1, packet.content_len - 1);
+    }
+  return TRUE;
 }
 
 /* A command whose acknowledgement must say ok. */
