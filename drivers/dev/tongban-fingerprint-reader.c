@@ -34,6 +34,7 @@ struct _TongbanFingerprintReader
   TongbanLink   *link;            /* worker thread only */
   guint          packet_size;     /* worker thread only */
   gboolean       finger_present;  /* worker thread only */
+  gint64         late_until;      /* worker: an abandoned command's reply may come until then */
 };
 
 enum {
@@ -94,6 +95,29 @@ scan (const guint8  *buffer,
     }
 }
 
+static const guint8 start_code[] = { 0xEF, 0x01 };
+
+/* The packets carry no sequence number: the reply to a command given up
+ * (timed out or canceled while its reply was on the way) must be waited for
+ * and dropped, or it would pass for the next command's. */
+static void
+drop_late_reply (TongbanFingerprintReader *self,
+                 GCancellable             *cancellable)
+{
+  g_autoptr(GByteArray) late = g_byte_array_new ();
+  g_autoptr(GError) local = NULL;
+  gsize length = 0;
+
+  if (self->late_until <= g_get_monotonic_time ())
+    return;
+  if (tongban_packet_io_read (self->link, late, scan, start_code, sizeof start_code,
+                              self->late_until, REPLY_TIMEOUT_MS, cancellable, &length, &local))
+    g_debug ("fingerprint: dropped a late reply");
+  else if (g_error_matches (local, TONGBAN_DEVICE_ERROR, TONGBAN_COMPLETION_CANCELED))
+    return;   /* still to come: the next command waits for it */
+  self->late_until = 0;
+}
+
 /* Sends one command and returns the acknowledgement's code and results. */
 static gboolean
 transact (TongbanFingerprintReader  *self,
@@ -106,24 +130,28 @@ transact (TongbanFingerprintReader  *self,
           GByteArray               **results,
           GError                   **error)
 {
-  static const guint8 start_code[] = { 0xEF, 0x01 };
   g_autoptr(GByteArray) request = tongban_fpm_build_command (self->address, instruction, params,
                                                              params_len);
   g_autoptr(GByteArray) buffer = g_byte_array_sized_new (64);
   g_autoptr(GError) local = NULL;
   TongbanFpmPacket packet;
   gsize length = 0;
+  gint64 sent;
 
-  /* A late reply to an earlier, timed-out command must not pass for this one. */
+  drop_late_reply (self, cancellable);
   tongban_link_discard_input (self->link);
   if (!tongban_link_write_all (self->link, request->data, request->len, deadline, cancellable,
                                error))
     return FALSE;
+  sent = g_get_monotonic_time ();
   if (!tongban_packet_io_read (self->link, buffer, scan, start_code, sizeof start_code, deadline,
                                REPLY_TIMEOUT_MS, cancellable, &length, &local))
     {
       if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_INVALID_DATA))
         return invalid (error, local->message);
+      if (g_error_matches (local, TONGBAN_DEVICE_ERROR, TONGBAN_COMPLETION_TIMEOUT) ||
+          g_error_matches (local, TONGBAN_DEVICE_ERROR, TONGBAN_COMPLETION_CANCELED))
+        self->late_until = sent + REPLY_TIMEOUT_MS * 1000;
       g_propagate_error (error, g_steal_pointer (&local));
       return FALSE;
     }
@@ -337,9 +365,15 @@ verify (TongbanDevice  *device,
                      error))
         return NULL;
       if (code != TONGBAN_FPM_OK && code != TONGBAN_FPM_NO_MATCH)
-        return refused (error, "Match", code), NULL;
+        {
+          refused (error, "Match", code);
+          return NULL;
+        }
       if (results->len != 2)
-        return invalid (error, "Match without a score"), NULL;
+        {
+          invalid (error, "Match without a score");
+          return NULL;
+        }
       score = (results->data[0] << 8) | results->data[1];
       if (code == TONGBAN_FPM_OK)
         {
@@ -434,6 +468,7 @@ tongban_fingerprint_reader_open (TongbanDevice  *device,
   g_autoptr(GError) local = NULL;
   TongbanFpmSysPara para;
 
+  self->late_until = 0;
   self->link = tongban_link_open (self->link_spec, deadline, cancellable, error);
   if (self->link == NULL)
     return FALSE;

@@ -36,6 +36,7 @@ typedef enum {
   FAULT_UNKNOWN_CODE,
   FAULT_SILENT,
   FAULT_CUT,
+  FAULT_SLOW,
 } Fault;
 
 typedef struct
@@ -133,6 +134,9 @@ send_packet (TongbanSim *sim,
       tongban_sim_send (sim, packet->data, packet->len / 2);
       tongban_sim_unplug (sim);
       return;
+    case FAULT_SLOW:
+      g_usleep (500 * 1000);
+      break;
     case FAULT_NONE:
     default:
       break;
@@ -399,6 +403,7 @@ fingerprint_event (TongbanSim *sim,
     { "garbage", FAULT_GARBAGE }, { "noise", FAULT_NOISE }, { "bad checksum", FAULT_BAD_CHECKSUM },
     { "bad length", FAULT_BAD_LENGTH }, { "truncate", FAULT_TRUNCATE },
     { "unknown code", FAULT_UNKNOWN_CODE }, { "silent", FAULT_SILENT }, { "cut", FAULT_CUT },
+    { "slow", FAULT_SLOW },
   };
   FingerprintState *st = tongban_sim_get_state (sim);
 

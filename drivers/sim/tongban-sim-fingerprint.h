@@ -7,8 +7,8 @@
  * "finger smudged" (an image too messy for features), "finger lift"; and
  * one-shot faults for the next reply: "garbage", "noise" (garbage, then the
  * real reply), "bad checksum", "bad length", "truncate", "unknown code",
- * "silent", "image fail" (the next capture fails), "cut" (half the reply,
- * then the cable is pulled).
+ * "silent", "slow" (the reply comes half a second late), "image fail" (the
+ * next capture fails), "cut" (half the reply, then the cable is pulled).
  */
 #pragma once
 

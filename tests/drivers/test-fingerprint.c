@@ -405,6 +405,28 @@ test_bad_replies (Fixture *fx, gconstpointer data)
 }
 
 static void
+test_late_reply (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(GBytes) card = card_templates ();
+
+  /* DownChar's acknowledgement comes after the request gave up ... */
+  sim_do (fx, "slow");
+  verify (fx, card, 250, NULL);
+  g_assert_error (fx->error, TONGBAN_DEVICE_ERROR, TONGBAN_COMPLETION_TIMEOUT);
+  /* ... and must not pass for the next DownChar's, shifting every reply by
+   * one (GenImg would read "ok" with no finger on the sensor). */
+  verify (fx, card, 1500, NULL);
+  g_assert_error (fx->error, TONGBAN_DEVICE_ERROR, TONGBAN_COMPLETION_TIMEOUT);
+  g_assert_cmpuint (count (fx, TONGBAN_FPM_IMG2TZ), ==, 0);
+  g_assert_cmpuint (fx->placed, ==, 0);
+
+  sim_do (fx, "finger match");
+  verify (fx, card, 5000, NULL);
+  g_assert_no_error (fx->error);
+  g_assert_true (fx->match.matched);
+}
+
+static void
 test_cable_pulled (Fixture *fx, gconstpointer data)
 {
   g_autoptr(GBytes) card = card_templates ();
@@ -492,6 +514,7 @@ main (int argc, char *argv[])
   ADD ("waiting-for-finger", quiet, test_waiting_for_finger);
   ADD ("unusable-image", quiet, test_unusable_image);
   ADD ("bad-replies", quiet, test_bad_replies);
+  ADD ("late-reply", quiet, test_late_reply);
   ADD ("cable-pulled", quiet, test_cable_pulled);
   ADD ("unplug-idle", polled, test_unplug_idle);
   ADD ("watch-finger", watching, test_watch_finger);
