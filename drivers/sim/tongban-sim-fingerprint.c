@@ -37,6 +37,7 @@ typedef enum {
   FAULT_SILENT,
   FAULT_CUT,
   FAULT_SLOW,
+  FAULT_WRONG_ADDRESS,
 } Fault;
 
 typedef struct
@@ -137,6 +138,13 @@ send_packet (TongbanSim *sim,
     case FAULT_SLOW:
       g_usleep (500 * 1000);
       break;
+    case FAULT_WRONG_ADDRESS:
+      {
+        g_autoptr(GByteArray) odd = tongban_fpm_build_ack (st->address ^ 0x01000000, 0x00, NULL,
+                                                           0);
+        tongban_sim_send (sim, odd->data, odd->len);
+      }
+      return;
     case FAULT_NONE:
     default:
       break;
@@ -403,7 +411,7 @@ fingerprint_event (TongbanSim *sim,
     { "garbage", FAULT_GARBAGE }, { "noise", FAULT_NOISE }, { "bad checksum", FAULT_BAD_CHECKSUM },
     { "bad length", FAULT_BAD_LENGTH }, { "truncate", FAULT_TRUNCATE },
     { "unknown code", FAULT_UNKNOWN_CODE }, { "silent", FAULT_SILENT }, { "cut", FAULT_CUT },
-    { "slow", FAULT_SLOW },
+    { "slow", FAULT_SLOW }, { "wrong address", FAULT_WRONG_ADDRESS },
   };
   FingerprintState *st = tongban_sim_get_state (sim);
 

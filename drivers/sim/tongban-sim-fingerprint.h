@@ -5,10 +5,12 @@
  * Scenario events put a finger on the sensor or take it off:
  * "finger match" (the enrolled finger), "finger other" (someone else's),
  * "finger smudged" (an image too messy for features), "finger lift"; and
- * one-shot faults for the next reply: "garbage", "noise" (garbage, then the
- * real reply), "bad checksum", "bad length", "truncate", "unknown code",
- * "silent", "slow" (the reply comes half a second late), "image fail" (the
- * next capture fails), "cut" (half the reply, then the cable is pulled).
+ * one-shot faults for the next reply: "garbage" (the start of a packet that
+ * never completes), "noise" (bytes without a start code, then the real
+ * reply), "bad checksum", "bad length", "truncate", "unknown code", "wrong
+ * address" (an ok from another module's address), "silent", "slow" (the
+ * reply comes half a second late), "image fail" (the next capture fails),
+ * "cut" (half the reply, then the cable is pulled).
  */
 #pragma once
 

@@ -371,6 +371,7 @@ test_bad_replies (Fixture *fx, gconstpointer data)
     { "bad length", "*impossible length*" },
     { "truncate", "*truncated packet" },
     { "unknown code", "*unknown confirmation code 77" },
+    { "wrong address", "*packet from another address" },
   };
   g_autoptr(GBytes) card = card_templates ();
 
