@@ -96,27 +96,8 @@ scan (const guint8  *buffer,
 }
 
 static const guint8 start_code[] = { 0xEF, 0x01 };
-
-/* The packets carry no sequence number: the reply to a command given up
- * (timed out or canceled while its reply was on the way) must be waited for
- * and dropped, or it would pass for the next command's. */
-static void
-drop_late_reply (TongbanFingerprintReader *self,
-                 GCancellable             *cancellable)
-{
-  g_autoptr(GByteArray) late = g_byte_array_new ();
-  g_autoptr(GError) local = NULL;
-  gsize length = 0;
-
-  if (self->late_until <= g_get_monotonic_time ())
-    return;
-  if (tongban_packet_io_read (self->link, late, scan, start_code, sizeof start_code,
-                              self->late_until, REPLY_TIMEOUT_MS, cancellable, &length, &local))
-    g_debug ("fingerprint: dropped a late reply");
-  else if (g_error_matches (local, TONGBAN_DEVICE_ERROR, TONGBAN_COMPLETION_CANCELED))
-    return;   /* still to come: the next command waits for it */
-  self->late_until = 0;
-}
+static const TongbanPacketProtocol protocol = { scan, start_code, sizeof start_code,
+                                                REPLY_TIMEOUT_MS };
 
 /* Sends one command and returns the acknowledgement's code and results. */
 static gboolean
@@ -136,22 +117,12 @@ transact (TongbanFingerprintReader  *self,
   g_autoptr(GError) local = NULL;
   TongbanFpmPacket packet;
   gsize length = 0;
-  gint64 sent;
 
-  drop_late_reply (self, cancellable);
-  tongban_link_discard_input (self->link);
-  if (!tongban_link_write_all (self->link, request->data, request->len, deadline, cancellable,
-                               error))
-    return FALSE;
-  sent = g_get_monotonic_time ();
-  if (!tongban_packet_io_read (self->link, buffer, scan, start_code, sizeof start_code, deadline,
-                               REPLY_TIMEOUT_MS, cancellable, &length, &local))
+  if (!tongban_packet_io_exchange (self->link, &protocol, &self->late_until, request->data,
+                                   request->len, buffer, deadline, cancellable, &length, &local))
     {
       if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_INVALID_DATA))
         return invalid (error, local->message);
-      if (g_error_matches (local, TONGBAN_DEVICE_ERROR, TONGBAN_COMPLETION_TIMEOUT) ||
-          g_error_matches (local, TONGBAN_DEVICE_ERROR, TONGBAN_COMPLETION_CANCELED))
-        self->late_until = sent + REPLY_TIMEOUT_MS * 1000;
       g_propagate_error (error, g_steal_pointer (&local));
       return FALSE;
     }

@@ -22,6 +22,7 @@ struct _TongbanIdcardReader
   char          *link_spec;
   TongbanLink   *link;          /* worker thread only */
   gboolean       card_present;  /* worker thread only */
+  gint64         late_until;    /* worker thread only: see tongban_packet_io_exchange() */
   gboolean       watch_card;
 };
 
@@ -78,19 +79,16 @@ transact (TongbanIdcardReader  *self,
           GError              **error)
 {
   static const guint8 preamble[] = { 0xAA, 0xAA, 0xAA, 0x96, 0x69 };
+  static const TongbanPacketProtocol protocol = { scan, preamble, sizeof preamble,
+                                                  REPLY_TIMEOUT_MS };
   g_autoptr(GByteArray) request = tongban_sam_build_command (cmd, para, NULL, 0);
   g_autoptr(GByteArray) buffer = g_byte_array_sized_new (1400);
   g_autoptr(GError) local = NULL;
   TongbanSamFrame frame;
   gsize length = 0;
 
-  /* A late reply to an earlier, timed-out command must not pass for this one. */
-  tongban_link_discard_input (self->link);
-  if (!tongban_link_write_all (self->link, request->data, request->len, deadline, cancellable,
-                               error))
-    return FALSE;
-  if (!tongban_packet_io_read (self->link, buffer, scan, preamble, sizeof preamble, deadline,
-                               REPLY_TIMEOUT_MS, cancellable, &length, &local))
+  if (!tongban_packet_io_exchange (self->link, &protocol, &self->late_until, request->data,
+                                   request->len, buffer, deadline, cancellable, &length, &local))
     {
       if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_INVALID_DATA))
         return invalid (error, local->message);
@@ -206,6 +204,7 @@ tongban_idcard_reader_open (TongbanDevice  *device,
   gint64 deadline = g_get_monotonic_time () + REPLY_TIMEOUT_MS * 1000;
   guint8 sw3 = 0;
 
+  self->late_until = 0;
   self->link = tongban_link_open (self->link_spec, deadline, cancellable, error);
   if (self->link == NULL)
     return FALSE;

@@ -2,7 +2,11 @@
  *
  * For the devices whose every exchange is one command and one reply packet
  * with a start code and a length (the ID card SAM, the fingerprint module):
- * reads until the buffer begins with a whole valid packet. Noise before a
+ * sends the command and reads until the reply buffer begins with a whole
+ * valid packet. Such packets carry no sequence number, so the reply to a
+ * command given up (timed out or canceled while it was on its way) is
+ * waited for and dropped before the next command; *late_until is that
+ * state, kept by the driver (0 when the link is opened). Noise before a
  * start code is dropped; a packet that begins with the start code but is
  * broken (checksum, length), or is cut by silence inside it before the
  * request's deadline, ends the read with G_IO_ERROR_INVALID_DATA, which the
@@ -28,15 +32,23 @@ typedef TongbanPacketScan (*TongbanPacketScanner) (const guint8  *buffer,
                                                    gsize         *consumed,
                                                    GError       **error);
 
-gboolean tongban_packet_io_read (TongbanLink          *link,
-                                 GByteArray           *buffer,
-                                 TongbanPacketScanner  scan,
-                                 const guint8         *start,
-                                 gsize                 start_len,
-                                 gint64                deadline,
-                                 guint                 reply_timeout_ms,
-                                 GCancellable         *cancellable,
-                                 gsize                *packet_len,
-                                 GError              **error);
+typedef struct
+{
+  TongbanPacketScanner scan;
+  const guint8        *start;            /* the start code every packet begins with */
+  gsize                start_len;
+  guint                reply_timeout_ms;
+} TongbanPacketProtocol;
+
+gboolean tongban_packet_io_exchange (TongbanLink                 *link,
+                                     const TongbanPacketProtocol *protocol,
+                                     gint64                      *late_until,
+                                     const guint8                *request,
+                                     gsize                        request_len,
+                                     GByteArray                  *reply,
+                                     gint64                       deadline,
+                                     GCancellable                *cancellable,
+                                     gsize                       *reply_len,
+                                     GError                     **error);
 
 G_END_DECLS
