@@ -1,8 +1,9 @@
 /* tongban-fingerprint-reader.h: the fingerprint reader (UART optical module, AS60x/R30x family)
  *
- * Verifies a citizen against the fingerprint templates on their ID card:
- * read the card with fingerprints (tongban_idcard_reader_read_async with
- * fingerprint TRUE), then pass TongbanIdentity.fingerprint as it is to
+ * Verifies a citizen against the fingerprint templates on their ID card
+ * (the fingerprint method of REQ-F-AUTH): read the card with fingerprints
+ * (tongban_idcard_reader_read_async with fingerprint TRUE), then pass
+ * TongbanIdentity.fingerprint as it is to
  * tongban_fingerprint_reader_verify_async(). The reader loads the first
  * template into the module, waits for a finger (until the request's
  * timeout, cancellable), extracts its features and compares; if the card
