@@ -8,6 +8,7 @@
 
 #include "tongban-device-manager.h"
 #include "tongban-barcode-scanner.h"
+#include "tongban-fingerprint-reader.h"
 #include "tongban-idcard-reader.h"
 #include "tongban-lights.h"
 #include "tongban-pinpad.h"
@@ -249,6 +250,22 @@ create_device (GKeyFile    *config,
         }
       return TONGBAN_DEVICE (tongban_idcard_reader_new_with_decoder (name, link, wlt, symbol,
                                                                      code));
+  if (g_str_equal (type, "fingerprint"))
+    {
+      g_autoptr(GError) local = NULL;
+      guint64 password = 0;
+
+      /* The module's password, when one was set on it (0 is the factory's). */
+      if (g_key_file_has_key (config, group, "password", NULL))
+        password = g_key_file_get_uint64 (config, group, "password", &local);
+      if (local != NULL || password > G_MAXUINT32)
+        {
+          g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                       "[%s] password is not a 32-bit number", group);
+          return NULL;
+        }
+      return g_object_new (TONGBAN_TYPE_FINGERPRINT_READER, "name", name, "link", link,
+                           "password", (guint) password, "poll-interval", 1000, NULL);
     }
   if (g_str_equal (type, "receipt"))
     return TONGBAN_DEVICE (tongban_receipt_printer_new (name, link));

@@ -5,7 +5,7 @@
  *   type=idcard
  *   link=tty:/dev/ttyUSB0@115200
  * Types and their keys: idcard, receipt, pinpad, lights, scanner (link);
- * ups (link, ups); iccard ([reader]); laser (uri); camera (source, [width],
+ * fingerprint (link, [password]); ups (link, ups); iccard ([reader]); laser (uri); camera (source, [width],
  * [height]); storage ([mountinfo]); power ([wakealarm]); temperature (input,
  * [warning], [critical]); sensors (board = a lights group above it, and
  * NAME=INPUT per sensor, e.g. door=0, tilt=1, and [temperature] = a

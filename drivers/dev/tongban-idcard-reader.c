@@ -10,17 +10,18 @@
 #include "tongban-idcard-reader.h"
 #include "tongban-link.h"
 #include "tongban-wlt.h"
+#include "tongban-packet-io.h"
 
 #include <string.h>
 
 #define REPLY_TIMEOUT_MS  1500   /* a SAM answers a read in well under a second */
-#define INTER_BYTE_MS     200    /* silence inside a frame: it is truncated */
 
 struct _TongbanIdcardReader
 {
   TongbanLinkDevice parent_instance;
 
   gboolean       card_present;  /* worker thread only */
+  gint64         late_until;    /* worker thread only: see tongban_packet_io_exchange() */
   gboolean       watch_card;
 
   char          *wlt_library;
@@ -60,6 +61,26 @@ invalid (GError    **error,
   return FALSE;
 }
 
+static TongbanPacketScan
+scan (const guint8  *buffer,
+      gsize          length,
+      gsize         *consumed,
+      GError       **error)
+{
+  TongbanSamFrame frame;
+
+  switch (tongban_sam_parse (buffer, length, &frame, consumed, error))
+    {
+    case TONGBAN_SAM_PARSE_OK:
+      return TONGBAN_PACKET_OK;
+    case TONGBAN_SAM_PARSE_NEED_MORE:
+      return TONGBAN_PACKET_NEED_MORE;
+    case TONGBAN_SAM_PARSE_INVALID:
+    default:
+      return TONGBAN_PACKET_INVALID;
+    }
+}
+
 /* Sends one command and returns the reply's SW3 and data. */
 static gboolean
 transact (TongbanIdcardReader  *self,
@@ -71,69 +92,41 @@ transact (TongbanIdcardReader  *self,
           GByteArray          **data,
           GError              **error)
 {
+  static const guint8 preamble[] = { 0xAA, 0xAA, 0xAA, 0x96, 0x69 };
+  static const TongbanPacketProtocol protocol = { scan, preamble, sizeof preamble,
+                                                  REPLY_TIMEOUT_MS };
   g_autoptr(GByteArray) request = tongban_sam_build_command (cmd, para, NULL, 0);
   g_autoptr(GByteArray) buffer = g_byte_array_sized_new (1400);
-  gint64 reply_deadline = tongban_device_deadline_min (deadline, REPLY_TIMEOUT_MS);
-  gboolean got_bytes = FALSE;
+  g_autoptr(GError) local = NULL;
+  TongbanSamFrame frame;
+  gsize length = 0;
+
   TongbanLink *link = tongban_link_device_get_link (TONGBAN_LINK_DEVICE (self));
 
-  /* A late reply to an earlier, timed-out command must not pass for this one. */
-  tongban_link_discard_input (link);
-  if (!tongban_link_write_all (link, request->data, request->len, deadline, cancellable,
-                               error))
-    return FALSE;
-
-  for (;;)
+  if (!tongban_packet_io_exchange (link, &protocol, &self->late_until, request->data,
+                                   request->len, buffer, deadline, cancellable, &length, &local))
     {
-      guint8 chunk[1400];
-      g_autoptr(GError) local = NULL;
-      TongbanSamFrame frame;
-      gsize used = 0;
-      gssize n;
-      gint64 wait_until = got_bytes
-        ? tongban_device_deadline_min (reply_deadline, INTER_BYTE_MS) : reply_deadline;
-
-      switch (tongban_sam_parse (buffer->data, buffer->len, &frame, &used, &local))
-        {
-        case TONGBAN_SAM_PARSE_OK:
-          if (frame.body_len < 3)
-            return invalid (error, "reply shorter than its status");
-          if (tongban_sam_sw3_describe (frame.body[2]) == NULL)
-            {
-              g_autofree char *what = g_strdup_printf ("unknown status %02X", frame.body[2]);
-              return invalid (error, what);
-            }
-          *sw3 = frame.body[2];
-          if (data != NULL)
-            {
-              *data = g_byte_array_sized_new (frame.body_len - 3);
-              g_byte_array_append (*data, frame.body + 3, frame.body_len - 3);
-            }
-          return TRUE;
-        case TONGBAN_SAM_PARSE_INVALID:
-          /* Noise before a frame is skipped; a broken frame is not. */
-          if (buffer->len >= 5 && memcmp (buffer->data, "\xAA\xAA\xAA\x96\x69", 5) == 0)
-            return invalid (error, local->message);
-          g_message ("idcard: skipped %" G_GSIZE_FORMAT " bytes of noise", used);
-          g_byte_array_remove_range (buffer, 0, used);
-          continue;
-        case TONGBAN_SAM_PARSE_NEED_MORE:
-        default:
-          break;
-        }
-
-      n = tongban_link_read (link, chunk, sizeof chunk, wait_until, cancellable, &local);
-      if (n < 0)
-        {
-          if (got_bytes && g_error_matches (local, TONGBAN_DEVICE_ERROR,
-                                                  TONGBAN_COMPLETION_TIMEOUT))
-            return invalid (error, "truncated frame");
-          g_propagate_error (error, g_steal_pointer (&local));
-          return FALSE;
-        }
-      g_byte_array_append (buffer, chunk, n);
-      got_bytes = TRUE;
+      if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_INVALID_DATA))
+        return invalid (error, local->message);
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
     }
+
+  tongban_sam_parse (buffer->data, length, &frame, &length, NULL);
+  if (frame.body_len < 3)
+    return invalid (error, "reply shorter than its status");
+  if (tongban_sam_sw3_describe (frame.body[2]) == NULL)
+    {
+      g_autofree char *what = g_strdup_printf ("unknown status %02X", frame.body[2]);
+      return invalid (error, what);
+    }
+  *sw3 = frame.body[2];
+  if (data != NULL)
+    {
+      *data = g_byte_array_sized_new (frame.body_len - 3);
+      g_byte_array_append (*data, frame.body + 3, frame.body_len - 3);
+    }
+  return TRUE;
 }
 
 static gboolean
@@ -321,6 +314,7 @@ tongban_idcard_reader_opened (TongbanLinkDevice  *device,
   TongbanIdcardReader *self = TONGBAN_IDCARD_READER (device);
   guint8 sw3 = 0;
 
+  self->late_until = 0;
   /* The SAM must answer its status before the reader counts as present. */
   if (!transact (self, TONGBAN_SAM_CMD_STATUS, deadline, cancellable, &sw3, NULL, error))
     return FALSE;

@@ -2,12 +2,13 @@
  *
  *   tongban-devsim [--scenario=DEVICE:SCENARIO]… [--receipt-port=N] [--exit-after=S] DEVICE…
  *
- * DEVICE is idcard, receipt, pinpad, lights or scanner. Prints one line per
+ * DEVICE is idcard, fingerprint, receipt, pinpad, lights or scanner. Prints one line per
  * device, "DEVICE LINK" (e.g. "idcard tty:/tmp/tongban-sim-Q2/idcard@115200"),
  * the string the kiosk config takes, then runs until SIGINT or SIGTERM.
  * Events can also be typed on standard input: "idcard card present".
  */
 
+#include "tongban-sim-fingerprint.h"
 #include "tongban-sim-idcard.h"
 #include "tongban-sim-panel.h"
 #include "tongban-sim-printer.h"
@@ -30,6 +31,8 @@ create (const char  *device,
 {
   if (g_str_equal (device, "idcard"))
     return tongban_sim_idcard_new (115200, error);
+  if (g_str_equal (device, "fingerprint"))
+    return tongban_sim_fingerprint_new (57600, NULL, error);
   if (g_str_equal (device, "receipt"))
     return tongban_sim_printer_new_tcp (receipt_port, error);
   if (g_str_equal (device, "pinpad"))
@@ -102,7 +105,8 @@ main (int argc, char *argv[])
 
   g_option_context_add_main_entries (context, entries, NULL);
   g_option_context_set_description (context,
-    "Devices: idcard (pty, SAM), receipt (TCP, ESC/POS), pinpad, lights, scanner (pty).\n"
+    "Devices: idcard (pty, SAM), fingerprint (pty, AS60x), receipt (TCP, ESC/POS), pinpad,\n"
+    "lights, scanner (pty).\n"
     "Each prints \"DEVICE LINK\"; events can also be typed on stdin: \"idcard card present\".");
   if (!g_option_context_parse (context, &argc, &argv, &error) || argc < 2 ||
       receipt_port < 0 || receipt_port > 65535)

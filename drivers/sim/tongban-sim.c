@@ -449,6 +449,20 @@ tongban_sim_connect (TongbanSim *sim)
   return TRUE;
 }
 
+/* The cable is pulled: also from a simulator's input(), to cut a reply mid-frame. */
+void
+tongban_sim_unplug (TongbanSim *sim)
+{
+  sim->unplugged = TRUE;
+  close_fd (&sim->client);
+  close_fd (&sim->listener);
+  close_fd (&sim->master);
+  close_fd (&sim->slave);
+  if (sim->symlink_path != NULL)
+    g_unlink (sim->symlink_path);
+  g_byte_array_set_size (sim->input, 0);
+}
+
 static void
 handle_event (TongbanSim *sim,
               const char *event)
@@ -457,16 +471,7 @@ handle_event (TongbanSim *sim,
 
   g_mutex_lock (&sim->lock);
   if (g_strcmp0 (event, "unplug") == 0)
-    {
-      sim->unplugged = TRUE;
-      close_fd (&sim->client);
-      close_fd (&sim->listener);
-      close_fd (&sim->master);
-      close_fd (&sim->slave);
-      if (sim->symlink_path != NULL)
-        g_unlink (sim->symlink_path);
-      g_byte_array_set_size (sim->input, 0);
-    }
+    tongban_sim_unplug (sim);
   else if (g_strcmp0 (event, "replug") == 0)
     {
       if (sim->dial_out)

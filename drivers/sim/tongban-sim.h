@@ -62,6 +62,7 @@ void        tongban_sim_send           (TongbanSim            *sim,
                                         const guint8          *data,
                                         gsize                  length);
 void        tongban_sim_disconnect     (TongbanSim            *sim);
+void        tongban_sim_unplug         (TongbanSim            *sim);
 gboolean    tongban_sim_connect        (TongbanSim            *sim);
 
 /* "t=2s paper low; t=5s paper out" -> times (ms) and events */

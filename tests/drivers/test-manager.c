@@ -1,6 +1,8 @@
 /* test-manager.c: devices from a kiosk config and the self-test over simulators */
 
 #include "tongban-device-manager.h"
+#include "tongban-fingerprint-reader.h"
+#include "tongban-sim-fingerprint.h"
 #include "tongban-sim-idcard.h"
 #include "tongban-sim-printer.h"
 
@@ -40,6 +42,7 @@ test_self_test (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(TongbanSim) idcard = tongban_sim_idcard_new (115200, &error);
   g_autoptr(TongbanSim) receipt = tongban_sim_printer_new_tcp (0, NULL);
+  g_autoptr(TongbanSim) fingerprint = tongban_sim_fingerprint_new (57600, NULL, NULL);
   g_autoptr(GKeyFile) config = g_key_file_new ();
   g_autofree char *text = NULL;
   g_autoptr(GPtrArray) results = NULL;
@@ -52,11 +55,14 @@ test_self_test (void)
   tongban_sim_start (idcard);
   tongban_sim_inject (receipt, "paper low");
   tongban_sim_start (receipt);
+  tongban_sim_start (fingerprint);
   text = g_strdup_printf ("[kiosk]\nname=test\n\n"
                           "[device:idcard]\ntype=idcard\nlink=%s\n\n"
                           "[device:receipt]\ntype=receipt\nlink=%s\n\n"
-                          "[device:pinpad]\ntype=pinpad\nlink=tty:/nonexistent/tongban@9600\n",
-                          tongban_sim_get_link (idcard), tongban_sim_get_link (receipt));
+                          "[device:pinpad]\ntype=pinpad\nlink=tty:/nonexistent/tongban@9600\n\n"
+                          "[device:finger]\ntype=fingerprint\nlink=%s\npassword=0\n",
+                          tongban_sim_get_link (idcard), tongban_sim_get_link (receipt),
+                          tongban_sim_get_link (fingerprint));
   g_key_file_load_from_data (config, text, -1, G_KEY_FILE_NONE, &error);
   g_assert_no_error (error);
   g_assert_true (tongban_device_manager_load (manager, config, &error));
@@ -65,7 +71,7 @@ test_self_test (void)
 
   tongban_device_manager_self_test_async (manager, 5000, NULL, on_self_test, &results);
   g_assert_true (tongban_device_wait_until (NULL, 10000, has_results, &results));
-  g_assert_cmpuint (results->len, ==, 3);
+  g_assert_cmpuint (results->len, ==, 4);
 
   r = g_ptr_array_index (results, 0);
   g_assert_cmpstr (r->name, ==, "idcard");
@@ -80,6 +86,12 @@ test_self_test (void)
   g_assert_cmpstr (r->name, ==, "pinpad");
   g_assert_false (r->ok);
   g_assert_cmpint (r->state, ==, TONGBAN_DEVICE_STATE_NO_DEVICE);
+  r = g_ptr_array_index (results, 3);
+  g_assert_cmpstr (r->name, ==, "finger");
+  g_assert_cmpstr (r->type, ==, "fingerprint");
+  g_assert_true (r->ok);
+  g_assert_cmpstr (r->text, ==, "finger: online");
+  g_assert_true (TONGBAN_IS_FINGERPRINT_READER (tongban_device_manager_get (manager, "finger")));
   g_assert_cmpuint (changes, >, 0);
 
   g_assert_true (tongban_device_manager_get (manager, "receipt") != NULL);
@@ -113,6 +125,9 @@ test_bad_config (void)
     "temperature=l\n",
     /* a photo decoder without its licence code */
     "[device:x]\ntype=idcard\nlink=tty:/dev/null@115200\nwlt-library=/opt/vendor/libwlt.so\n",
+    "[device:x]\ntype=fingerprint\n",
+    "[device:x]\ntype=fingerprint\nlink=tty:/dev/null@57600\npassword=4294967296\n",
+    "[device:x]\ntype=fingerprint\nlink=tty:/dev/null@57600\npassword=secret\n",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (configs); i++)
