@@ -1,8 +1,9 @@
 /* tongban-camera.c: one-frame captures from a GStreamer pipeline
  *
  * The pipeline runs only while a capture is taken, so the camera's light
- * is off between citizens. The pull is sliced into short waits so that a
- * cancel or the deadline stops it.
+ * is off between citizens (and a network camera's stream is only open
+ * then). The pull is sliced into short waits so that a cancel, the deadline
+ * or an error on the bus stops it.
  */
 
 #include "tongban-camera.h"
@@ -11,7 +12,7 @@
 #include <gst/gst.h>
 #include <string.h>
 
-#define PULL_SLICE_MS 100
+#define CONNECT_TIMEOUT_S 2
 
 struct _TongbanCamera
 {
@@ -34,13 +35,37 @@ static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (TongbanCamera, tongban_camera, TONGBAN_TYPE_DEVICE)
 
-void
-tongban_frame_image_free (TongbanFrameImage *image)
+static gboolean
+is_url (const char *source)
 {
-  if (image == NULL)
-    return;
-  g_clear_pointer (&image->rgb, g_bytes_unref);
-  g_free (image);
+  return g_str_has_prefix (source, "http://") || g_str_has_prefix (source, "https://");
+}
+
+/* jpegdec skips bytes until it finds a JPEG start marker, so a camera
+ * sending noise would only ever time out. Every part of an MJPEG stream is
+ * a whole JPEG: one that does not start like one is the camera's fault. */
+static GstPadProbeReturn
+on_part (GstPad          *pad,
+         GstPadProbeInfo *info,
+         gpointer         data)
+{
+  GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER (info);
+  guint8 soi[3];
+
+  if (gst_buffer_extract (buffer, 0, soi, sizeof soi) == sizeof soi &&
+      soi[0] == 0xff && soi[1] == 0xd8 && soi[2] == 0xff)
+    return GST_PAD_PROBE_OK;
+  {
+    GstElement *dec = GST_ELEMENT (gst_pad_get_parent (pad));
+    GError *error = g_error_new (GST_STREAM_ERROR, GST_STREAM_ERROR_DECODE,
+                                 "a part of %" G_GSIZE_FORMAT " bytes is not a JPEG",
+                                 gst_buffer_get_size (buffer));
+
+    gst_element_post_message (dec, gst_message_new_error (GST_OBJECT (dec), error, NULL));
+    g_error_free (error);
+    gst_object_unref (dec);
+  }
+  return GST_PAD_PROBE_DROP;
 }
 
 static GstElement *
@@ -50,11 +75,18 @@ build_pipeline (TongbanCamera  *self,
   g_autofree char *description = NULL;
   g_autoptr(GError) local = NULL;
   GstElement *pipeline;
+  gboolean url = is_url (self->source);
 
+  /* A network camera: the parts of the multipart stream are JPEGs. No
+   * retries: a camera that went away is reported, not waited for. */
   description = g_strdup_printf ("%s ! videoconvert ! videoscale ! "
                                  "video/x-raw,format=RGB,width=%u,height=%u ! "
                                  "appsink name=sink max-buffers=1 drop=true sync=false",
-                                 self->source, self->width, self->height);
+                                 url ? "souphttpsrc name=http is-live=true retries=0 "
+                                       "timeout=" G_STRINGIFY (CONNECT_TIMEOUT_S) " ! "
+                                       "multipartdemux single-stream=true ! jpegdec name=dec"
+                                     : self->source,
+                                 self->width, self->height);
   pipeline = gst_parse_launch (description, &local);
   if (pipeline == NULL || local != NULL)
     {
@@ -62,6 +94,15 @@ build_pipeline (TongbanCamera  *self,
       g_set_error (error, TONGBAN_DEVICE_ERROR, TONGBAN_COMPLETION_DEVICE_NOT_READY,
                    "camera pipeline: %s", local ? local->message : "invalid");
       return NULL;
+    }
+  if (url)
+    {
+      g_autoptr(GstElement) http = gst_bin_get_by_name (GST_BIN (pipeline), "http");
+      g_autoptr(GstElement) dec = gst_bin_get_by_name (GST_BIN (pipeline), "dec");
+      g_autoptr(GstPad) sink = gst_element_get_static_pad (dec, "sink");
+
+      g_object_set (http, "location", self->source, NULL);
+      gst_pad_add_probe (sink, GST_PAD_PROBE_TYPE_BUFFER, on_part, NULL, NULL);
     }
   return pipeline;
 }
@@ -75,67 +116,20 @@ capture (TongbanDevice  *device,
 {
   TongbanCamera *self = TONGBAN_CAMERA (device);
   g_autoptr(GstElement) pipeline = build_pipeline (self, error);
-  g_autoptr(GstElement) sink = NULL;
   g_autoptr(GstSample) sample = NULL;
-  TongbanFrameImage *image = NULL;
-  GstBuffer *buffer;
-  GstMapInfo map;
-  gsize stride, expected;
+  TongbanFrameImage *image;
 
   if (pipeline == NULL)
     return NULL;
-  sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
-  if (gst_element_set_state (pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
-    {
-      gst_element_set_state (pipeline, GST_STATE_NULL);
-      g_set_error_literal (error, TONGBAN_DEVICE_ERROR, TONGBAN_COMPLETION_DEVICE_NOT_READY,
-                           "camera does not start");
-      return NULL;
-    }
-  while (sample == NULL)
-    {
-      if (!tongban_device_deadline_check (deadline, cancellable, error))
-        break;
-      sample = gst_app_sink_try_pull_sample (GST_APP_SINK (sink), PULL_SLICE_MS * GST_MSECOND);
-      if (sample == NULL && gst_app_sink_is_eos (GST_APP_SINK (sink)))
-        {
-          g_set_error_literal (error, TONGBAN_DEVICE_ERROR, TONGBAN_COMPLETION_HARDWARE_ERROR,
-                               "camera stream ended");
-          break;
-        }
-    }
-  gst_element_set_state (pipeline, GST_STATE_NULL);
-  if (sample == NULL)
-    return NULL;
-
-  buffer = gst_sample_get_buffer (sample);
-  /* RGB rows are padded to 4 bytes in GStreamer; the image we hand on is not. */
-  stride = GST_ROUND_UP_4 (self->width * 3);
-  expected = stride * self->height;
-  if (buffer == NULL || !gst_buffer_map (buffer, &map, GST_MAP_READ))
-    {
-      g_set_error_literal (error, TONGBAN_DEVICE_ERROR, TONGBAN_COMPLETION_HARDWARE_ERROR,
-                           "empty frame");
-      return NULL;
-    }
-  if (map.size < expected)
-    {
-      gst_buffer_unmap (buffer, &map);
-      g_set_error (error, TONGBAN_DEVICE_ERROR, TONGBAN_COMPLETION_INVALID_DATA,
-                   "frame of %" G_GSIZE_FORMAT " bytes", map.size);
-      return NULL;
-    }
-  {
-    guint8 *rgb = g_malloc ((gsize) self->width * self->height * 3);
-
-    for (guint y = 0; y < self->height; y++)
-      memcpy (rgb + (gsize) y * self->width * 3, map.data + y * stride, self->width * 3);
-    image = g_new0 (TongbanFrameImage, 1);
-    image->width = self->width;
-    image->height = self->height;
-    image->rgb = g_bytes_new_take (rgb, (gsize) self->width * self->height * 3);
-  }
-  gst_buffer_unmap (buffer, &map);
+  sample = tongban_gst_pull_sample (pipeline, deadline, cancellable, error);
+  image = sample ? tongban_frame_image_from_sample (sample, error) : NULL;
+  /* A camera that sends what is not a picture is there, and faulty, until
+   * it sends a picture again. */
+  if (image == NULL && tongban_completion_from_error (*error) == TONGBAN_COMPLETION_INVALID_DATA)
+    tongban_device_set_state (device, TONGBAN_DEVICE_STATE_HARDWARE_ERROR);
+  else if (image != NULL &&
+           tongban_device_get_state (device) == TONGBAN_DEVICE_STATE_HARDWARE_ERROR)
+    tongban_device_set_state (device, TONGBAN_DEVICE_STATE_ONLINE);
   return image;
 }
 
@@ -161,6 +155,29 @@ tongban_camera_capture_finish (TongbanCamera  *self,
   return tongban_device_submit_finish (TONGBAN_DEVICE (self), result, error);
 }
 
+/* A network camera is there when it takes a TCP connection; the stream
+ * itself is only opened for a capture. */
+static gboolean
+reachable (TongbanCamera  *self,
+           GCancellable   *cancellable,
+           GError        **error)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GError) local = NULL;
+
+  g_socket_client_set_timeout (client, CONNECT_TIMEOUT_S);
+  connection = g_socket_client_connect_to_uri (client, self->source, 80, cancellable, &local);
+  if (connection == NULL)
+    {
+      g_set_error (error, TONGBAN_DEVICE_ERROR, TONGBAN_COMPLETION_DEVICE_NOT_READY,
+                   "camera not reachable: %s", local->message);
+      return FALSE;
+    }
+  g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+  return TRUE;
+}
+
 /* The source must at least reach READY: v4l2src opens its device there. */
 static gboolean
 tongban_camera_open (TongbanDevice  *device,
@@ -181,6 +198,8 @@ tongban_camera_open (TongbanDevice  *device,
   pipeline = build_pipeline (self, error);
   if (pipeline == NULL)
     return FALSE;
+  if (is_url (self->source))
+    return reachable (self, cancellable, error);
   ret = gst_element_set_state (pipeline, GST_STATE_READY);
   gst_element_set_state (pipeline, GST_STATE_NULL);
   if (ret == GST_STATE_CHANGE_FAILURE)

@@ -2,15 +2,19 @@
  *
  *   tongban-devsim [--scenario=DEVICE:SCENARIO]… [--receipt-port=N] [--exit-after=S] DEVICE…
  *
- * DEVICE is idcard, receipt, pinpad, lights or scanner. Prints one line per
- * device, "DEVICE LINK" (e.g. "idcard tty:/tmp/tongban-sim-Q2/idcard@115200"),
- * the string the kiosk config takes, then runs until SIGINT or SIGTERM.
+ * DEVICE is idcard, receipt, pinpad, lights, scanner or camera (an MJPEG
+ * network camera, where GStreamer is built in). Prints one line per device,
+ * "DEVICE LINK" (e.g. "idcard tty:/tmp/tongban-sim-Q2/idcard@115200"; a
+ * camera's is its URL), the string the kiosk config takes, then runs until SIGINT or SIGTERM.
  * Events can also be typed on standard input: "idcard card present".
  */
 
 #include "tongban-sim-idcard.h"
 #include "tongban-sim-panel.h"
 #include "tongban-sim-printer.h"
+#ifdef HAVE_GSTREAMER
+#include "tongban-sim-camera.h"
+#endif
 
 #include <glib-unix.h>
 #include <stdio.h>
@@ -38,6 +42,10 @@ create (const char  *device,
     return tongban_sim_lights_new (9600, error);
   if (g_str_equal (device, "scanner"))
     return tongban_sim_scanner_new (115200, error);
+#ifdef HAVE_GSTREAMER
+  if (g_str_equal (device, "camera"))
+    return tongban_sim_camera_new (0, 640, 480, error);
+#endif
   g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "unknown device '%s'", device);
   return NULL;
 }
@@ -102,7 +110,8 @@ main (int argc, char *argv[])
 
   g_option_context_add_main_entries (context, entries, NULL);
   g_option_context_set_description (context,
-    "Devices: idcard (pty, SAM), receipt (TCP, ESC/POS), pinpad, lights, scanner (pty).\n"
+    "Devices: idcard (pty, SAM), receipt (TCP, ESC/POS), pinpad, lights, scanner (pty),\n"
+    "camera (TCP, MJPEG over HTTP).\n"
     "Each prints \"DEVICE LINK\"; events can also be typed on stdin: \"idcard card present\".");
   if (!g_option_context_parse (context, &argc, &argv, &error) || argc < 2 ||
       receipt_port < 0 || receipt_port > 65535)
@@ -139,6 +148,15 @@ main (int argc, char *argv[])
       TongbanSim *sim = g_hash_table_lookup (sims, argv[i]);
 
       tongban_sim_start (sim);
+#ifdef HAVE_GSTREAMER
+      if (g_str_equal (argv[i], "camera"))
+        {
+          g_autofree char *url = tongban_sim_camera_dup_url (sim, NULL);
+
+          g_print ("%s %s\n", argv[i], url);
+          continue;
+        }
+#endif
       g_print ("%s %s\n", argv[i], tongban_sim_get_link (sim));
     }
   fflush (stdout);
