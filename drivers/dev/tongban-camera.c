@@ -13,12 +13,17 @@
 #include <string.h>
 
 #define CONNECT_TIMEOUT_S 2
+/* Two free-running streams' newest frames are less than a frame period
+ * apart at 10 frames a second or more. */
+#define PAIR_MAX_SKEW_US (100 * 1000)
 
 struct _TongbanCamera
 {
   TongbanDevice  parent_instance;
 
   char          *source;
+  char          *ir_source;
+  TongbanLivenessParams liveness;   /* read on the caller's thread, at submit */
   guint          width;
   guint          height;
 };
@@ -26,6 +31,7 @@ struct _TongbanCamera
 enum {
   PROP_0,
   PROP_SOURCE,
+  PROP_IR_SOURCE,
   PROP_WIDTH,
   PROP_HEIGHT,
   N_PROPS
@@ -68,25 +74,54 @@ on_part (GstPad          *pad,
   return GST_PAD_PROBE_DROP;
 }
 
+/* One camera's branch, ending in the appsink called name. A network
+ * camera: the parts of the multipart stream are JPEGs; no retries, a camera
+ * that went away is reported, not waited for. */
+static char *
+branch (TongbanCamera *self,
+        const char    *source,
+        const char    *name)
+{
+  g_autofree char *head = NULL;
+
+  if (is_url (source))
+    head = g_strdup_printf ("souphttpsrc name=%s-http is-live=true retries=0 timeout=%d ! "
+                            "multipartdemux single-stream=true ! jpegdec name=%s-dec",
+                            name, CONNECT_TIMEOUT_S, name);
+  return g_strdup_printf ("%s ! videoconvert ! videoscale ! "
+                          "video/x-raw,format=RGB,width=%u,height=%u ! "
+                          "appsink name=%s max-buffers=1 drop=true sync=false",
+                          head ? head : source, self->width, self->height, name);
+}
+
+static void
+setup_url (GstElement *pipeline,
+           const char *source,
+           const char *name)
+{
+  g_autofree char *http_name = g_strdup_printf ("%s-http", name);
+  g_autofree char *dec_name = g_strdup_printf ("%s-dec", name);
+  g_autoptr(GstElement) http = gst_bin_get_by_name (GST_BIN (pipeline), http_name);
+  g_autoptr(GstElement) dec = gst_bin_get_by_name (GST_BIN (pipeline), dec_name);
+  g_autoptr(GstPad) sink = gst_element_get_static_pad (dec, "sink");
+
+  g_object_set (http, "location", source, NULL);
+  gst_pad_add_probe (sink, GST_PAD_PROBE_TYPE_BUFFER, on_part, NULL, NULL);
+}
+
+/* The visible camera into "sink" and, for a pair, the IR one into "irsink",
+ * in one pipeline so that both run on one clock. */
 static GstElement *
 build_pipeline (TongbanCamera  *self,
+                gboolean        pair,
                 GError        **error)
 {
-  g_autofree char *description = NULL;
+  g_autofree char *visible = branch (self, self->source, "sink");
+  g_autofree char *ir = pair ? branch (self, self->ir_source, "irsink") : NULL;
+  g_autofree char *description = g_strjoin ("  ", visible, ir, NULL);
   g_autoptr(GError) local = NULL;
   GstElement *pipeline;
-  gboolean url = is_url (self->source);
 
-  /* A network camera: the parts of the multipart stream are JPEGs. No
-   * retries: a camera that went away is reported, not waited for. */
-  description = g_strdup_printf ("%s ! videoconvert ! videoscale ! "
-                                 "video/x-raw,format=RGB,width=%u,height=%u ! "
-                                 "appsink name=sink max-buffers=1 drop=true sync=false",
-                                 url ? "souphttpsrc name=http is-live=true retries=0 "
-                                       "timeout=" G_STRINGIFY (CONNECT_TIMEOUT_S) " ! "
-                                       "multipartdemux single-stream=true ! jpegdec name=dec"
-                                     : self->source,
-                                 self->width, self->height);
   pipeline = gst_parse_launch (description, &local);
   if (pipeline == NULL || local != NULL)
     {
@@ -95,16 +130,24 @@ build_pipeline (TongbanCamera  *self,
                    "camera pipeline: %s", local ? local->message : "invalid");
       return NULL;
     }
-  if (url)
-    {
-      g_autoptr(GstElement) http = gst_bin_get_by_name (GST_BIN (pipeline), "http");
-      g_autoptr(GstElement) dec = gst_bin_get_by_name (GST_BIN (pipeline), "dec");
-      g_autoptr(GstPad) sink = gst_element_get_static_pad (dec, "sink");
-
-      g_object_set (http, "location", self->source, NULL);
-      gst_pad_add_probe (sink, GST_PAD_PROBE_TYPE_BUFFER, on_part, NULL, NULL);
-    }
+  if (is_url (self->source))
+    setup_url (pipeline, self->source, "sink");
+  if (pair && is_url (self->ir_source))
+    setup_url (pipeline, self->ir_source, "irsink");
   return pipeline;
+}
+
+/* A camera that sends what is not a picture is there, and faulty, until it
+ * sends a picture again. */
+static void
+note_outcome (TongbanDevice *device,
+              gboolean       ok,
+              const GError  *error)
+{
+  if (!ok && tongban_completion_from_error (error) == TONGBAN_COMPLETION_INVALID_DATA)
+    tongban_device_set_state (device, TONGBAN_DEVICE_STATE_HARDWARE_ERROR);
+  else if (ok && tongban_device_get_state (device) == TONGBAN_DEVICE_STATE_HARDWARE_ERROR)
+    tongban_device_set_state (device, TONGBAN_DEVICE_STATE_ONLINE);
 }
 
 static gpointer
@@ -115,7 +158,7 @@ capture (TongbanDevice  *device,
          GError        **error)
 {
   TongbanCamera *self = TONGBAN_CAMERA (device);
-  g_autoptr(GstElement) pipeline = build_pipeline (self, error);
+  g_autoptr(GstElement) pipeline = build_pipeline (self, FALSE, error);
   g_autoptr(GstSample) sample = NULL;
   TongbanFrameImage *image;
 
@@ -123,14 +166,134 @@ capture (TongbanDevice  *device,
     return NULL;
   sample = tongban_gst_pull_sample (pipeline, deadline, cancellable, error);
   image = sample ? tongban_frame_image_from_sample (sample, error) : NULL;
-  /* A camera that sends what is not a picture is there, and faulty, until
-   * it sends a picture again. */
-  if (image == NULL && tongban_completion_from_error (*error) == TONGBAN_COMPLETION_INVALID_DATA)
-    tongban_device_set_state (device, TONGBAN_DEVICE_STATE_HARDWARE_ERROR);
-  else if (image != NULL &&
-           tongban_device_get_state (device) == TONGBAN_DEVICE_STATE_HARDWARE_ERROR)
-    tongban_device_set_state (device, TONGBAN_DEVICE_STATE_ONLINE);
+  note_outcome (device, image != NULL, *error);
   return image;
+}
+
+void
+tongban_frame_pair_free (TongbanFramePair *pair)
+{
+  if (pair == NULL)
+    return;
+  g_clear_pointer (&pair->visible, tongban_frame_image_free);
+  g_clear_pointer (&pair->ir, tongban_frame_image_free);
+  g_free (pair);
+}
+
+static TongbanFramePair *
+take_pair (TongbanCamera  *self,
+           gint64          deadline,
+           GCancellable   *cancellable,
+           GError        **error)
+{
+  const char *sinks[] = { "sink", "irsink", NULL };
+  g_autoptr(GstElement) pipeline = NULL;
+  g_autoptr(TongbanFramePair) pair = NULL;
+  GstSample *samples[2] = { NULL, NULL };
+  gint64 skew = 0;
+
+  if (self->ir_source == NULL)
+    {
+      g_set_error_literal (error, TONGBAN_DEVICE_ERROR, TONGBAN_COMPLETION_UNSUPPORTED_COMMAND,
+                           "this camera has no infrared sensor configured");
+      return NULL;
+    }
+  pipeline = build_pipeline (self, TRUE, error);
+  if (pipeline == NULL)
+    return NULL;
+  if (!tongban_gst_pull_samples (pipeline, sinks, PAIR_MAX_SKEW_US, samples, &skew, deadline,
+                                 cancellable, error))
+    {
+      note_outcome (TONGBAN_DEVICE (self), FALSE, *error);
+      return NULL;
+    }
+  pair = g_new0 (TongbanFramePair, 1);
+  pair->skew_us = skew;
+  pair->visible = tongban_frame_image_from_sample (samples[0], error);
+  pair->ir = pair->visible ? tongban_frame_image_from_sample (samples[1], error) : NULL;
+  gst_sample_unref (samples[0]);
+  gst_sample_unref (samples[1]);
+  note_outcome (TONGBAN_DEVICE (self), pair->ir != NULL, *error);
+  return pair->ir != NULL ? g_steal_pointer (&pair) : NULL;
+}
+
+static gpointer
+capture_pair (TongbanDevice  *device,
+              gpointer        data,
+              gint64          deadline,
+              GCancellable   *cancellable,
+              GError        **error)
+{
+  return take_pair (TONGBAN_CAMERA (device), deadline, cancellable, error);
+}
+
+/* The frames live only for the check; the result holds no picture. */
+static gpointer
+check_liveness (TongbanDevice  *device,
+                gpointer        data,
+                gint64          deadline,
+                GCancellable   *cancellable,
+                GError        **error)
+{
+  g_autoptr(TongbanFramePair) pair = take_pair (TONGBAN_CAMERA (device), deadline, cancellable,
+                                                error);
+  TongbanLivenessResult *result;
+
+  if (pair == NULL)
+    return NULL;
+  result = tongban_liveness_check (pair->visible, pair->ir, data, error);
+  if (result != NULL)
+    result->skew_us = pair->skew_us;
+  return result;
+}
+
+guint
+tongban_camera_capture_pair_async (TongbanCamera       *self,
+                                   guint                timeout_ms,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_return_val_if_fail (TONGBAN_IS_CAMERA (self), 0);
+
+  return tongban_device_submit (TONGBAN_DEVICE (self), "Camera.TakePicturePair", timeout_ms,
+                                capture_pair, NULL, NULL, (GDestroyNotify) tongban_frame_pair_free,
+                                cancellable, callback, user_data);
+}
+
+TongbanFramePair *
+tongban_camera_capture_pair_finish (TongbanCamera  *self,
+                                    GAsyncResult   *result,
+                                    GError        **error)
+{
+  return tongban_device_submit_finish (TONGBAN_DEVICE (self), result, error);
+}
+
+guint
+tongban_camera_check_liveness_async (TongbanCamera               *self,
+                                     const TongbanLivenessParams *params,
+                                     guint                        timeout_ms,
+                                     GCancellable                *cancellable,
+                                     GAsyncReadyCallback          callback,
+                                     gpointer                     user_data)
+{
+  TongbanLivenessParams *copy = g_new (TongbanLivenessParams, 1);
+
+  g_return_val_if_fail (TONGBAN_IS_CAMERA (self), 0);
+
+  *copy = params != NULL ? *params : self->liveness;
+  return tongban_device_submit (TONGBAN_DEVICE (self), "Biometric.Liveness", timeout_ms,
+                                check_liveness, copy, g_free,
+                                (GDestroyNotify) tongban_liveness_result_free,
+                                cancellable, callback, user_data);
+}
+
+TongbanLivenessResult *
+tongban_camera_check_liveness_finish (TongbanCamera  *self,
+                                      GAsyncResult   *result,
+                                      GError        **error)
+{
+  return tongban_device_submit_finish (TONGBAN_DEVICE (self), result, error);
 }
 
 guint
@@ -158,16 +321,16 @@ tongban_camera_capture_finish (TongbanCamera  *self,
 /* A network camera is there when it takes a TCP connection; the stream
  * itself is only opened for a capture. */
 static gboolean
-reachable (TongbanCamera  *self,
-           GCancellable   *cancellable,
-           GError        **error)
+reachable (const char    *url,
+           GCancellable  *cancellable,
+           GError       **error)
 {
   g_autoptr(GSocketClient) client = g_socket_client_new ();
   g_autoptr(GSocketConnection) connection = NULL;
   g_autoptr(GError) local = NULL;
 
   g_socket_client_set_timeout (client, CONNECT_TIMEOUT_S);
-  connection = g_socket_client_connect_to_uri (client, self->source, 80, cancellable, &local);
+  connection = g_socket_client_connect_to_uri (client, url, 80, cancellable, &local);
   if (connection == NULL)
     {
       g_set_error (error, TONGBAN_DEVICE_ERROR, TONGBAN_COMPLETION_DEVICE_NOT_READY,
@@ -195,11 +358,16 @@ tongban_camera_open (TongbanDevice  *device,
                    "GStreamer: %s", init_error->message);
       return FALSE;
     }
-  pipeline = build_pipeline (self, error);
+  if (is_url (self->source) && !reachable (self->source, cancellable, error))
+    return FALSE;
+  if (self->ir_source != NULL && is_url (self->ir_source) &&
+      !reachable (self->ir_source, cancellable, error))
+    return FALSE;
+  if (is_url (self->source) && (self->ir_source == NULL || is_url (self->ir_source)))
+    return TRUE;
+  pipeline = build_pipeline (self, self->ir_source != NULL, error);
   if (pipeline == NULL)
     return FALSE;
-  if (is_url (self->source))
-    return reachable (self, cancellable, error);
   ret = gst_element_set_state (pipeline, GST_STATE_READY);
   gst_element_set_state (pipeline, GST_STATE_NULL);
   if (ret == GST_STATE_CHANGE_FAILURE)
@@ -217,6 +385,7 @@ tongban_camera_finalize (GObject *object)
   TongbanCamera *self = TONGBAN_CAMERA (object);
 
   g_free (self->source);
+  g_free (self->ir_source);
 
   G_OBJECT_CLASS (tongban_camera_parent_class)->finalize (object);
 }
@@ -234,6 +403,10 @@ tongban_camera_set_property (GObject      *object,
     case PROP_SOURCE:
       g_free (self->source);
       self->source = g_value_dup_string (value);
+      break;
+    case PROP_IR_SOURCE:
+      g_free (self->ir_source);
+      self->ir_source = g_value_dup_string (value);
       break;
     case PROP_WIDTH:
       self->width = g_value_get_uint (value);
@@ -258,6 +431,9 @@ tongban_camera_get_property (GObject    *object,
     {
     case PROP_SOURCE:
       g_value_set_string (value, self->source);
+      break;
+    case PROP_IR_SOURCE:
+      g_value_set_string (value, self->ir_source);
       break;
     case PROP_WIDTH:
       g_value_set_uint (value, self->width);
@@ -284,6 +460,10 @@ tongban_camera_class_init (TongbanCameraClass *klass)
   properties[PROP_SOURCE] =
     g_param_spec_string ("source", NULL, NULL, "v4l2src",
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /* The infrared sensor of a binocular face camera, or NULL. */
+  properties[PROP_IR_SOURCE] =
+    g_param_spec_string ("ir-source", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   properties[PROP_WIDTH] =
     g_param_spec_uint ("width", NULL, NULL, 16, 4096, 640,
                        G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
@@ -296,6 +476,17 @@ tongban_camera_class_init (TongbanCameraClass *klass)
 static void
 tongban_camera_init (TongbanCamera *self)
 {
+  tongban_liveness_params_init (&self->liveness);
+}
+
+void
+tongban_camera_set_liveness_params (TongbanCamera               *self,
+                                    const TongbanLivenessParams *params)
+{
+  g_return_if_fail (TONGBAN_IS_CAMERA (self));
+  g_return_if_fail (params != NULL);
+
+  self->liveness = *params;
 }
 
 TongbanCamera *
@@ -306,4 +497,16 @@ tongban_camera_new (const char *name,
 {
   return g_object_new (TONGBAN_TYPE_CAMERA, "name", name, "source", source, "width", width,
                        "height", height, "poll-interval", 60000, NULL);
+}
+
+TongbanCamera *
+tongban_camera_new_pair (const char *name,
+                         const char *source,
+                         const char *ir_source,
+                         guint       width,
+                         guint       height)
+{
+  return g_object_new (TONGBAN_TYPE_CAMERA, "name", name, "source", source,
+                       "ir-source", ir_source, "width", width, "height", height,
+                       "poll-interval", 60000, NULL);
 }

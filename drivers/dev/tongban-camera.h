@@ -17,14 +17,31 @@
 
 #include "tongban-device.h"
 #include "tongban-image.h"
+#include "tongban-liveness.h"
 
 G_BEGIN_DECLS
 
 #define TONGBAN_TYPE_CAMERA (tongban_camera_get_type ())
 G_DECLARE_FINAL_TYPE (TongbanCamera, tongban_camera, TONGBAN, CAMERA, TongbanDevice)
 
+typedef struct
+{
+  TongbanFrameImage *visible;
+  TongbanFrameImage *ir;
+  gint64             skew_us;   /* how far apart the two frames arrived */
+} TongbanFramePair;
+
+void tongban_frame_pair_free (TongbanFramePair *pair);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TongbanFramePair, tongban_frame_pair_free)
+
 TongbanCamera     *tongban_camera_new            (const char          *name,
                                                   const char          *source,
+                                                  guint                width,
+                                                  guint                height);
+/* A binocular face camera: a visible and an infrared sensor. */
+TongbanCamera     *tongban_camera_new_pair       (const char          *name,
+                                                  const char          *source,
+                                                  const char          *ir_source,
                                                   guint                width,
                                                   guint                height);
 guint              tongban_camera_capture_async  (TongbanCamera       *self,
@@ -35,5 +52,29 @@ guint              tongban_camera_capture_async  (TongbanCamera       *self,
 TongbanFrameImage *tongban_camera_capture_finish (TongbanCamera       *self,
                                                   GAsyncResult        *result,
                                                   GError             **error);
+
+/* One visible and one IR frame, taken within 100 ms of each other. */
+guint              tongban_camera_capture_pair_async  (TongbanCamera       *self,
+                                                       guint                timeout_ms,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+TongbanFramePair  *tongban_camera_capture_pair_finish (TongbanCamera       *self,
+                                                       GAsyncResult        *result,
+                                                       GError             **error);
+/* The thresholds a check with params NULL uses (from the config). */
+void               tongban_camera_set_liveness_params (TongbanCamera               *self,
+                                                       const TongbanLivenessParams *params);
+/* A pair, checked on the camera's worker thread (see tongban-liveness.h);
+ * params NULL for the camera's own. The frames are dropped after the check. */
+guint              tongban_camera_check_liveness_async  (TongbanCamera               *self,
+                                                         const TongbanLivenessParams *params,
+                                                         guint                        timeout_ms,
+                                                         GCancellable                *cancellable,
+                                                         GAsyncReadyCallback          callback,
+                                                         gpointer                     user_data);
+TongbanLivenessResult *tongban_camera_check_liveness_finish (TongbanCamera       *self,
+                                                             GAsyncResult        *result,
+                                                             GError             **error);
 
 G_END_DECLS

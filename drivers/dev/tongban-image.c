@@ -167,19 +167,92 @@ set_error_from_message (GstMessage  *message,
   g_set_error (error, TONGBAN_DEVICE_ERROR, code, "camera: %s", gst_error->message);
 }
 
-GstSample *
-tongban_gst_pull_sample (GstElement    *pipeline,
-                         gint64         deadline,
-                         GCancellable  *cancellable,
-                         GError       **error)
+typedef struct
 {
-  g_autoptr(GstElement) sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
+  GMutex      lock;
+  GCond       cond;
+  guint       n;
+  GstSample **samples;
+  gint64     *when;
+} Pull;
+
+typedef struct
+{
+  Pull  *pull;
+  guint  index;
+} PullSink;
+
+/* Streaming thread: keep the newest frame of each sink and when it came. */
+static GstFlowReturn
+on_new_sample (GstAppSink *sink,
+               gpointer    data)
+{
+  PullSink *ps = data;
+  Pull *pull = ps->pull;
+  GstSample *sample = gst_app_sink_pull_sample (sink);
+
+  g_mutex_lock (&pull->lock);
+  g_clear_pointer (&pull->samples[ps->index], gst_sample_unref);
+  pull->samples[ps->index] = sample;
+  pull->when[ps->index] = g_get_monotonic_time ();
+  g_cond_signal (&pull->cond);
+  g_mutex_unlock (&pull->lock);
+  return GST_FLOW_OK;
+}
+
+/* Called with the lock held. */
+static gboolean
+pull_complete (Pull   *pull,
+               gint64  max_skew_us,
+               gint64 *skew_us)
+{
+  gint64 first = G_MAXINT64, last = 0;
+
+  for (guint i = 0; i < pull->n; i++)
+    {
+      if (pull->samples[i] == NULL)
+        return FALSE;
+      first = MIN (first, pull->when[i]);
+      last = MAX (last, pull->when[i]);
+    }
+  if (skew_us != NULL)
+    *skew_us = last - first;
+  return last - first <= max_skew_us;
+}
+
+gboolean
+tongban_gst_pull_samples (GstElement         *pipeline,
+                          const char * const *sinks,
+                          gint64              max_skew_us,
+                          GstSample         **samples,
+                          gint64             *skew_us,
+                          gint64              deadline,
+                          GCancellable       *cancellable,
+                          GError            **error)
+{
   g_autoptr(GstBus) bus = gst_element_get_bus (pipeline);
   g_autoptr(GArray) probes = g_array_new (FALSE, FALSE, sizeof (LiveProbe));
-  GstSample *sample = NULL;
+  g_autoptr(GPtrArray) elements = g_ptr_array_new_with_free_func (gst_object_unref);
+  guint n = g_strv_length ((char **) sinks);
+  g_autofree PullSink *ps = g_new0 (PullSink, n);
+  g_autofree gint64 *when = g_new0 (gint64, n);
+  Pull pull = { .n = n, .samples = samples, .when = when };
   gint live_ended = 0;
+  gboolean complete = FALSE;
 
-  g_return_val_if_fail (GST_IS_APP_SINK (sink), NULL);
+  g_mutex_init (&pull.lock);
+  g_cond_init (&pull.cond);
+  for (guint i = 0; i < n; i++)
+    {
+      GstElement *sink = gst_bin_get_by_name (GST_BIN (pipeline), sinks[i]);
+      GstAppSinkCallbacks callbacks = { .new_sample = on_new_sample };
+
+      g_assert (GST_IS_APP_SINK (sink));
+      samples[i] = NULL;
+      ps[i] = (PullSink) { &pull, i };
+      gst_app_sink_set_callbacks (GST_APP_SINK (sink), &callbacks, &ps[i], NULL);
+      g_ptr_array_add (elements, sink);
+    }
 
   watch_live_sources (pipeline, probes, &live_ended);
   if (gst_element_set_state (pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
@@ -191,40 +264,93 @@ tongban_gst_pull_sample (GstElement    *pipeline,
       else
         g_set_error_literal (error, TONGBAN_DEVICE_ERROR, TONGBAN_COMPLETION_DEVICE_NOT_READY,
                              "camera does not start");
-      gst_element_set_state (pipeline, GST_STATE_NULL);
-      unwatch_live_sources (probes);
-      return NULL;
     }
-  while (sample == NULL)
+  else
     {
-      g_autoptr(GstMessage) message = NULL;
+      for (;;)
+        {
+          g_autoptr(GstMessage) message = NULL;
+          gboolean eos = FALSE;
 
-      if (!tongban_device_deadline_check (deadline, cancellable, error))
-        break;
-      sample = gst_app_sink_try_pull_sample (GST_APP_SINK (sink), PULL_SLICE_MS * GST_MSECOND);
-      if (sample != NULL)
-        break;
-      message = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
-      if (message != NULL)
-        {
-          set_error_from_message (message, g_atomic_int_get (&live_ended), error);
-          break;
-        }
-      if (gst_app_sink_is_eos (GST_APP_SINK (sink)))
-        {
-          g_set_error_literal (error, TONGBAN_DEVICE_ERROR, TONGBAN_COMPLETION_DEVICE_NOT_READY,
-                               "camera stream ended");
-          break;
+          if (!tongban_device_deadline_check (deadline, cancellable, error))
+            break;
+          g_mutex_lock (&pull.lock);
+          complete = pull_complete (&pull, max_skew_us, skew_us);
+          if (!complete)
+            g_cond_wait_until (&pull.cond, &pull.lock,
+                               g_get_monotonic_time () + PULL_SLICE_MS * 1000);
+          complete = pull_complete (&pull, max_skew_us, skew_us);
+          g_mutex_unlock (&pull.lock);
+          if (complete)
+            break;
+          message = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+          if (message != NULL)
+            {
+              set_error_from_message (message, g_atomic_int_get (&live_ended), error);
+              break;
+            }
+          for (guint i = 0; i < n; i++)
+            eos = eos || gst_app_sink_is_eos (GST_APP_SINK (g_ptr_array_index (elements, i)));
+          if (eos)
+            {
+              g_set_error_literal (error, TONGBAN_DEVICE_ERROR,
+                                   TONGBAN_COMPLETION_DEVICE_NOT_READY, "camera stream ended");
+              break;
+            }
         }
     }
-  /* Streaming threads are stopped in NULL: the probes' flag can go. */
+  /* Streaming threads are stopped in NULL: the callbacks' and probes' data can go. */
   gst_element_set_state (pipeline, GST_STATE_NULL);
   unwatch_live_sources (probes);
+  g_mutex_clear (&pull.lock);
+  g_cond_clear (&pull.cond);
+  if (!complete)
+    for (guint i = 0; i < n; i++)
+      g_clear_pointer (&samples[i], gst_sample_unref);
+  return complete;
+}
+
+GstSample *
+tongban_gst_pull_sample (GstElement    *pipeline,
+                         gint64         deadline,
+                         GCancellable  *cancellable,
+                         GError       **error)
+{
+  const char *sinks[] = { "sink", NULL };
+  GstSample *sample = NULL;
+
+  tongban_gst_pull_samples (pipeline, sinks, 0, &sample, NULL, deadline, cancellable, error);
   return sample;
 }
 
-static GstElement *
-parse (const char  *description,
+void
+tongban_frame_image_push (const TongbanFrameImage *image,
+                          GstElement              *appsrc)
+{
+  g_autoptr(GstCaps) caps = NULL;
+  gsize row = (gsize) image->width * 3, stride = GST_ROUND_UP_4 (row);
+  const guint8 *rgb = g_bytes_get_data (image->rgb, NULL);
+  GstBuffer *buffer;
+  GstMapInfo map;
+
+  caps = gst_caps_new_simple ("video/x-raw", "format", G_TYPE_STRING, "RGB",
+                              "width", G_TYPE_INT, (int) image->width,
+                              "height", G_TYPE_INT, (int) image->height,
+                              "framerate", GST_TYPE_FRACTION, 0, 1, NULL);
+  g_object_set (appsrc, "caps", caps, "format", GST_FORMAT_TIME, NULL);
+  buffer = gst_buffer_new_allocate (NULL, stride * image->height, NULL);
+  gst_buffer_map (buffer, &map, GST_MAP_WRITE);
+  memset (map.data, 0, map.size);
+  for (guint y = 0; y < image->height; y++)
+    memcpy (map.data + y * stride, rgb + y * row, row);
+  gst_buffer_unmap (buffer, &map);
+  GST_BUFFER_PTS (buffer) = 0;
+  gst_app_src_push_buffer (GST_APP_SRC (appsrc), buffer);
+  gst_app_src_end_of_stream (GST_APP_SRC (appsrc));
+}
+
+GstElement *
+tongban_gst_parse (const char  *description,
        GError     **error)
 {
   g_autoptr(GError) local = NULL;
@@ -256,33 +382,17 @@ tongban_frame_image_encode_jpeg (const TongbanFrameImage  *image,
   g_autoptr(GstElement) pipeline = NULL;
   g_autoptr(GstElement) src = NULL;
   g_autoptr(GstSample) sample = NULL;
-  g_autoptr(GstCaps) caps = NULL;
-  gsize row = (gsize) image->width * 3, stride = GST_ROUND_UP_4 (row);
-  const guint8 *rgb = g_bytes_get_data (image->rgb, NULL);
   GstBuffer *buffer;
   GstMapInfo map;
 
-  description = g_strdup_printf ("appsrc name=src format=time ! videoconvert ! "
+  description = g_strdup_printf ("appsrc name=src ! videoconvert ! "
                                  "jpegenc quality=%u ! appsink name=sink sync=false",
                                  MIN (quality, 100));
-  pipeline = parse (description, error);
+  pipeline = tongban_gst_parse (description, error);
   if (pipeline == NULL)
     return NULL;
   src = gst_bin_get_by_name (GST_BIN (pipeline), "src");
-  caps = gst_caps_new_simple ("video/x-raw", "format", G_TYPE_STRING, "RGB",
-                              "width", G_TYPE_INT, (int) image->width,
-                              "height", G_TYPE_INT, (int) image->height,
-                              "framerate", GST_TYPE_FRACTION, 0, 1, NULL);
-  g_object_set (src, "caps", caps, NULL);
-  buffer = gst_buffer_new_allocate (NULL, stride * image->height, NULL);
-  gst_buffer_map (buffer, &map, GST_MAP_WRITE);
-  memset (map.data, 0, map.size);
-  for (guint y = 0; y < image->height; y++)
-    memcpy (map.data + y * stride, rgb + y * row, row);
-  gst_buffer_unmap (buffer, &map);
-  GST_BUFFER_PTS (buffer) = 0;
-  gst_app_src_push_buffer (GST_APP_SRC (src), buffer);
-  gst_app_src_end_of_stream (GST_APP_SRC (src));
+  tongban_frame_image_push (image, src);
   sample = tongban_gst_pull_sample (pipeline, g_get_monotonic_time () + HELPER_TIMEOUT_US,
                                     NULL, error);
   if (sample == NULL)
@@ -316,7 +426,7 @@ tongban_frame_image_load (const char  *path,
   description = g_strdup_printf ("filesrc name=file ! decodebin ! videoconvert ! videoscale ! "
                                  "video/x-raw,format=RGB,width=%u,height=%u ! "
                                  "appsink name=sink sync=false", width, height);
-  pipeline = parse (description, error);
+  pipeline = tongban_gst_parse (description, error);
   if (pipeline == NULL)
     return NULL;
   file = gst_bin_get_by_name (GST_BIN (pipeline), "file");

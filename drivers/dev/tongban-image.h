@@ -40,6 +40,13 @@ TongbanFrameImage *tongban_frame_image_load       (const char               *pat
                                                    guint                     height,
                                                    GError                  **error);
 
+/* Sets the appsrc's caps to the frame's, pushes it and ends the stream. */
+void               tongban_frame_image_push       (const TongbanFrameImage  *image,
+                                                   GstElement               *appsrc);
+/* gst_init_check() and gst_parse_launch(); HARDWARE_ERROR if either fails. */
+GstElement        *tongban_gst_parse              (const char               *description,
+                                                   GError                  **error);
+
 /* Plays the pipeline until its appsink called "sink" has a sample, the bus
  * reports an error or the end of the stream, the deadline (monotonic µs,
  * 0 = none) passes or the cancellable fires; leaves it in NULL. Errors are
@@ -48,6 +55,18 @@ TongbanFrameImage *tongban_frame_image_load       (const char               *pat
  * be opened or goes away (camera unplugged, server closed) is
  * DEVICE_NOT_READY. */
 GstSample         *tongban_gst_pull_sample        (GstElement               *pipeline,
+                                                   gint64                    deadline,
+                                                   GCancellable             *cancellable,
+                                                   GError                  **error);
+/* The same for several appsinks at once (a camera pair): done when every
+ * sink has a frame and the newest frames arrived within max_skew_us of each
+ * other; samples[i] is the frame of sinks[i] (NULL-terminated names), and
+ * skew_us how far apart they arrived. */
+gboolean           tongban_gst_pull_samples       (GstElement               *pipeline,
+                                                   const char * const       *sinks,
+                                                   gint64                    max_skew_us,
+                                                   GstSample               **samples,
+                                                   gint64                   *skew_us,
                                                    gint64                    deadline,
                                                    GCancellable             *cancellable,
                                                    GError                  **error);
