@@ -7,6 +7,9 @@
  */
 
 #include "tongban-camera.h"
+#ifdef HAVE_TESSERACT
+#include "tongban-mrz-reader.h"
+#endif
 
 #include <gst/app/gstappsink.h>
 #include <gst/gst.h>
@@ -47,6 +50,15 @@ is_url (const char *source)
   return g_str_has_prefix (source, "http://") || g_str_has_prefix (source, "https://");
 }
 
+/* A camera's still picture (".../snapshot.jpg"): one JPEG, not a stream. */
+static gboolean
+is_snapshot (const char *source)
+{
+  g_autofree char *path = g_strndup (source, strcspn (source, "?#"));
+
+  return is_url (source) && (g_str_has_suffix (path, ".jpg") || g_str_has_suffix (path, ".jpeg"));
+}
+
 /* jpegdec skips bytes until it finds a JPEG start marker, so a camera
  * sending noise would only ever time out. Every part of an MJPEG stream is
  * a whole JPEG: one that does not start like one is the camera's fault. */
@@ -84,7 +96,10 @@ branch (TongbanCamera *self,
 {
   g_autofree char *head = NULL;
 
-  if (is_url (source))
+  if (is_snapshot (source))
+    head = g_strdup_printf ("souphttpsrc name=%s-http retries=0 timeout=%d ! jpegdec name=%s-dec",
+                            name, CONNECT_TIMEOUT_S, name);
+  else if (is_url (source))
     head = g_strdup_printf ("souphttpsrc name=%s-http is-live=true retries=0 timeout=%d ! "
                             "multipartdemux single-stream=true ! jpegdec name=%s-dec",
                             name, CONNECT_TIMEOUT_S, name);
@@ -106,7 +121,9 @@ setup_url (GstElement *pipeline,
   g_autoptr(GstPad) sink = gst_element_get_static_pad (dec, "sink");
 
   g_object_set (http, "location", source, NULL);
-  gst_pad_add_probe (sink, GST_PAD_PROBE_TYPE_BUFFER, on_part, NULL, NULL);
+  /* A still comes in network-sized chunks; a stream's parts are whole JPEGs. */
+  if (!is_snapshot (source))
+    gst_pad_add_probe (sink, GST_PAD_PROBE_TYPE_BUFFER, on_part, NULL, NULL);
 }
 
 /* The visible camera into "sink" and, for a pair, the IR one into "irsink",
@@ -119,17 +136,12 @@ build_pipeline (TongbanCamera  *self,
   g_autofree char *visible = branch (self, self->source, "sink");
   g_autofree char *ir = pair ? branch (self, self->ir_source, "irsink") : NULL;
   g_autofree char *description = g_strjoin ("  ", visible, ir, NULL);
-  g_autoptr(GError) local = NULL;
   GstElement *pipeline;
 
-  pipeline = gst_parse_launch (description, &local);
-  if (pipeline == NULL || local != NULL)
-    {
-      g_clear_pointer (&pipeline, gst_object_unref);
-      g_set_error (error, TONGBAN_DEVICE_ERROR, TONGBAN_COMPLETION_DEVICE_NOT_READY,
-                   "camera pipeline: %s", local ? local->message : "invalid");
-      return NULL;
-    }
+  /* A source that is not there (no such element) is a camera not there. */
+  pipeline = tongban_gst_parse (description, TONGBAN_COMPLETION_DEVICE_NOT_READY, error);
+  if (pipeline == NULL)
+    return NULL;
   if (is_url (self->source))
     setup_url (pipeline, self->source, "sink");
   if (pair && is_url (self->ir_source))
@@ -245,6 +257,47 @@ check_liveness (TongbanDevice  *device,
   if (result != NULL)
     result->skew_us = pair->skew_us;
   return result;
+}
+
+/* The picture lives only for the OCR; the result is the zone's fields. */
+static gpointer
+read_mrz (TongbanDevice  *device,
+          gpointer        data,
+          gint64          deadline,
+          GCancellable   *cancellable,
+          GError        **error)
+{
+#ifdef HAVE_TESSERACT
+  g_autoptr(TongbanFrameImage) image = capture (device, NULL, deadline, cancellable, error);
+
+  return image ? tongban_mrz_read_image (image, error) : NULL;
+#else
+  g_set_error_literal (error, TONGBAN_DEVICE_ERROR, TONGBAN_COMPLETION_UNSUPPORTED_COMMAND,
+                       "built without tesseract");
+  return NULL;
+#endif
+}
+
+guint
+tongban_camera_read_mrz_async (TongbanCamera       *self,
+                               guint                timeout_ms,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_return_val_if_fail (TONGBAN_IS_CAMERA (self), 0);
+
+  return tongban_device_submit (TONGBAN_DEVICE (self), "Camera.ReadMrz", timeout_ms, read_mrz,
+                                NULL, NULL, (GDestroyNotify) tongban_mrz_free,
+                                cancellable, callback, user_data);
+}
+
+TongbanMrz *
+tongban_camera_read_mrz_finish (TongbanCamera  *self,
+                                GAsyncResult   *result,
+                                GError        **error)
+{
+  return tongban_device_submit_finish (TONGBAN_DEVICE (self), result, error);
 }
 
 guint

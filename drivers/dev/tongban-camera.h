@@ -7,6 +7,16 @@
  * is one RGB frame of the configured size. The camera is mounted so that it
  * cannot see the PIN pad (clause 7.1); the driver adds nothing to that.
  *
+ * A binocular face camera adds its infrared sensor ("ir-source"): a pair
+ * is one frame of each, close in time, and tongban_camera_check_liveness_async()
+ * runs the first-level presentation-attack check of tongban-liveness.h on
+ * it (a vendor liveness library can replace that check later).
+ *
+ * A document camera is the same device at document resolution (its
+ * width and height in the config); its source may also be a still
+ * picture's URL (".../snapshot.jpg"). tongban_camera_read_mrz_async()
+ * reads a permit's machine-readable zone off one picture.
+ *
  * Completions: a camera that cannot be reached or goes away mid-capture
  * (unplugged, server closed) is DEVICE_NOT_READY and the device's state
  * becomes NO_DEVICE until it answers again; a stream that is not a picture
@@ -18,6 +28,7 @@
 #include "tongban-device.h"
 #include "tongban-image.h"
 #include "tongban-liveness.h"
+#include "tongban-mrz.h"
 
 G_BEGIN_DECLS
 
@@ -62,6 +73,18 @@ guint              tongban_camera_capture_pair_async  (TongbanCamera       *self
 TongbanFramePair  *tongban_camera_capture_pair_finish (TongbanCamera       *self,
                                                        GAsyncResult        *result,
                                                        GError             **error);
+/* One picture, OCR of the permit's machine-readable zone, every check digit
+ * verified (tongban-mrz-reader.h): USER_ERROR "could not read …" for a
+ * picture without a readable zone (card misplaced, smudged, blank). */
+guint              tongban_camera_read_mrz_async  (TongbanCamera       *self,
+                                                   guint                timeout_ms,
+                                                   GCancellable        *cancellable,
+                                                   GAsyncReadyCallback  callback,
+                                                   gpointer             user_data);
+TongbanMrz        *tongban_camera_read_mrz_finish (TongbanCamera       *self,
+                                                   GAsyncResult        *result,
+                                                   GError             **error);
+
 /* The thresholds a check with params NULL uses (from the config). */
 void               tongban_camera_set_liveness_params (TongbanCamera               *self,
                                                        const TongbanLivenessParams *params);

@@ -350,8 +350,9 @@ tongban_frame_image_push (const TongbanFrameImage *image,
 }
 
 GstElement *
-tongban_gst_parse (const char  *description,
-       GError     **error)
+tongban_gst_parse (const char         *description,
+                   TongbanCompletion   code,
+                   GError            **error)
 {
   g_autoptr(GError) local = NULL;
   GstElement *pipeline;
@@ -366,8 +367,8 @@ tongban_gst_parse (const char  *description,
   if (pipeline == NULL || local != NULL)
     {
       g_clear_pointer (&pipeline, gst_object_unref);
-      g_set_error (error, TONGBAN_DEVICE_ERROR, TONGBAN_COMPLETION_HARDWARE_ERROR,
-                   "pipeline: %s", local ? local->message : "invalid");
+      g_set_error (error, TONGBAN_DEVICE_ERROR, code, "pipeline: %s",
+                   local ? local->message : "invalid");
       return NULL;
     }
   return pipeline;
@@ -388,7 +389,7 @@ tongban_frame_image_encode_jpeg (const TongbanFrameImage  *image,
   description = g_strdup_printf ("appsrc name=src ! videoconvert ! "
                                  "jpegenc quality=%u ! appsink name=sink sync=false",
                                  MIN (quality, 100));
-  pipeline = tongban_gst_parse (description, error);
+  pipeline = tongban_gst_parse (description, TONGBAN_COMPLETION_HARDWARE_ERROR, error);
   if (pipeline == NULL)
     return NULL;
   src = gst_bin_get_by_name (GST_BIN (pipeline), "src");
@@ -426,7 +427,7 @@ tongban_frame_image_load (const char  *path,
   description = g_strdup_printf ("filesrc name=file ! decodebin ! videoconvert ! videoscale ! "
                                  "video/x-raw,format=RGB,width=%u,height=%u ! "
                                  "appsink name=sink sync=false", width, height);
-  pipeline = tongban_gst_parse (description, error);
+  pipeline = tongban_gst_parse (description, TONGBAN_COMPLETION_HARDWARE_ERROR, error);
   if (pipeline == NULL)
     return NULL;
   file = gst_bin_get_by_name (GST_BIN (pipeline), "file");

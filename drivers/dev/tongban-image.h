@@ -10,6 +10,8 @@
 #include <gio/gio.h>
 #include <gst/gst.h>
 
+#include "tongban-device.h"
+
 G_BEGIN_DECLS
 
 typedef struct
@@ -43,8 +45,10 @@ TongbanFrameImage *tongban_frame_image_load       (const char               *pat
 /* Sets the appsrc's caps to the frame's, pushes it and ends the stream. */
 void               tongban_frame_image_push       (const TongbanFrameImage  *image,
                                                    GstElement               *appsrc);
-/* gst_init_check() and gst_parse_launch(); HARDWARE_ERROR if either fails. */
+/* gst_init_check() and gst_parse_launch(); HARDWARE_ERROR if GStreamer
+ * does not start, code if the description is not a pipeline. */
 GstElement        *tongban_gst_parse              (const char               *description,
+                                                   TongbanCompletion         code,
                                                    GError                  **error);
 
 /* Plays the pipeline until its appsink called "sink" has a sample, the bus

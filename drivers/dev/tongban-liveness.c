@@ -98,7 +98,8 @@ tongban_face_detect (const TongbanFrameImage  *image,
       return NULL;
     }
   pipeline = tongban_gst_parse ("appsrc name=src ! videoconvert ! "
-                                "facedetect name=detect display=false ! fakesink", error);
+                                "facedetect name=detect display=false ! fakesink",
+                                TONGBAN_COMPLETION_HARDWARE_ERROR, error);
   if (pipeline == NULL)
     return NULL;
   src = gst_bin_get_by_name (GST_BIN (pipeline), "src");

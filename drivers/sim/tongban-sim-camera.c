@@ -223,25 +223,18 @@ render_clip (guint    width,
              GError **error)
 {
   g_autofree char *description = NULL;
-  g_autoptr(GError) local = NULL;
   g_autoptr(GstElement) pipeline = NULL;
   g_autoptr(GstElement) sink = NULL;
   g_autoptr(GPtrArray) clip = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   GstSample *sample;
 
-  if (!gst_init_check (NULL, NULL, error))
-    return NULL;
   description = g_strdup_printf ("videotestsrc num-buffers=%d pattern=smpte horizontal-speed=8 ! "
                                  "video/x-raw,width=%u,height=%u ! jpegenc ! "
                                  "appsink name=sink sync=false",
                                  CLIP_FRAMES, width, height);
-  pipeline = gst_parse_launch (description, &local);
-  if (pipeline == NULL || local != NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "camera clip: %s",
-                   local ? local->message : "invalid");
-      return NULL;
-    }
+  pipeline = tongban_gst_parse (description, TONGBAN_COMPLETION_HARDWARE_ERROR, error);
+  if (pipeline == NULL)
+    return NULL;
   sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
   gst_element_set_state (pipeline, GST_STATE_PLAYING);
   while ((sample = gst_app_sink_pull_sample (GST_APP_SINK (sink))) != NULL)
