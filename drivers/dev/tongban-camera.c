@@ -16,6 +16,7 @@
 #include <string.h>
 
 #define CONNECT_TIMEOUT_S 2
+#define URL_POLL_MS 2000
 /* Two free-running streams' newest frames are less than a frame period
  * apart at 10 frames a second or more. */
 #define PAIR_MAX_SKEW_US (100 * 1000)
@@ -432,6 +433,23 @@ tongban_camera_open (TongbanDevice  *device,
   return TRUE;
 }
 
+/* Idle, a network camera is looked for now and then, so that one that went
+ * away shows as such before a citizen needs it. */
+static gboolean
+tongban_camera_poll (TongbanDevice  *device,
+                     GCancellable   *cancellable,
+                     GError        **error)
+{
+  TongbanCamera *self = TONGBAN_CAMERA (device);
+
+  if (is_url (self->source) && !reachable (self->source, cancellable, error))
+    return FALSE;
+  if (self->ir_source != NULL && is_url (self->ir_source) &&
+      !reachable (self->ir_source, cancellable, error))
+    return FALSE;
+  return TRUE;
+}
+
 static void
 tongban_camera_finalize (GObject *object)
 {
@@ -509,6 +527,7 @@ tongban_camera_class_init (TongbanCameraClass *klass)
   object_class->set_property = tongban_camera_set_property;
   object_class->get_property = tongban_camera_get_property;
   device_class->open = tongban_camera_open;
+  device_class->poll = tongban_camera_poll;
 
   properties[PROP_SOURCE] =
     g_param_spec_string ("source", NULL, NULL, "v4l2src",
@@ -548,8 +567,7 @@ tongban_camera_new (const char *name,
                     guint       width,
                     guint       height)
 {
-  return g_object_new (TONGBAN_TYPE_CAMERA, "name", name, "source", source, "width", width,
-                       "height", height, "poll-interval", 60000, NULL);
+  return tongban_camera_new_pair (name, source, NULL, width, height);
 }
 
 TongbanCamera *
@@ -561,5 +579,5 @@ tongban_camera_new_pair (const char *name,
 {
   return g_object_new (TONGBAN_TYPE_CAMERA, "name", name, "source", source,
                        "ir-source", ir_source, "width", width, "height", height,
-                       "poll-interval", 60000, NULL);
+                       "poll-interval", is_url (source) ? URL_POLL_MS : 60000, NULL);
 }

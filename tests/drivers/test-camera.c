@@ -252,6 +252,24 @@ test_mjpeg_unplug (void)
 }
 
 static void
+test_mjpeg_idle_unplug (void)
+{
+  g_autoptr(TongbanSim) sim = start_sim (NULL);
+  TongbanCamera *camera = network_camera (sim);
+  Capture c = { 0 };
+
+  /* Pulled while nobody uses it: the idle check notices, and the replug. */
+  wait_state (camera, TONGBAN_DEVICE_STATE_ONLINE);
+  tongban_sim_inject (sim, "unplug");
+  wait_state (camera, TONGBAN_DEVICE_STATE_NO_DEVICE);
+  tongban_sim_inject (sim, "replug");
+  wait_state (camera, TONGBAN_DEVICE_STATE_ONLINE);
+  capture (camera, &c);
+  g_assert_no_error (c.error);
+  finish (camera, &c);
+}
+
+static void
 test_mjpeg_garbage (void)
 {
   g_autoptr(TongbanSim) sim = start_sim (NULL);
@@ -334,6 +352,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/drivers/camera/missing", test_missing);
   g_test_add_func ("/drivers/camera/mjpeg/capture", test_mjpeg_capture);
   g_test_add_func ("/drivers/camera/mjpeg/unplug", test_mjpeg_unplug);
+  g_test_add_func ("/drivers/camera/mjpeg/idle-unplug", test_mjpeg_idle_unplug);
   g_test_add_func ("/drivers/camera/mjpeg/garbage", test_mjpeg_garbage);
   g_test_add_func ("/drivers/camera/mjpeg/scenario", test_mjpeg_scenario);
   g_test_add_func ("/drivers/camera/mjpeg/silent", test_mjpeg_silent);
