@@ -97,20 +97,45 @@ typedef struct
   gulong  probe;
 } LiveProbe;
 
+typedef struct
+{
+  gint ended;     /* a live source reached its end */
+  gint errored;   /* an error was posted before that */
+} LiveWatch;
+
+/* Streaming threads: errors are seen here as they are posted, before the
+ * EOS that follows them. */
+static GstBusSyncReply
+on_bus_sync (GstBus     *bus,
+             GstMessage *message,
+             gpointer    data)
+{
+  LiveWatch *watch = data;
+
+  if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_ERROR)
+    g_atomic_int_set (&watch->errored, 1);
+  return GST_BUS_PASS;
+}
+
 static GstPadProbeReturn
 on_live_eos (GstPad          *pad,
              GstPadProbeInfo *info,
              gpointer         data)
 {
-  if (GST_EVENT_TYPE (GST_PAD_PROBE_INFO_EVENT (info)) == GST_EVENT_EOS)
-    g_atomic_int_set ((gint *) data, 1);
+  LiveWatch *watch = data;
+
+  /* A source also sends EOS when it stops on an error downstream (a demuxer
+   * that gave up): that one is not the camera going away. */
+  if (GST_EVENT_TYPE (GST_PAD_PROBE_INFO_EVENT (info)) == GST_EVENT_EOS &&
+      !g_atomic_int_get (&watch->errored))
+    g_atomic_int_set (&watch->ended, 1);
   return GST_PAD_PROBE_OK;
 }
 
 static void
 watch_live_sources (GstElement *pipeline,
                     GArray     *probes,
-                    gint       *ended)
+                    LiveWatch  *watch)
 {
   g_autoptr(GstIterator) it = gst_bin_iterate_sources (GST_BIN (pipeline));
   GValue item = G_VALUE_INIT;
@@ -126,7 +151,7 @@ watch_live_sources (GstElement *pipeline,
           if (p.pad != NULL)
             {
               p.probe = gst_pad_add_probe (p.pad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
-                                           on_live_eos, ended, NULL);
+                                           on_live_eos, watch, NULL);
               g_array_append_val (probes, p);
             }
         }
@@ -158,7 +183,10 @@ set_error_from_message (GstMessage  *message,
   TongbanCompletion code = TONGBAN_COMPLETION_HARDWARE_ERROR;
 
   gst_message_parse_error (message, &gst_error, &debug);
-  if (gst_error->domain == GST_RESOURCE_ERROR || live_ended)
+  /* The source itself failing is the link to the camera failing
+   * (souphttpsrc with no retries reports a refused connection only as a
+   * flow error of its own). */
+  if (gst_error->domain == GST_RESOURCE_ERROR || live_ended || GST_IS_BASE_SRC (message->src))
     code = TONGBAN_COMPLETION_DEVICE_NOT_READY;
   else if (gst_error->domain == GST_STREAM_ERROR)
     code = TONGBAN_COMPLETION_INVALID_DATA;
@@ -237,7 +265,7 @@ tongban_gst_pull_samples (GstElement         *pipeline,
   g_autofree PullSink *ps = g_new0 (PullSink, n);
   g_autofree gint64 *when = g_new0 (gint64, n);
   Pull pull = { .n = n, .samples = samples, .when = when };
-  gint live_ended = 0;
+  LiveWatch watch = { 0, 0 };
   gboolean complete = FALSE;
 
   g_mutex_init (&pull.lock);
@@ -254,7 +282,8 @@ tongban_gst_pull_samples (GstElement         *pipeline,
       g_ptr_array_add (elements, sink);
     }
 
-  watch_live_sources (pipeline, probes, &live_ended);
+  gst_bus_set_sync_handler (bus, on_bus_sync, &watch, NULL);
+  watch_live_sources (pipeline, probes, &watch);
   if (gst_element_set_state (pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
     {
       g_autoptr(GstMessage) message = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
@@ -286,7 +315,7 @@ tongban_gst_pull_samples (GstElement         *pipeline,
           message = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
           if (message != NULL)
             {
-              set_error_from_message (message, g_atomic_int_get (&live_ended), error);
+              set_error_from_message (message, g_atomic_int_get (&watch.ended), error);
               break;
             }
           for (guint i = 0; i < n; i++)
@@ -302,6 +331,7 @@ tongban_gst_pull_samples (GstElement         *pipeline,
   /* Streaming threads are stopped in NULL: the callbacks' and probes' data can go. */
   gst_element_set_state (pipeline, GST_STATE_NULL);
   unwatch_live_sources (probes);
+  gst_bus_set_sync_handler (bus, NULL, NULL, NULL);
   g_mutex_clear (&pull.lock);
   g_cond_clear (&pull.cond);
   if (!complete)

@@ -21,6 +21,7 @@ typedef enum {
   SHOW_PICTURE,
   SHOW_BLACK,
   SHOW_GARBAGE,
+  SHOW_NOISE,
   SHOW_NOTHING,
 } Show;
 
@@ -68,7 +69,7 @@ current_picture (CameraState *st)
 
   if (st->show == SHOW_BLACK)
     return g_bytes_ref (st->black);
-  if (st->show == SHOW_GARBAGE)
+  if (st->show == SHOW_GARBAGE || st->show == SHOW_NOISE)
     {
       guint8 *noise = g_malloc (GARBAGE_SIZE);
 
@@ -90,7 +91,10 @@ camera_tick (TongbanSim *sim)
   if (!st->streaming || st->show == SHOW_NOTHING)
     return;
   picture = current_picture (st);
-  send_part (sim, picture);
+  if (st->show == SHOW_NOISE)
+    tongban_sim_send (sim, g_bytes_get_data (picture, NULL), g_bytes_get_size (picture));
+  else
+    send_part (sim, picture);
   st->frames_sent++;
 }
 
@@ -186,6 +190,8 @@ camera_event (TongbanSim *sim,
     st->show = SHOW_BLACK;
   else if (g_str_equal (event, "garbage"))
     st->show = SHOW_GARBAGE;
+  else if (g_str_equal (event, "noise"))
+    st->show = SHOW_NOISE;
   else if (g_str_equal (event, "freeze"))
     st->show = SHOW_NOTHING;
   else if (g_str_equal (event, "normal"))

@@ -8,6 +8,7 @@
  * Scenario events, besides "unplug" and "replug":
  *   "black"    frames go black (lens covered)
  *   "garbage"  parts still say image/jpeg, but their bytes are not a JPEG
+ *   "noise"    no more multipart framing: random bytes after the header
  *   "freeze"   the connection stays open, no more frames come
  *   "normal"   back to the picture
  */

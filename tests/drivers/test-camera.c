@@ -294,6 +294,23 @@ test_mjpeg_garbage (void)
   finish (camera, &c);
 }
 
+static void
+test_mjpeg_noise (void)
+{
+  g_autoptr(TongbanSim) sim = start_sim (NULL);
+  TongbanCamera *camera = network_camera (sim);
+  Capture c = { 0 };
+
+  /* No boundary ever comes, only bytes: invalid data, not a wait for the
+   * 10 s timeout. */
+  tongban_sim_inject (sim, "noise");
+  capture (camera, &c);
+  g_assert_error (c.error, TONGBAN_DEVICE_ERROR, TONGBAN_COMPLETION_INVALID_DATA);
+  g_assert_cmpint (tongban_device_get_state (TONGBAN_DEVICE (camera)), ==,
+                   TONGBAN_DEVICE_STATE_HARDWARE_ERROR);
+  finish (camera, &c);
+}
+
 static gboolean
 events_done (gpointer data)
 {
@@ -354,6 +371,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/drivers/camera/mjpeg/unplug", test_mjpeg_unplug);
   g_test_add_func ("/drivers/camera/mjpeg/idle-unplug", test_mjpeg_idle_unplug);
   g_test_add_func ("/drivers/camera/mjpeg/garbage", test_mjpeg_garbage);
+  g_test_add_func ("/drivers/camera/mjpeg/noise", test_mjpeg_noise);
   g_test_add_func ("/drivers/camera/mjpeg/scenario", test_mjpeg_scenario);
   g_test_add_func ("/drivers/camera/mjpeg/silent", test_mjpeg_silent);
   g_test_add_func ("/drivers/camera/mjpeg/not-found", test_mjpeg_not_found);
