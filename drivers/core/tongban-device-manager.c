@@ -78,6 +78,40 @@ required (GKeyFile    *config,
   return value;
 }
 
+#ifdef HAVE_GSTREAMER
+/* liveness-min-face=0.15, liveness-max-offset=0.2, liveness-ir-min-mean=40,
+ * liveness-ir-min-stddev=12, liveness-ir-face=true: see tongban-liveness.h. */
+static void
+configure_liveness (TongbanCamera *camera,
+                    GKeyFile      *config,
+                    const char    *group)
+{
+  struct { const char *key; double *value; } keys[4];
+  TongbanLivenessParams params;
+
+  tongban_liveness_params_init (&params);
+  keys[0].key = "liveness-min-face";
+  keys[0].value = &params.min_face;
+  keys[1].key = "liveness-max-offset";
+  keys[1].value = &params.max_offset;
+  keys[2].key = "liveness-ir-min-mean";
+  keys[2].value = &params.ir_min_mean;
+  keys[3].key = "liveness-ir-min-stddev";
+  keys[3].value = &params.ir_min_stddev;
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      double v = g_key_file_get_double (config, group, keys[i].key, &error);
+
+      if (error == NULL && v >= 0)
+        *keys[i].value = v;
+    }
+  if (g_key_file_has_key (config, group, "liveness-ir-face", NULL))
+    params.ir_face = g_key_file_get_boolean (config, group, "liveness-ir-face", NULL);
+  tongban_camera_set_liveness_params (camera, &params);
+}
+#endif
+
 static TongbanDevice *
 find_device (GPtrArray  *devices,
              const char *name)
@@ -220,13 +254,18 @@ create_device (GKeyFile    *config,
     {
 #ifdef HAVE_GSTREAMER
       g_autofree char *source = required (config, group, "source", error);
+      g_autofree char *ir_source = g_key_file_get_string (config, group, "ir-source", NULL);
       int width = g_key_file_get_integer (config, group, "width", NULL);
       int height = g_key_file_get_integer (config, group, "height", NULL);
+      TongbanCamera *camera;
 
-      return source ? TONGBAN_DEVICE (tongban_camera_new (name, source,
-                                                          width >= 16 ? (guint) width : 640,
-                                                          height >= 16 ? (guint) height : 480))
-                    : NULL;
+      if (source == NULL)
+        return NULL;
+      camera = tongban_camera_new_pair (name, source, ir_source && *ir_source ? ir_source : NULL,
+                                        width >= 16 ? (guint) width : 640,
+                                        height >= 16 ? (guint) height : 480);
+      configure_liveness (camera, config, group);
+      return TONGBAN_DEVICE (camera);
 #else
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "built without GStreamer");
       return NULL;

@@ -2,9 +2,10 @@
  *
  *   tongban-devsim [--scenario=DEVICE:SCENARIO]… [--receipt-port=N] [--exit-after=S] DEVICE…
  *
- * DEVICE is idcard, fingerprint, receipt, pinpad, lights or scanner. Prints one line per
- * device, "DEVICE LINK" (e.g. "idcard tty:/tmp/tongban-sim-Q2/idcard@115200"),
- * the string the kiosk config takes, then runs until SIGINT or SIGTERM.
+ * DEVICE is idcard, fingerprint, receipt, pinpad, lights, scanner or camera (an
+ * MJPEG network camera, where GStreamer is built in). Prints one line per
+ * device, "DEVICE LINK" (e.g. "idcard tty:/tmp/tongban-sim-Q2/idcard@115200"; a
+ * camera's is its URL), the string the kiosk config takes, then runs until SIGINT or SIGTERM.
  * Events can also be typed on standard input: "idcard card present".
  */
 
@@ -12,6 +13,9 @@
 #include "tongban-sim-idcard.h"
 #include "tongban-sim-panel.h"
 #include "tongban-sim-printer.h"
+#ifdef HAVE_GSTREAMER
+#include "tongban-sim-camera.h"
+#endif
 
 #include <glib-unix.h>
 #include <stdio.h>
@@ -41,6 +45,10 @@ create (const char  *device,
     return tongban_sim_lights_new (9600, error);
   if (g_str_equal (device, "scanner"))
     return tongban_sim_scanner_new (115200, error);
+#ifdef HAVE_GSTREAMER
+  if (g_str_equal (device, "camera"))
+    return tongban_sim_camera_new (0, 640, 480, error);
+#endif
   g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "unknown device '%s'", device);
   return NULL;
 }
@@ -106,7 +114,7 @@ main (int argc, char *argv[])
   g_option_context_add_main_entries (context, entries, NULL);
   g_option_context_set_description (context,
     "Devices: idcard (pty, SAM), fingerprint (pty, AS60x), receipt (TCP, ESC/POS), pinpad,\n"
-    "lights, scanner (pty).\n"
+    "lights, scanner (pty), camera (TCP, MJPEG over HTTP).\n"
     "Each prints \"DEVICE LINK\"; events can also be typed on stdin: \"idcard card present\".");
   if (!g_option_context_parse (context, &argc, &argv, &error) || argc < 2 ||
       receipt_port < 0 || receipt_port > 65535)
@@ -143,6 +151,15 @@ main (int argc, char *argv[])
       TongbanSim *sim = g_hash_table_lookup (sims, argv[i]);
 
       tongban_sim_start (sim);
+#ifdef HAVE_GSTREAMER
+      if (g_str_equal (argv[i], "camera"))
+        {
+          g_autofree char *url = tongban_sim_camera_dup_url (sim, NULL);
+
+          g_print ("%s %s\n", argv[i], url);
+          continue;
+        }
+#endif
       g_print ("%s %s\n", argv[i], tongban_sim_get_link (sim));
     }
   fflush (stdout);

@@ -50,6 +50,7 @@ struct _TongbanSim
   GPtrArray   *events;
   guint        next_event;
   gint64       started;
+  gint64       next_tick;
   GByteArray  *input;
 };
 
@@ -513,6 +514,21 @@ sim_main (gpointer data)
         timeout = (int) MAX (0, (sim->started + g_array_index (sim->times, gint64,
                                                                sim->next_event) * 1000
                                  - g_get_monotonic_time () + 999) / 1000);
+      if (sim->klass->tick != NULL)
+        {
+          gint64 wait;
+
+          if (g_get_monotonic_time () >= sim->next_tick)
+            {
+              sim->next_tick = g_get_monotonic_time () + sim->klass->tick_ms * 1000;
+              g_mutex_lock (&sim->lock);
+              sim->klass->tick (sim);
+              g_mutex_unlock (&sim->lock);
+            }
+          wait = MAX (0, (sim->next_tick - g_get_monotonic_time () + 999) / 1000);
+          if (timeout < 0 || wait < timeout)
+            timeout = (int) wait;
+        }
 
       fds[nfds++] = (struct pollfd) { sim->wake[0], POLLIN, 0 };
       if (active_fd (sim) >= 0)

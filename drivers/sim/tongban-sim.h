@@ -26,6 +26,9 @@ typedef struct
   /* Sim thread. A peer connected (TCP) or the pty was (re)created. */
   void     (*connected) (TongbanSim *sim);
   void     (*finalize)  (TongbanSim *sim);
+  /* Sim thread, every tick_ms while it is set (a camera's frame clock). */
+  void     (*tick)      (TongbanSim *sim);
+  guint      tick_ms;
 } TongbanSimClass;
 
 TongbanSim *tongban_sim_new_pty        (const TongbanSimClass *klass,

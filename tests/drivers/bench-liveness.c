@@ -1,0 +1,108 @@
+/* bench-liveness.c: what the liveness check costs, and how close a pair's frames are
+ *
+ * Prints: the first check (loads the facedetect plugin and OpenCV), the
+ * next ones (the cascade is read each time), at 640 x 480; and the skew of
+ * pairs captured from two MJPEG camera simulators at 15 frames a second.
+ */
+
+#include "tongban-camera.h"
+#include "tongban-liveness.h"
+#include "tongban-sim-camera.h"
+
+#include <stdio.h>
+
+#define FACE "/usr/lib/python3/dist-packages/skimage/data/astronaut.png"
+#define RUNS 10
+#define PAIRS 20
+
+typedef struct
+{
+  guint             done;
+  TongbanFramePair *pair;
+  GError           *error;
+} Wait;
+
+static void
+on_pair (GObject *source, GAsyncResult *res, gpointer data)
+{
+  Wait *w = data;
+
+  w->pair = tongban_camera_capture_pair_finish (TONGBAN_CAMERA (source), res, &w->error);
+  w->done++;
+}
+
+static gboolean
+is_done (gpointer data)
+{
+  return ((Wait *) data)->done > 0;
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TongbanFrameImage) face = tongban_frame_image_load (FACE, 640, 480, &error);
+  TongbanLivenessParams params;
+  g_autoptr(TongbanSim) vis = NULL;
+  g_autoptr(TongbanSim) ir = NULL;
+  g_autofree char *vis_url = NULL;
+  g_autofree char *ir_url = NULL;
+  TongbanCamera *camera;
+  gint64 t0, first, total = 0, skew_max = 0, skew_sum = 0;
+
+  if (face == NULL)
+    {
+      fprintf (stderr, "%s: %s\n", FACE, error->message);
+      return 1;
+    }
+  tongban_liveness_params_init (&params);
+  params.max_offset = 0.5;
+  t0 = g_get_monotonic_time ();
+  tongban_liveness_result_free (tongban_liveness_check (face, face, &params, NULL));
+  first = g_get_monotonic_time () - t0;
+  for (int i = 0; i < RUNS; i++)
+    {
+      t0 = g_get_monotonic_time ();
+      tongban_liveness_result_free (tongban_liveness_check (face, face, &params, NULL));
+      total += g_get_monotonic_time () - t0;
+    }
+  printf ("liveness check 640x480 (two face searches): first %.0f ms (plugin and OpenCV load), "
+          "then %.0f ms mean of %d\n", first / 1000.0, total / 1000.0 / RUNS, RUNS);
+
+  vis = tongban_sim_camera_new (0, 640, 480, &error);
+  ir = vis ? tongban_sim_camera_new (0, 640, 480, &error) : NULL;
+  if (ir == NULL)
+    {
+      fprintf (stderr, "simulator: %s\n", error->message);
+      return 1;
+    }
+  tongban_sim_start (vis);
+  tongban_sim_start (ir);
+  vis_url = tongban_sim_camera_dup_url (vis, NULL);
+  ir_url = tongban_sim_camera_dup_url (ir, NULL);
+  camera = tongban_camera_new_pair ("face", vis_url, ir_url, 640, 480);
+  total = 0;
+  for (int i = 0; i < PAIRS; i++)
+    {
+      Wait w = { 0 };
+
+      t0 = g_get_monotonic_time ();
+      tongban_camera_capture_pair_async (camera, 10000, NULL, on_pair, &w);
+      tongban_device_wait_until (NULL, 20000, is_done, &w);
+      total += g_get_monotonic_time () - t0;
+      if (w.pair == NULL)
+        {
+          fprintf (stderr, "pair: %s\n", w.error ? w.error->message : "none");
+          return 1;
+        }
+      skew_sum += w.pair->skew_us;
+      skew_max = MAX (skew_max, w.pair->skew_us);
+      tongban_frame_pair_free (w.pair);
+    }
+  printf ("pair capture 640x480 from two MJPEG streams at 15 fps: %.0f ms mean (connect to "
+          "both frames), skew %.1f ms mean, %.1f ms max, of %d\n",
+          total / 1000.0 / PAIRS, skew_sum / 1000.0 / PAIRS, skew_max / 1000.0, PAIRS);
+  tongban_device_stop (TONGBAN_DEVICE (camera));
+  g_object_unref (camera);
+  return 0;
+}
