@@ -7,6 +7,7 @@
  */
 
 #include "tm-http.h"
+#include "tm-live.h"
 
 #include <string.h>
 #include <arpa/inet.h>
@@ -777,6 +778,8 @@ dispatch (TmHttp                *http,
                                            ? auth + 7 : NULL, &error);
       if (req.account == NULL)
         return queue_error (connection, error);
+      /* People read what terminals last reported, not what the writer still holds. */
+      tm_live_flush (http->app);
       if ((role_bit (req.account->role) & route->roles) == 0)
         {
           g_autofree char *what = g_strdup_printf ("%s %s", method, url);

@@ -317,7 +317,7 @@ static char *
 callgrind_wrap (const char *dir)
 {
   g_autofree char *script = g_strdup_printf ("#!/bin/sh\nexec valgrind --tool=callgrind"
-                                             " --collect-atstart=no --callgrind-out-file=%s/cg.out"
+                                             " --collect-atstart=no --callgrind-out-file=%s/cg.%%p"
                                              " '%s' \"$@\"\n", dir, g_getenv ("TONGBAN_MANAGER"));
   char *path = g_build_filename (dir, "manager.sh", NULL);
 
@@ -337,9 +337,11 @@ callgrind_toggle (GPid        pid,
 }
 
 static guint64
-callgrind_total (const char *dir)
+callgrind_total (const char *dir,
+                 GPid        pid)
 {
-  g_autofree char *path = g_build_filename (dir, "cg.out", NULL);
+  g_autofree char *name = g_strdup_printf ("cg.%d", pid);
+  g_autofree char *path = g_build_filename (dir, name, NULL);
   g_autofree char *text = NULL;
   const char *line;
 
@@ -359,6 +361,7 @@ main (int argc, char **argv)
   g_autofree char *cg_dir = NULL;
   g_autofree char *wrapper = NULL;
   TmTestServer *server;
+  GPid server_pid;
   g_autofree char *token = NULL;
 
   if (argc > 1 && g_str_equal (argv[1], "nginx"))
@@ -472,6 +475,7 @@ main (int argc, char **argv)
   }
   for (guint i = 0; i < n_terminals; i++)
     tm_test_terminal_free (terminals[i]);
+  server_pid = server->pid;
   tm_test_server_stop (server);
   if (callgrind)
     {
@@ -479,7 +483,7 @@ main (int argc, char **argv)
 
       g_print ("%-8s manager instructions per heartbeat (callgrind, %u sequential): %.0f\n", label,
                CALLGRIND_HEARTBEATS,
-               (double) callgrind_total (cg_dir) / CALLGRIND_HEARTBEATS);
+               (double) callgrind_total (cg_dir, server_pid) / CALLGRIND_HEARTBEATS);
       g_assert_cmpint (system (cmd), ==, 0);
     }
   return 0;
