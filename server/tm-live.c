@@ -130,27 +130,143 @@ nonce_array_new (void)
   return a;
 }
 
-/* Writes one batch in one transaction; FALSE (logged) if the database refused it. */
-static gboolean
-write_batch (TmApp      *app,
-             GHashTable *beats,
-             GArray     *nonces)
+/* PostgreSQL array literal element: NULL, or the text double-quoted with " and \ escaped. */
+static void
+array_add (GString    *a,
+           const char *text)
 {
-  GError *db_error = NULL;
+  g_string_append_c (a, a->len == 1 ? ' ' : ',');
+  if (text == NULL)
+    {
+      g_string_append (a, "NULL");
+      return;
+    }
+  g_string_append_c (a, '"');
+  for (const char *p = text; *p; p++)
+    {
+      if (*p == '"' || *p == '\\')
+        g_string_append_c (a, '\\');
+      g_string_append_c (a, *p);
+    }
+  g_string_append_c (a, '"');
+}
+
+static void
+array_add_int (GString *a,
+               gint64   v)
+{
+  g_string_append_printf (a, "%c%" G_GINT64_FORMAT, a->len == 1 ? ' ' : ',', v);
+}
+
+static GString **
+arrays_new (guint n)
+{
+  GString **a = g_new0 (GString *, n + 1);
+
+  for (guint i = 0; i < n; i++)
+    a[i] = g_string_new ("{");
+  return a;
+}
+
+static void
+arrays_free (GString **a)
+{
+  for (guint i = 0; a[i] != NULL; i++)
+    g_string_free (a[i], TRUE);
+  g_free (a);
+}
+
+static const char *
+array_done (GString *a)
+{
+  if (a->str[a->len - 1] != '}')
+    g_string_append_c (a, '}');
+  return a->str;
+}
+
+/* PostgreSQL: three statements for the whole batch (one round trip each), rows as arrays. */
+static gboolean
+write_batch_pg (TmConn      *conn,
+                GHashTable  *beats,
+                GArray      *nonces,
+                GError     **error)
+{
+  GString **n = arrays_new (3), **t = arrays_new (5), **l = arrays_new (5);
   GHashTableIter iter;
   PendingBeat *p;
-  TmConn *conn;
-  gboolean ok;
+  gboolean ok = TRUE;
 
-  if (g_hash_table_size (beats) == 0 && nonces->len == 0)
-    return TRUE;
-  conn = tm_db_acquire (app->db);
-  ok = tm_conn_begin (conn, &db_error);
+  for (guint i = 0; i < nonces->len; i++)
+    {
+      PendingNonce *pn = &g_array_index (nonces, PendingNonce, i);
+
+      array_add_int (n[0], pn->terminal_id);
+      array_add (n[1], pn->nonce);
+      array_add_int (n[2], pn->seen_at);
+    }
+  g_hash_table_iter_init (&iter, beats);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &p))
+    {
+      array_add_int (t[0], p->terminal_id);
+      array_add_int (t[1], p->last_seen);
+      array_add (t[2], p->version);
+      array_add (t[3], p->network);
+      array_add (t[4], p->ip);
+      for (guint i = 0; i < p->levels->len; i++)
+        {
+          TmLiveLevel *lv = p->levels->pdata[i];
+
+          array_add_int (l[0], p->terminal_id);
+          array_add (l[1], lv->item);
+          array_add_int (l[2], lv->level);
+          array_add (l[3], lv->state);
+          array_add_int (l[4], p->last_seen);
+        }
+    }
+  if (nonces->len > 0)
+    ok = tm_x (conn, error, "INSERT INTO request_nonce (terminal_id, nonce, seen_at)"
+               " SELECT * FROM unnest (CAST(? AS BIGINT[]), CAST(? AS TEXT[]),"
+               " CAST(? AS BIGINT[])) ON CONFLICT DO NOTHING", TM_STR (array_done (n[0])),
+               TM_STR (array_done (n[1])), TM_STR (array_done (n[2])));
+  if (ok && g_hash_table_size (beats) > 0)
+    ok = tm_x (conn, error, "UPDATE terminal t SET last_seen = GREATEST (t.last_seen, v.seen),"
+               " online = 1, sw_version = COALESCE (v.version, t.sw_version),"
+               " network = COALESCE (v.network, t.network), ip = COALESCE (v.ip, t.ip)"
+               " FROM unnest (CAST(? AS BIGINT[]), CAST(? AS BIGINT[]), CAST(? AS TEXT[]),"
+               " CAST(? AS TEXT[]), CAST(? AS TEXT[])) AS v (id, seen, version, network, ip)"
+               " WHERE t.id = v.id", TM_STR (array_done (t[0])), TM_STR (array_done (t[1])),
+               TM_STR (array_done (t[2])), TM_STR (array_done (t[3])),
+               TM_STR (array_done (t[4])));
+  if (ok && l[0]->len > 1)
+    ok = tm_x (conn, error, "INSERT INTO consumable_level (terminal_id, item, level, state,"
+               " updated_at) SELECT * FROM unnest (CAST(? AS BIGINT[]), CAST(? AS TEXT[]),"
+               " CAST(? AS INTEGER[]), CAST(? AS TEXT[]), CAST(? AS BIGINT[]))"
+               " ON CONFLICT (terminal_id, item) DO UPDATE SET level = excluded.level,"
+               " state = excluded.state, updated_at = excluded.updated_at",
+               TM_STR (array_done (l[0])), TM_STR (array_done (l[1])), TM_STR (array_done (l[2])),
+               TM_STR (array_done (l[3])), TM_STR (array_done (l[4])));
+  arrays_free (n);
+  arrays_free (t);
+  arrays_free (l);
+  return ok;
+}
+
+/* SQLite: statements run in-process, so one per row costs little. */
+static gboolean
+write_batch_sqlite (TmConn      *conn,
+                    GHashTable  *beats,
+                    GArray      *nonces,
+                    GError     **error)
+{
+  GHashTableIter iter;
+  PendingBeat *p;
+  gboolean ok = TRUE;
+
   for (guint i = 0; ok && i < nonces->len; i++)
     {
       PendingNonce *n = &g_array_index (nonces, PendingNonce, i);
 
-      ok = tm_x (conn, &db_error, "INSERT INTO request_nonce (terminal_id, nonce, seen_at)"
+      ok = tm_x (conn, error, "INSERT INTO request_nonce (terminal_id, nonce, seen_at)"
                  " VALUES (?, ?, ?) ON CONFLICT DO NOTHING", TM_INT (n->terminal_id),
                  TM_STR (n->nonce), TM_INT (n->seen_at));
     }
@@ -158,16 +274,16 @@ write_batch (TmApp      *app,
   while (ok && g_hash_table_iter_next (&iter, NULL, (gpointer *) &p))
     {
       /* Never back in time: a heartbeat that took the full way may have written later. */
-      ok = tm_x (conn, &db_error, "UPDATE terminal SET last_seen = CASE WHEN last_seen > ?"
-                 " THEN last_seen ELSE ? END, online = 1, sw_version = COALESCE (?, sw_version),"
+      ok = tm_x (conn, error, "UPDATE terminal SET last_seen = MAX (COALESCE (last_seen, 0), ?),"
+                 " online = 1, sw_version = COALESCE (?, sw_version),"
                  " network = COALESCE (?, network), ip = COALESCE (?, ip) WHERE id = ?",
-                 TM_INT (p->last_seen), TM_INT (p->last_seen), TM_STR (p->version),
-                 TM_STR (p->network), TM_STR (p->ip), TM_INT (p->terminal_id));
+                 TM_INT (p->last_seen), TM_STR (p->version), TM_STR (p->network),
+                 TM_STR (p->ip), TM_INT (p->terminal_id));
       for (guint i = 0; ok && i < p->levels->len; i++)
         {
           TmLiveLevel *l = p->levels->pdata[i];
 
-          ok = tm_x (conn, &db_error, "INSERT INTO consumable_level (terminal_id, item, level,"
+          ok = tm_x (conn, error, "INSERT INTO consumable_level (terminal_id, item, level,"
                      " state, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (terminal_id, item)"
                      " DO UPDATE SET level = excluded.level, state = excluded.state,"
                      " updated_at = excluded.updated_at",
@@ -175,6 +291,26 @@ write_batch (TmApp      *app,
                      TM_STR (l->state), TM_INT (p->last_seen));
         }
     }
+  return ok;
+}
+
+/* Writes one batch in one transaction; FALSE (logged) if the database refused it. */
+static gboolean
+write_batch (TmApp      *app,
+             GHashTable *beats,
+             GArray     *nonces)
+{
+  GError *db_error = NULL;
+  TmConn *conn;
+  gboolean ok;
+
+  if (g_hash_table_size (beats) == 0 && nonces->len == 0)
+    return TRUE;
+  conn = tm_db_acquire (app->db);
+  ok = tm_conn_begin (conn, &db_error)
+       && (tm_conn_kind (conn) == TM_DB_POSTGRESQL ? write_batch_pg (conn, beats, nonces, &db_error)
+                                                   : write_batch_sqlite (conn, beats, nonces,
+                                                                         &db_error));
   if (ok)
     ok = tm_conn_commit (conn, &db_error);
   else
@@ -620,8 +756,17 @@ tm_live_write_beat (TmApp      *app,
   p->network = g_strdup (network);
   p->ip = g_strdup (ip);
   p->levels = tm_live_levels_new ();
-  for (guint i = 0; levels != NULL && i < levels->len; i++)
-    g_ptr_array_add (p->levels, level_copy (levels->pdata[i]));
+  /* One row per item (a repeated item: the last one counts). */
+  for (guint i = levels ? levels->len : 0; i-- > 0;)
+    {
+      const TmLiveLevel *l = levels->pdata[i];
+      gboolean seen = FALSE;
+
+      for (guint j = 0; !seen && j < p->levels->len; j++)
+        seen = g_str_equal (((TmLiveLevel *) p->levels->pdata[j])->item, l->item);
+      if (!seen)
+        g_ptr_array_add (p->levels, level_copy (l));
+    }
   g_mutex_lock (&live->write_lock);
   /* A heartbeat without some facts keeps the earlier ones (COALESCE, as a direct write). */
   before = g_hash_table_lookup (live->pending, &terminal_id);

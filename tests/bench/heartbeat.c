@@ -317,7 +317,7 @@ static char *
 callgrind_wrap (const char *dir)
 {
   g_autofree char *script = g_strdup_printf ("#!/bin/sh\nexec valgrind --tool=callgrind"
-                                             " --collect-atstart=no --callgrind-out-file=%s/cg.%%p"
+                                             " --instr-atstart=no --callgrind-out-file=%s/cg.%%p"
                                              " '%s' \"$@\"\n", dir, g_getenv ("TONGBAN_MANAGER"));
   char *path = g_build_filename (dir, "manager.sh", NULL);
 
