@@ -484,6 +484,14 @@ main (int argc, char **argv)
       g_print ("%-8s manager instructions per heartbeat (callgrind, %u sequential): %.0f\n", label,
                CALLGRIND_HEARTBEATS,
                (double) callgrind_total (cg_dir, server_pid) / CALLGRIND_HEARTBEATS);
+      /* TONGBAN_BENCH_CALLGRIND_OUT=FILE keeps the profile (callgrind_annotate FILE). */
+      if (g_getenv ("TONGBAN_BENCH_CALLGRIND_OUT") != NULL)
+        {
+          g_autofree char *keep = g_strdup_printf ("cp '%s/cg.%d' '%s'", cg_dir, server_pid,
+                                                   g_getenv ("TONGBAN_BENCH_CALLGRIND_OUT"));
+
+          g_assert_cmpint (system (keep), ==, 0);
+        }
       g_assert_cmpint (system (cmd), ==, 0);
     }
   return 0;
