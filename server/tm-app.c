@@ -1,6 +1,7 @@
 /* tm-app.c: configuration defaults, the app's lifetime, and the background worker */
 
 #include "tm-app.h"
+#include "tm-events.h"
 #include "tm-live.h"
 
 #include <stdarg.h>
@@ -168,6 +169,7 @@ tm_app_new (const TmConfig  *config,
     return NULL;
   if (!tm_db_migrate (app->db, error) || !tm_regions_load (app, error))
     return NULL;
+  app->events = tm_events_new ();
   app->live = tm_live_new ();
   tm_live_start (app);
   return g_steal_pointer (&app);
@@ -205,8 +207,10 @@ tm_app_free (TmApp *app)
   g_atomic_int_set (&app->stopping, 1);
   if (app->worker != NULL)
     g_thread_join (app->worker);
+  tm_events_stop (app);
   tm_live_stop (app);
   g_clear_pointer (&app->live, tm_live_free);
+  g_clear_pointer (&app->events, tm_events_free);
   tm_db_free (app->db);
   g_mutex_clear (&app->audit_lock);
   explicit_bzero (app->master_key, sizeof app->master_key);

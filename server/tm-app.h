@@ -46,11 +46,13 @@ typedef struct {
 } TmConfig;
 
 typedef struct _TmLive TmLive;
+typedef struct _TmEvents TmEvents;
 
 typedef struct {
   TmConfig   config;
   TmDb      *db;
   TmLive    *live;
+  TmEvents  *events;
   guint8     master_key[16];
   GMutex     audit_lock;
   GThread   *worker;

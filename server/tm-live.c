@@ -22,6 +22,7 @@
  */
 
 #include "tm-live.h"
+#include "tm-events.h"
 
 #include <string.h>
 #include <libpq-fe.h>
@@ -370,7 +371,8 @@ writer_main (gpointer data)
   return NULL;
 }
 
-/* PostgreSQL: forget what another instance (or this one) changed. */
+/* PostgreSQL: forget what another instance (or this one) changed, and hand the events every
+ * instance sent to this one's console connections. */
 static gpointer
 listener_main (gpointer data)
 {
@@ -389,7 +391,8 @@ listener_main (gpointer data)
           gboolean listening;
 
           pg = PQconnectdb (app->config.db_uri);
-          res = PQstatus (pg) == CONNECTION_OK ? PQexec (pg, "LISTEN " NOTIFY_CHANNEL) : NULL;
+          res = PQstatus (pg) == CONNECTION_OK
+                ? PQexec (pg, "LISTEN " NOTIFY_CHANNEL "; LISTEN tongban_event") : NULL;
           listening = res != NULL && PQresultStatus (res) == PGRES_COMMAND_OK;
           PQclear (res);
           if (!listening)
@@ -410,7 +413,10 @@ listener_main (gpointer data)
       }
       while ((n = PQnotifies (pg)) != NULL)
         {
-          tm_live_forget (app, g_ascii_strtoll (n->extra, NULL, 10));
+          if (g_str_equal (n->relname, NOTIFY_CHANNEL))
+            tm_live_forget (app, g_ascii_strtoll (n->extra, NULL, 10));
+          else
+            tm_events_deliver (app, n->extra);
           PQfreemem (n);
         }
     }

@@ -8,9 +8,11 @@
  */
 
 #include "tm-app.h"
+#include "tm-events.h"
 #include "tm-live.h"
 #include "tongban-region-code.h"
 
+#include <stdarg.h>
 #include <string.h>
 
 static const char * const component_states[] = {
@@ -28,6 +30,31 @@ name_ok (const char *s)
     if (!g_ascii_islower (*p) && !g_ascii_isdigit (*p) && *p != '-')
       return FALSE;
   return TRUE;
+}
+
+/* {"number": …, key: value, …} for an event; pairs of name and string value, NULL-ended. */
+static JsonNode *
+event_data (const char *number,
+            ...)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  const char *name;
+  va_list ap;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "number");
+  json_builder_add_string_value (b, number);
+  va_start (ap, number);
+  while ((name = va_arg (ap, const char *)) != NULL)
+    {
+      const char *value = va_arg (ap, const char *);
+
+      json_builder_set_member_name (b, name);
+      json_builder_add_string_value (b, value);
+    }
+  va_end (ap);
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
 }
 
 static gboolean
@@ -66,7 +93,8 @@ queue_notifications (TmConn     *conn,
 
 /* Opens an alarm unless the same one is open already; returns FALSE only on a DB error. */
 static gboolean
-raise_alarm (TmConn     *conn,
+raise_alarm (TmApp      *app,
+             TmConn     *conn,
              gint64      terminal_id,
              const char *number,
              const char *region_path,
@@ -95,6 +123,13 @@ raise_alarm (TmConn     *conn,
     return FALSE;
   if (ins->n_rows == 0)
     return TRUE;
+  {
+    JsonNode *data = event_data (number, "kind", kind, "subject", subject, "severity",
+                                 tm_rows_get (rule, 0, 0), "detail", detail, NULL);
+
+    json_object_set_int_member (json_node_get_object (data), "id", tm_rows_get_int (ins, 0, 0));
+    tm_events_emit (app, conn, "alarm.raised", region_path, data);
+  }
   title = g_strdup_printf ("[Tongban %s] terminal %s: %s %s", tm_rows_get (rule, 0, 0), number,
                            kind, subject);
   text = g_strdup_printf ("Terminal %s reports %s on %s (%s).\n", number, kind, subject,
@@ -103,15 +138,29 @@ raise_alarm (TmConn     *conn,
 }
 
 static gboolean
-clear_alarm (TmConn     *conn,
-             gint64      terminal_id,
-             const char *kind,
-             const char *subject,
-             GError    **error)
+clear_alarm (TmApp            *app,
+             TmConn           *conn,
+             const TmTerminal *t,
+             const char       *kind,
+             const char       *subject,
+             GError          **error)
 {
-  return tm_x (conn, error, "UPDATE alarm SET cleared_at = ? WHERE terminal_id = ? AND kind = ?"
-               " AND subject = ? AND cleared_at IS NULL", TM_INT (tm_now ()), TM_INT (terminal_id),
-               TM_STR (kind), TM_STR (subject));
+  g_autoptr(TmRows) rows = tm_q (conn, error, "UPDATE alarm SET cleared_at = ? WHERE"
+                                 " terminal_id = ? AND kind = ? AND subject = ?"
+                                 " AND cleared_at IS NULL RETURNING id", TM_INT (tm_now ()),
+                                 TM_INT (t->id), TM_STR (kind), TM_STR (subject));
+
+  if (rows == NULL)
+    return FALSE;
+  for (guint r = 0; r < rows->n_rows; r++)
+    {
+      JsonNode *data = event_data (t->number, "kind", kind, "subject", subject, "by", "terminal",
+                                   NULL);
+
+      json_object_set_int_member (json_node_get_object (data), "id", tm_rows_get_int (rows, r, 0));
+      tm_events_emit (app, conn, "alarm.cleared", t->region_path, data);
+    }
+  return TRUE;
 }
 
 static gboolean
@@ -426,8 +475,14 @@ tm_monitor_heartbeat (TmApp             *app,
     }
   if (ok && g_hash_table_contains (open_set, "terminal-silent/heartbeat"))
     {
-      ok = clear_alarm (conn, t->id, "terminal-silent", "heartbeat", &db_error);
+      ok = clear_alarm (app, conn, t, "terminal-silent", "heartbeat", &db_error);
       changed_any = TRUE;
+      {
+        JsonNode *data = event_data (t->number, "status", tm_rows_get (status, 0, 0), NULL);
+
+        json_object_set_boolean_member (json_node_get_object (data), "online", TRUE);
+        tm_events_emit (app, conn, "terminal.status", t->region_path, data);
+      }
     }
 
   n = json_object_get_member (body, "components");
@@ -456,10 +511,10 @@ tm_monitor_heartbeat (TmApp             *app,
                      " SET status = excluded.status, updated_at = excluded.updated_at",
                      TM_INT (t->id), TM_STR (name), TM_STR (st), TM_INT (now));
           if (ok && g_strv_contains (fault_states, st))
-            ok = raise_alarm (conn, t->id, t->number, t->region_path, "component-fault", name, st,
+            ok = raise_alarm (app, conn, t->id, t->number, t->region_path, "component-fault", name, st,
                               &db_error);
           else if (ok && g_hash_table_contains (open_set, key))
-            ok = clear_alarm (conn, t->id, "component-fault", name, &db_error);
+            ok = clear_alarm (app, conn, t, "component-fault", name, &db_error);
         }
       if (ok && changed)
         ok = sync_fault_modules (conn, t->id, &db_error);
@@ -496,10 +551,10 @@ tm_monitor_heartbeat (TmApp             *app,
           if (ok && is_low != g_hash_table_contains (open_set, key))
             changed_any = TRUE;
           if (ok && is_low && !g_hash_table_contains (open_set, key))
-            ok = raise_alarm (conn, t->id, t->number, t->region_path, "consumable-low", item,
+            ok = raise_alarm (app, conn, t->id, t->number, t->region_path, "consumable-low", item,
                               detail, &db_error);
           else if (ok && !is_low && g_hash_table_contains (open_set, key))
-            ok = clear_alarm (conn, t->id, "consumable-low", item, &db_error);
+            ok = clear_alarm (app, conn, t, "consumable-low", item, &db_error);
         }
     }
 
@@ -592,7 +647,7 @@ tm_monitor_sweep (TmApp *app)
   if (rule != NULL && rule->n_rows == 1)
     beats = MAX (tm_rows_get_int (rule, 0, 0), 1);
   if (rule != NULL && rule->n_rows == 1)
-    silent = tm_q (conn, &db_error, "SELECT t.id, t.number, r.path FROM terminal t"
+    silent = tm_q (conn, &db_error, "SELECT t.id, t.number, r.path, t.status FROM terminal t"
                    " JOIN region r ON r.code = t.region_code WHERE t.online = 1"
                    " AND t.status IN ('active', 'locked') AND t.last_seen < ?",
                    TM_INT (now - beats * app->config.heartbeat_interval));
@@ -600,8 +655,19 @@ tm_monitor_sweep (TmApp *app)
     {
       gboolean ok = tm_conn_begin (conn, &db_error)
                     && tm_x (conn, &db_error, "UPDATE terminal SET online = 0 WHERE id = ?",
-                             TM_INT (tm_rows_get_int (silent, i, 0)))
-                    && raise_alarm (conn, tm_rows_get_int (silent, i, 0), tm_rows_get (silent, i, 1),
+                             TM_INT (tm_rows_get_int (silent, i, 0)));
+
+      if (ok)
+        {
+          JsonNode *data = event_data (tm_rows_get (silent, i, 1), "status",
+                                       tm_rows_get (silent, i, 3), NULL);
+
+          json_object_set_boolean_member (json_node_get_object (data), "online", FALSE);
+          tm_events_emit (app, conn, "terminal.status", tm_rows_get (silent, i, 2), data);
+        }
+      ok = ok
+                    && raise_alarm (app, conn, tm_rows_get_int (silent, i, 0),
+                                    tm_rows_get (silent, i, 1),
                                     tm_rows_get (silent, i, 2), "terminal-silent", "heartbeat",
                                     "no heartbeat", &db_error)
                     && tm_live_notify (conn, tm_rows_get_int (silent, i, 0), &db_error)
@@ -700,13 +766,32 @@ tm_alarm_update (TmApp            *app,
   if (ack)
     rows = tm_q (conn, &db_error, "UPDATE alarm SET acked_at = ?, acked_by = ? WHERE id = ?"
                  " AND acked_at IS NULL AND terminal_id IN (SELECT t.id FROM terminal t"
-                 " JOIN region r ON r.code = t.region_code WHERE r.path LIKE ?) RETURNING id",
+                 " JOIN region r ON r.code = t.region_code WHERE r.path LIKE ?)"
+                 " RETURNING id, terminal_id",
                  TM_INT (tm_now ()), TM_STR (caller->username), TM_INT (id), TM_STR (like));
   else
     rows = tm_q (conn, &db_error, "UPDATE alarm SET cleared_at = ? WHERE id = ?"
                  " AND cleared_at IS NULL AND terminal_id IN (SELECT t.id FROM terminal t"
                  " JOIN region r ON r.code = t.region_code WHERE r.path LIKE ?)"
                  " RETURNING id, terminal_id", TM_INT (tm_now ()), TM_INT (id), TM_STR (like));
+  if (rows != NULL && rows->n_rows == 1)
+    {
+      g_autoptr(TmRows) who = tm_q (conn, NULL, "SELECT t.number, r.path, a.kind, a.subject"
+                                    " FROM alarm a JOIN terminal t ON t.id = a.terminal_id"
+                                    " JOIN region r ON r.code = t.region_code WHERE a.id = ?",
+                                    TM_INT (id));
+
+      if (who != NULL && who->n_rows == 1)
+        {
+          JsonNode *data = event_data (tm_rows_get (who, 0, 0), "kind", tm_rows_get (who, 0, 2),
+                                       "subject", tm_rows_get (who, 0, 3), "by",
+                                       caller->username, NULL);
+
+          json_object_set_int_member (json_node_get_object (data), "id", id);
+          tm_events_emit (app, conn, ack ? "alarm.acked" : "alarm.cleared",
+                          tm_rows_get (who, 0, 1), data);
+        }
+    }
   /* A cleared alarm is raised again by the terminal's next report of the same fault. */
   if (!ack && rows != NULL && rows->n_rows == 1)
     tm_live_changed (app, conn, tm_rows_get_int (rows, 0, 1));

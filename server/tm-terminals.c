@@ -8,6 +8,7 @@
  */
 
 #include "tm-app.h"
+#include "tm-events.h"
 #include "tm-live.h"
 #include "tongban-region-code.h"
 #include "tongban-request-sign.h"
@@ -551,7 +552,7 @@ scoped_terminal (TmConn           *conn,
 {
   g_autofree char *like = g_strconcat (caller->region_path, "%", NULL);
   GError *db_error = NULL;
-  TmRows *rows = tm_q (conn, &db_error, "SELECT t.id, t.status FROM terminal t"
+  TmRows *rows = tm_q (conn, &db_error, "SELECT t.id, t.status, r.path FROM terminal t"
                        " JOIN region r ON r.code = t.region_code"
                        " WHERE t.number = ? AND r.path LIKE ?", TM_STR (number), TM_STR (like));
 
@@ -627,8 +628,10 @@ tm_terminal_set_status (TmApp            *app,
        && (!g_str_equal (to, "disabled")
            || tm_x (conn, &db_error, "DELETE FROM terminal_session WHERE terminal_id = ?",
                     TM_INT (tm_rows_get_int (t, 0, 0))))
-       && tm_live_notify (conn, tm_rows_get_int (t, 0, 0), &db_error)
-       && tm_conn_commit (conn, &db_error);
+       && tm_live_notify (conn, tm_rows_get_int (t, 0, 0), &db_error);
+  if (ok)
+    tm_events_emit (app, conn, "terminal.status", tm_rows_get (t, 0, 2), status_node (number, to));
+  ok = ok && tm_conn_commit (conn, &db_error);
   if (!ok)
     tm_conn_rollback (conn);
   else
