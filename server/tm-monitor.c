@@ -57,23 +57,44 @@ event_data (const char *number,
   return json_builder_get_root (b);
 }
 
+/* Tells the maintainers of the nearest region on the terminal's path, strictly wider than
+ * the region whose path is @below (NULL: the terminal's own region first), that has any.
+ * *notified becomes that region's path, or "" when no wider region has maintainers. */
 static gboolean
-queue_notifications (TmConn     *conn,
-                     gint64      alarm_id,
-                     const char *region_path,
-                     const char *subject,
-                     const char *body,
-                     GError    **error)
+queue_notifications (TmConn      *conn,
+                     gint64       alarm_id,
+                     const char  *region_path,
+                     const char  *below,
+                     const char  *subject,
+                     const char  *body,
+                     char       **notified,
+                     GError     **error)
 {
   g_autoptr(TmRows) m = tm_q (conn, error, "SELECT m.email, m.phone, r.path FROM maintainer m"
                               " JOIN region r ON r.code = m.region_code");
+  gsize limit = below != NULL ? strlen (below) : strlen (region_path) + 1;
+  const char *level = NULL;
 
   if (m == NULL)
     return FALSE;
-  for (guint i = 0; i < m->n_rows; i++)
+  /* Regions on the path from the terminal's outwards: "/440000/440100/440106/" ends one at
+   * each '/'. */
+  for (gsize len = MIN (limit - 1, strlen (region_path)); level == NULL && len > 1; len--)
     {
-      /* A maintainer covers the terminal when the maintainer's region is on its path. */
-      if (!g_str_has_prefix (region_path, tm_rows_get (m, i, 2)))
+      if (region_path[len - 1] != '/')
+        continue;
+      for (guint i = 0; level == NULL && i < m->n_rows; i++)
+        {
+          const char *p = tm_rows_get (m, i, 2);
+
+          if (strlen (p) == len && strncmp (p, region_path, len) == 0)
+            level = p;
+        }
+    }
+  *notified = g_strdup (level ? level : "");
+  for (guint i = 0; level != NULL && i < m->n_rows; i++)
+    {
+      if (!g_str_equal (tm_rows_get (m, i, 2), level))
         continue;
       for (guint c = 0; c < 2; c++)
         {
@@ -88,7 +109,8 @@ queue_notifications (TmConn     *conn,
             return FALSE;
         }
     }
-  return TRUE;
+  return tm_x (conn, error, "UPDATE alarm SET notified_path = ?, notified_at = ? WHERE id = ?",
+               TM_STR (*notified), TM_INT (tm_now ()), TM_INT (alarm_id));
 }
 
 /* Opens an alarm unless the same one is open already; returns FALSE only on a DB error. */
@@ -108,6 +130,7 @@ raise_alarm (TmApp      *app,
   g_autoptr(TmRows) ins = NULL;
   g_autofree char *title = NULL;
   g_autofree char *text = NULL;
+  g_autofree char *notified = NULL;
 
   if (rule == NULL)
     return FALSE;
@@ -134,7 +157,8 @@ raise_alarm (TmApp      *app,
                            kind, subject);
   text = g_strdup_printf ("Terminal %s reports %s on %s (%s).\n", number, kind, subject,
                           detail ? detail : "");
-  return queue_notifications (conn, tm_rows_get_int (ins, 0, 0), region_path, title, text, error);
+  return queue_notifications (conn, tm_rows_get_int (ins, 0, 0), region_path, NULL, title, text,
+                              &notified, error);
 }
 
 static gboolean
@@ -678,23 +702,30 @@ tm_monitor_sweep (TmApp *app)
         tm_live_forget (app, tm_rows_get_int (silent, i, 0));
     }
 
-  /* Escalation: an alarm nobody acknowledged goes out again, marked, once. */
-  stale = tm_q (conn, &db_error, "SELECT a.id, t.number, r.path, a.kind, a.subject, a.severity"
-                " FROM alarm a JOIN terminal t ON t.id = a.terminal_id"
+  /* Escalation: an alarm nobody acknowledged within escalate_after goes to the maintainers of
+   * the next wider region that has any (town → county → city → province / SAR), and again
+   * after as long, until it is acknowledged or cleared or nobody wider is left. */
+  stale = tm_q (conn, &db_error, "SELECT a.id, t.number, r.path, a.kind, a.subject, a.severity,"
+                " a.notified_path FROM alarm a JOIN terminal t ON t.id = a.terminal_id"
                 " JOIN region r ON r.code = t.region_code WHERE a.cleared_at IS NULL"
-                " AND a.acked_at IS NULL AND a.escalated = 0 AND a.raised_at < ?",
+                " AND a.acked_at IS NULL AND a.notified_path IS NOT NULL"
+                " AND a.notified_path <> '' AND a.notified_at < ?",
                 TM_INT (now - app->config.escalate_after));
   for (guint i = 0; stale != NULL && i < stale->n_rows; i++)
     {
       g_autofree char *title = g_strdup_printf ("[Tongban ESCALATED %s] terminal %s: %s %s",
                                                 tm_rows_get (stale, i, 5), tm_rows_get (stale, i, 1),
                                                 tm_rows_get (stale, i, 3), tm_rows_get (stale, i, 4));
+      g_autofree char *text = g_strdup_printf ("Not acknowledged in time by the maintainers of"
+                                               " region %s.\n", tm_rows_get (stale, i, 6));
+      g_autofree char *notified = NULL;
       gboolean ok = tm_conn_begin (conn, &db_error)
-                    && tm_x (conn, &db_error, "UPDATE alarm SET escalated = 1 WHERE id = ?",
-                             TM_INT (tm_rows_get_int (stale, i, 0)))
                     && queue_notifications (conn, tm_rows_get_int (stale, i, 0),
-                                            tm_rows_get (stale, i, 2), title,
-                                            "Not acknowledged in time.\n", &db_error)
+                                            tm_rows_get (stale, i, 2), tm_rows_get (stale, i, 6),
+                                            title, text, &notified, &db_error)
+                    && (*notified == '\0'
+                        || tm_x (conn, &db_error, "UPDATE alarm SET escalated = escalated + 1"
+                                 " WHERE id = ?", TM_INT (tm_rows_get_int (stale, i, 0))))
                     && tm_conn_commit (conn, &db_error);
       if (!ok)
         tm_conn_rollback (conn);
