@@ -3,6 +3,7 @@
 #include "tm-app.h"
 #include "tm-events.h"
 #include "tm-live.h"
+#include "tongban-sm.h"
 
 #include <stdarg.h>
 #include <string.h>
@@ -119,13 +120,10 @@ char *
 tm_random_hex (gsize n_bytes)
 {
   g_autofree guint8 *raw = g_malloc (n_bytes);
-  GString *s = g_string_sized_new (2 * n_bytes + 1);
 
   if (RAND_bytes (raw, (int) n_bytes) != 1)
     g_error ("no randomness available");
-  for (gsize i = 0; i < n_bytes; i++)
-    g_string_append_printf (s, "%02x", raw[i]);
-  return g_string_free (s, FALSE);
+  return tongban_hex_encode (raw, n_bytes);
 }
 
 TmApp *
