@@ -633,6 +633,14 @@ nonce_expired (gpointer key,
   return (gint64) GPOINTER_TO_SIZE (value) < *(const gint64 *) user_data;
 }
 
+static gboolean
+session_expired (gpointer key,
+                 gpointer value,
+                 gpointer user_data)
+{
+  return ((Session *) value)->expires_at < *(const gint64 *) user_data;
+}
+
 gboolean
 tm_live_nonce_use (TmApp      *app,
                    gint64      terminal_id,
@@ -645,9 +653,11 @@ tm_live_nonce_use (TmApp      *app,
   gboolean fresh;
 
   g_mutex_lock (&live->lock);
+  /* Every 10 s: nonces nobody can replay any more, sessions past their end. */
   if (now >= live->nonce_prune_at)
     {
       g_hash_table_foreach_remove (live->nonces, nonce_expired, &now);
+      g_hash_table_foreach_remove (live->sessions, session_expired, &now);
       live->nonce_prune_at = now + 10;
     }
   fresh = !g_hash_table_contains (live->nonces, key);
