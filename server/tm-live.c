@@ -18,7 +18,8 @@
  * Anything that changes what a terminal's heartbeat would read (status, commands, modules,
  * alarms, the silent sweep) calls tm_live_forget() after its commit; on PostgreSQL it also
  * sends NOTIFY so every manager on the database forgets (tm_live_listen). A heartbeat that
- * read the database before a forget never stores what it read (the epoch check).
+ * read the database before the terminal was forgotten never stores what it read (the epoch
+ * check).
  */
 
 #include "tm-live.h"
@@ -43,6 +44,8 @@ struct _TmLive {
   GHashTable  *nonces;      /* "id/nonce" → expiry (seconds, as pointer-size int) */
   gint64       nonce_prune_at;
   guint64      epoch;       /* bumped by every forget */
+  guint64      forgot_all;  /* the epoch of the last forget-everything */
+  GHashTable  *forgot;      /* &id → epoch of the terminal's last forget */
 
   /* The writer */
   GMutex       write_lock;
@@ -437,6 +440,7 @@ tm_live_new (void)
   live->terminals = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
                                            (GDestroyNotify) tm_live_terminal_free);
   live->nonces = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  live->forgot = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   live->pending = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, pending_free);
   live->pending_nonces = nonce_array_new ();
   return live;
@@ -478,6 +482,7 @@ tm_live_free (TmLive *live)
   g_hash_table_unref (live->sessions);
   g_hash_table_unref (live->terminals);
   g_hash_table_unref (live->nonces);
+  g_hash_table_unref (live->forgot);
   g_hash_table_unref (live->pending);
   g_array_unref (live->pending_nonces);
   g_mutex_clear (&live->lock);
@@ -485,6 +490,17 @@ tm_live_free (TmLive *live)
   g_mutex_clear (&live->flush_lock);
   g_cond_clear (&live->write_cond);
   g_free (live);
+}
+
+/* Whether what was read at epoch is still good for the terminal: nothing about it (or
+ * everything) was forgotten since. Called with the lock held. */
+static gboolean
+still_current (TmLive  *live,
+               gint64   terminal_id,
+               guint64  epoch)
+{
+  return live->forgot_all <= epoch
+         && GPOINTER_TO_SIZE (g_hash_table_lookup (live->forgot, &terminal_id)) <= epoch;
 }
 
 guint64
@@ -517,9 +533,18 @@ tm_live_forget (TmApp  *app,
   g_mutex_lock (&live->lock);
   live->epoch++;
   if (terminal_id == 0)
-    g_hash_table_remove_all (live->terminals);
+    {
+      g_hash_table_remove_all (live->terminals);
+      g_hash_table_remove_all (live->forgot);
+      live->forgot_all = live->epoch;
+    }
   else
-    g_hash_table_remove (live->terminals, &terminal_id);
+    {
+      gint64 *key = g_memdup2 (&terminal_id, sizeof terminal_id);
+
+      g_hash_table_remove (live->terminals, &terminal_id);
+      g_hash_table_replace (live->forgot, key, GSIZE_TO_POINTER ((gsize) live->epoch));
+    }
   g_hash_table_foreach_remove (live->sessions, session_of_terminal, &terminal_id);
   g_mutex_unlock (&live->lock);
 }
@@ -600,7 +625,7 @@ tm_live_session_put (TmApp            *app,
 
   g_return_if_fail (key_len <= sizeof s->key);
   g_mutex_lock (&live->lock);
-  if (live->epoch != epoch)
+  if (!still_current (live, terminal->id, epoch))
     {
       g_mutex_unlock (&live->lock);
       return;
@@ -727,7 +752,7 @@ tm_live_heartbeat_state_put (TmApp           *app,
 
   g_mutex_lock (&live->lock);
   t = g_hash_table_lookup (live->terminals, &state->id);
-  if (live->epoch == epoch && t != NULL)
+  if (t != NULL && still_current (live, state->id, epoch))
     {
       g_free (t->status);
       t->status = g_strdup (state->status);
