@@ -38,8 +38,11 @@ typedef struct {
 struct _TmEvents {
   GMutex      lock;
   GPtrArray  *subscribers;
+  GPtrArray  *unclaimed;   /* answered 101 but not handed over yet (or never: client gone) */
   GPtrArray  *threads;
 };
+
+static void subscriber_free (Subscriber *s);
 
 TmEvents *
 tm_events_new (void)
@@ -48,6 +51,7 @@ tm_events_new (void)
 
   g_mutex_init (&ev->lock);
   ev->subscribers = g_ptr_array_new ();
+  ev->unclaimed = g_ptr_array_new_with_free_func ((GDestroyNotify) subscriber_free);
   ev->threads = g_ptr_array_new ();
   return ev;
 }
@@ -82,6 +86,7 @@ tm_events_free (TmEvents *ev)
   if (ev == NULL)
     return;
   g_ptr_array_unref (ev->subscribers);
+  g_ptr_array_unref (ev->unclaimed);
   g_ptr_array_unref (ev->threads);
   g_mutex_clear (&ev->lock);
   g_free (ev);
@@ -339,6 +344,12 @@ on_upgrade (void                             *cls,
   if (extra_in_size > 0)
     s->extra_in = g_string_new_len (extra_in, (gssize) extra_in_size);
   g_mutex_lock (&ev->lock);
+  {
+    guint at;
+
+    if (g_ptr_array_find (ev->unclaimed, s, &at))
+      g_ptr_array_steal_index_fast (ev->unclaimed, at);
+  }
   g_ptr_array_add (ev->subscribers, s);
   g_ptr_array_add (ev->threads, g_thread_new ("tm-ws", ws_main, s));
   g_mutex_unlock (&ev->lock);
@@ -380,6 +391,10 @@ tm_events_ws_response (TmApp            *app,
   g_queue_init (&s->out);
   if (pipe2 (s->wake, O_CLOEXEC | O_NONBLOCK) != 0)
     g_error ("no pipe for a WebSocket connection");
+  /* Freed with the app if the client goes before the upgrade. */
+  g_mutex_lock (&app->events->lock);
+  g_ptr_array_add (app->events->unclaimed, s);
+  g_mutex_unlock (&app->events->lock);
   resp = MHD_create_response_for_upgrade (on_upgrade, s);
   MHD_add_response_header (resp, MHD_HTTP_HEADER_UPGRADE, "websocket");
   MHD_add_response_header (resp, "Sec-WebSocket-Accept", accept);
