@@ -89,11 +89,8 @@ char *
 tongban_nonce_new (void)
 {
   guint8 raw[16];
-  GString *s = g_string_sized_new (33);
 
   if (RAND_bytes (raw, sizeof raw) != 1)
     g_error ("no randomness for a nonce");
-  for (gsize i = 0; i < sizeof raw; i++)
-    g_string_append_printf (s, "%02x", raw[i]);
-  return g_string_free (s, FALSE);
+  return tongban_hex_encode (raw, sizeof raw);
 }

@@ -11,19 +11,72 @@
 #include <openssl/x509.h>
 
 char *
+tongban_hex_encode (const guint8 *data,
+                    gsize         len)
+{
+  static const char digits[] = "0123456789abcdef";
+  char *hex = g_malloc (2 * len + 1);
+
+  for (gsize i = 0; i < len; i++)
+    {
+      hex[2 * i] = digits[data[i] >> 4];
+      hex[2 * i + 1] = digits[data[i] & 0xf];
+    }
+  hex[2 * len] = '\0';
+  return hex;
+}
+
+/* Fetched once: OpenSSL 3 looks an algorithm up in its providers on every implicit use
+ * (EVP_sm3 (), EVP_Q_mac), which cost more than hashing a heartbeat. */
+static EVP_MD *
+sm3_md (void)
+{
+  static gsize once;
+  static EVP_MD *md;
+
+  if (g_once_init_enter (&once))
+    {
+      md = EVP_MD_fetch (NULL, "SM3", NULL);
+      g_once_init_leave (&once, 1);
+    }
+  return md;
+}
+
+/* An HMAC context with SM3 chosen and no key: each MAC starts from a copy of it. */
+static EVP_MAC_CTX *
+hmac_sm3_template (void)
+{
+  static gsize once;
+  static EVP_MAC_CTX *template;
+
+  if (g_once_init_enter (&once))
+    {
+      EVP_MAC *mac = EVP_MAC_fetch (NULL, "HMAC", NULL);
+      OSSL_PARAM params[] = {
+        OSSL_PARAM_construct_utf8_string (OSSL_MAC_PARAM_DIGEST, (char *) "SM3", 0),
+        OSSL_PARAM_construct_end (),
+      };
+
+      template = mac != NULL ? EVP_MAC_CTX_new (mac) : NULL;
+      if (template != NULL && EVP_MAC_CTX_set_params (template, params) != 1)
+        g_clear_pointer (&template, EVP_MAC_CTX_free);
+      EVP_MAC_free (mac);
+      g_once_init_leave (&once, 1);
+    }
+  return template;
+}
+
+char *
 tongban_sm3_hex (const void *data,
                  gsize       len)
 {
   guint8 md[TONGBAN_SM3_LEN];
   unsigned int md_len = 0;
-  GString *hex;
 
-  if (EVP_Digest (data, len, md, &md_len, EVP_sm3 (), NULL) != 1 || md_len != sizeof md)
+  if (sm3_md () == NULL || EVP_Digest (data, len, md, &md_len, sm3_md (), NULL) != 1
+      || md_len != sizeof md)
     return NULL;
-  hex = g_string_sized_new (2 * sizeof md + 1);
-  for (gsize i = 0; i < sizeof md; i++)
-    g_string_append_printf (hex, "%02x", md[i]);
-  return g_string_free (hex, FALSE);
+  return tongban_hex_encode (md, sizeof md);
 }
 
 gboolean
@@ -33,10 +86,16 @@ tongban_hmac_sm3 (const guint8 *key,
                   gsize         len,
                   guint8        out[TONGBAN_SM3_LEN])
 {
+  EVP_MAC_CTX *ctx = hmac_sm3_template () ? EVP_MAC_CTX_dup (hmac_sm3_template ()) : NULL;
   size_t out_len = 0;
+  gboolean ok;
 
-  return EVP_Q_mac (NULL, "HMAC", NULL, "SM3", NULL, key, key_len, data, len,
-                    out, TONGBAN_SM3_LEN, &out_len) != NULL && out_len == TONGBAN_SM3_LEN;
+  ok = ctx != NULL && EVP_MAC_init (ctx, key, key_len, NULL) == 1
+       && EVP_MAC_update (ctx, data, len) == 1
+       && EVP_MAC_final (ctx, out, &out_len, TONGBAN_SM3_LEN) == 1
+       && out_len == TONGBAN_SM3_LEN;
+  EVP_MAC_CTX_free (ctx);
+  return ok;
 }
 
 char *
@@ -46,14 +105,10 @@ tongban_hmac_sm3_hex (const guint8 *key,
                       gsize         len)
 {
   guint8 mac[TONGBAN_SM3_LEN];
-  GString *hex;
 
   if (!tongban_hmac_sm3 (key, key_len, data, len, mac))
     return NULL;
-  hex = g_string_sized_new (2 * sizeof mac + 1);
-  for (gsize i = 0; i < sizeof mac; i++)
-    g_string_append_printf (hex, "%02x", mac[i]);
-  return g_string_free (hex, FALSE);
+  return tongban_hex_encode (mac, sizeof mac);
 }
 
 gboolean

@@ -18,6 +18,9 @@ G_BEGIN_DECLS
 #define TONGBAN_SM4_GCM_IV_LEN 12
 #define TONGBAN_SM4_GCM_TAG_LEN 16
 
+/* Lower-case hex of len bytes. */
+char      *tongban_hex_encode          (const guint8  *data,
+                                        gsize          len);
 char      *tongban_sm3_hex             (const void    *data,
                                         gsize          len);
 gboolean   tongban_hmac_sm3            (const guint8  *key,

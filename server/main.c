@@ -13,6 +13,7 @@
 
 #include "tm-app.h"
 #include "tm-http.h"
+#include "tm-events.h"
 
 static gboolean
 on_signal (gpointer data)
@@ -191,6 +192,9 @@ main (int    argc,
   fflush (stdout);
 
   g_main_loop_run (loop);
+  /* WebSocket connections belong to us after the upgrade: closed before the daemon stops. */
+  g_atomic_int_set (&app->stopping, 1);
+  tm_events_stop (app);
   tm_http_stop (http);
   return 0;
 }

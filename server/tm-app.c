@@ -1,6 +1,9 @@
 /* tm-app.c: configuration defaults, the app's lifetime, and the background worker */
 
 #include "tm-app.h"
+#include "tm-events.h"
+#include "tm-live.h"
+#include "tongban-sm.h"
 
 #include <stdarg.h>
 #include <string.h>
@@ -28,6 +31,8 @@ tm_config_init (TmConfig *c)
   c->lockout_seconds = 15 * 60;
   c->escalate_after = 30 * 60;
   c->sweep_interval_ms = 1000;
+  c->write_batch_ms = 100;
+  c->state_max_age = 300;
   c->smtp_port = 25;
   c->smtp_from = g_strdup ("tongban-manager@localhost");
 }
@@ -115,13 +120,10 @@ char *
 tm_random_hex (gsize n_bytes)
 {
   g_autofree guint8 *raw = g_malloc (n_bytes);
-  GString *s = g_string_sized_new (2 * n_bytes + 1);
 
   if (RAND_bytes (raw, (int) n_bytes) != 1)
     g_error ("no randomness available");
-  for (gsize i = 0; i < n_bytes; i++)
-    g_string_append_printf (s, "%02x", raw[i]);
-  return g_string_free (s, FALSE);
+  return tongban_hex_encode (raw, n_bytes);
 }
 
 TmApp *
@@ -158,12 +160,16 @@ tm_app_new (const TmConfig  *config,
     g_error ("no randomness for a master key");
   /* Without a configured key, sealed session keys die with the process: terminals just log
    * in again. A cluster of managers must share one key. */
-  /* One connection per HTTP thread plus one for the background worker. */
-  app->db = tm_db_open (config->db_uri, config->threads + 2, error);
+  /* One connection per HTTP thread, one for the background worker, one for the heartbeat
+   * writer and one spare. */
+  app->db = tm_db_open (config->db_uri, config->threads + 3, error);
   if (app->db == NULL)
     return NULL;
   if (!tm_db_migrate (app->db, error) || !tm_regions_load (app, error))
     return NULL;
+  app->events = tm_events_new ();
+  app->live = tm_live_new ();
+  tm_live_start (app);
   return g_steal_pointer (&app);
 }
 
@@ -199,6 +205,10 @@ tm_app_free (TmApp *app)
   g_atomic_int_set (&app->stopping, 1);
   if (app->worker != NULL)
     g_thread_join (app->worker);
+  tm_events_stop (app);
+  tm_live_stop (app);
+  g_clear_pointer (&app->live, tm_live_free);
+  g_clear_pointer (&app->events, tm_events_free);
   tm_db_free (app->db);
   g_mutex_clear (&app->audit_lock);
   explicit_bzero (app->master_key, sizeof app->master_key);

@@ -41,11 +41,18 @@ typedef struct {
   double   rate_limit;           /* requests per second per caller; 0 = off */
   double   rate_burst;
   char    *master_key_hex;       /* 32 hex digits: SM4 key sealing secrets at rest */
+  gint64   write_batch_ms;       /* heartbeat facts are committed together this often */
+  gint64   state_max_age;        /* PostgreSQL: cached heartbeat state is re-read this often */
 } TmConfig;
+
+typedef struct _TmLive TmLive;
+typedef struct _TmEvents TmEvents;
 
 typedef struct {
   TmConfig   config;
   TmDb      *db;
+  TmLive    *live;
+  TmEvents  *events;
   guint8     master_key[16];
   GMutex     audit_lock;
   GThread   *worker;

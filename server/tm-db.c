@@ -18,7 +18,14 @@ struct _TmConn {
   GHashTable *pg_sql;   /* "?" SQL → "$n" SQL, per connection so no locking */
   GHashTable *pg_prepared; /* SQL → server-side prepared statement name */
   GHashTable *lite_stmts; /* SQL → prepared sqlite3_stmt, reused: parsing costs more than running */
+  GArray     *after_commit; /* AfterCommit */
 };
+
+typedef struct {
+  GFunc          fn;
+  gpointer       data;
+  GDestroyNotify destroy;
+} AfterCommit;
 
 struct _TmDb {
   TmDbKind     kind;
@@ -526,12 +533,44 @@ tm_conn_begin (TmConn  *conn,
   return conn->in_tx;
 }
 
-static void
-end_tx (TmConn *conn)
+void
+tm_conn_after_commit (TmConn         *conn,
+                      GFunc           fn,
+                      gpointer        data,
+                      GDestroyNotify  destroy)
 {
+  AfterCommit a = { fn, data, destroy };
+
+  if (!conn->in_tx)
+    {
+      fn (data, NULL);
+      if (destroy != NULL)
+        destroy (data);
+      return;
+    }
+  if (conn->after_commit == NULL)
+    conn->after_commit = g_array_new (FALSE, FALSE, sizeof (AfterCommit));
+  g_array_append_val (conn->after_commit, a);
+}
+
+static void
+end_tx (TmConn   *conn,
+        gboolean  committed)
+{
+  g_autoptr(GArray) after = g_steal_pointer (&conn->after_commit);
+
   if (conn->in_tx && conn->kind == TM_DB_SQLITE)
     g_mutex_unlock (conn->write_lock);
   conn->in_tx = FALSE;
+  for (guint i = 0; after != NULL && i < after->len; i++)
+    {
+      AfterCommit *a = &g_array_index (after, AfterCommit, i);
+
+      if (committed)
+        a->fn (a->data, NULL);
+      if (a->destroy != NULL)
+        a->destroy (a->data);
+    }
 }
 
 gboolean
@@ -543,7 +582,7 @@ tm_conn_commit (TmConn  *conn,
   /* A failed COMMIT may leave the transaction open; end it here so no caller can forget. */
   if (!ok)
     tm_conn_exec_script (conn, "ROLLBACK", NULL);
-  end_tx (conn);
+  end_tx (conn, ok);
   return ok;
 }
 
@@ -553,7 +592,7 @@ tm_conn_rollback (TmConn *conn)
   if (!conn->in_tx)
     return;
   tm_conn_exec_script (conn, "ROLLBACK", NULL);
-  end_tx (conn);
+  end_tx (conn, FALSE);
 }
 
 static int

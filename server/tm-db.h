@@ -79,6 +79,12 @@ gboolean    tm_conn_commit    (TmConn        *conn,
                                GError       **error);
 void        tm_conn_rollback  (TmConn        *conn);
 TmDbKind    tm_conn_kind      (TmConn        *conn);
+/* Runs fn (data) once the open transaction commits (at once outside one); a rollback drops
+ * it. destroy frees data in every case. */
+void        tm_conn_after_commit (TmConn     *conn,
+                               GFunc          fn,
+                               gpointer       data,
+                               GDestroyNotify destroy);
 
 void        tm_rows_free      (TmRows        *rows);
 const char *tm_rows_get       (TmRows        *rows,

@@ -7,6 +7,8 @@
  */
 
 #include "tm-http.h"
+#include "tm-events.h"
+#include "tm-live.h"
 
 #include <string.h>
 #include <arpa/inet.h>
@@ -109,6 +111,8 @@ typedef struct {
   TmTerminal  *terminal;
   TmAccount   *account;
   struct MHD_Response *raw;  /* handlers that answer with something other than JSON */
+  guint        raw_status;   /* its status, if not 200 */
+  struct MHD_Connection *connection;
 } TmRequest;
 
 typedef JsonNode *(*Handler) (TmRequest *req, GError **error);
@@ -549,6 +553,22 @@ h_openapi (TmRequest *r, GError **e)
 
 #define ALL (ROLE_SYSADMIN | ROLE_BIZADMIN)
 
+/* Live pushes to the console (status changes, alarms), scoped to the caller's region. */
+static JsonNode *
+h_events_ws (TmRequest *r, GError **e)
+{
+  struct MHD_Connection *c = r->connection;
+
+  r->raw = tm_events_ws_response (r->app, r->account,
+                                  MHD_lookup_connection_value (c, MHD_HEADER_KIND, "Upgrade"),
+                                  MHD_lookup_connection_value (c, MHD_HEADER_KIND,
+                                                               "Sec-WebSocket-Version"),
+                                  MHD_lookup_connection_value (c, MHD_HEADER_KIND,
+                                                               "Sec-WebSocket-Key"), e);
+  r->raw_status = MHD_HTTP_SWITCHING_PROTOCOLS;
+  return NULL;
+}
+
 static const Route routes[] = {
   { "POST", "/api/terminal/v1/register", AUTH_NONE, 0, TRUE, h_register },
   { "POST", "/api/terminal/v1/auth/challenge", AUTH_NONE, 0, TRUE, h_challenge },
@@ -582,6 +602,7 @@ static const Route routes[] = {
   { "GET", "/api/v1/usage/export.xlsx", AUTH_CONSOLE, ROLE_BIZADMIN, FALSE, h_usage_export_xlsx },
   { "GET", "/api/v1/audit", AUTH_CONSOLE, ROLE_AUDITOR, FALSE, h_audit },
   { "GET", "/api/v1/audit/verify", AUTH_CONSOLE, ROLE_AUDITOR, FALSE, h_audit_verify },
+  { "GET", "/api/v1/events/ws", AUTH_CONSOLE, ALL, FALSE, h_events_ws },
 };
 
 GPtrArray *
@@ -754,6 +775,7 @@ dispatch (TmHttp                *http,
   req.raw_body = (const char *) up->body->data;
   req.raw_len = up->body->len;
   req.authorization = MHD_lookup_connection_value (connection, MHD_HEADER_KIND, "Authorization");
+  req.connection = connection;
 
   if (route->auth == AUTH_TERMINAL || route->auth == AUTH_TERMINAL_LOCKED_OK)
     {
@@ -771,12 +793,17 @@ dispatch (TmHttp                *http,
     {
       const char *auth = MHD_lookup_connection_value (connection, MHD_HEADER_KIND,
                                                       "Authorization");
+      const char *token = auth && g_str_has_prefix (auth, "Bearer ") ? auth + 7 : NULL;
 
-      req.account = tm_account_from_token (http->app,
-                                           auth && g_str_has_prefix (auth, "Bearer ")
-                                           ? auth + 7 : NULL, &error);
+      /* A browser's WebSocket cannot send headers: the token comes as access_token
+       * (RFC 6750 §2.3), on that route only. */
+      if (token == NULL && route->handler == h_events_ws)
+        token = g_hash_table_lookup (query, "access_token");
+      req.account = tm_account_from_token (http->app, token, &error);
       if (req.account == NULL)
         return queue_error (connection, error);
+      /* People read what terminals last reported, not what the writer still holds. */
+      tm_live_flush (http->app);
       if ((role_bit (req.account->role) & route->roles) == 0)
         {
           g_autofree char *what = g_strdup_printf ("%s %s", method, url);
@@ -840,7 +867,7 @@ out:
     ret = queue_error (connection, error);
   else if (req.raw != NULL)
     {
-      ret = MHD_queue_response (connection, 200, req.raw);
+      ret = MHD_queue_response (connection, req.raw_status ? req.raw_status : 200, req.raw);
       MHD_destroy_response (req.raw);
     }
   else
@@ -939,13 +966,17 @@ tm_http_start (TmApp   *app,
   g_mutex_init (&http->rate_lock);
   http->buckets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   http->daemon = MHD_start_daemon (MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL
-                                   | MHD_USE_ERROR_LOG,
+                                   | MHD_USE_ERROR_LOG | MHD_ALLOW_UPGRADE,
                                    (guint16) app->config.port, NULL, NULL, on_request, http,
                                    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int) app->config.threads,
                                    MHD_OPTION_SOCK_ADDR, (struct sockaddr *) &addr,
                                    MHD_OPTION_NOTIFY_COMPLETED, on_completed, http,
                                    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int) 30,
                                    MHD_OPTION_CONNECTION_LIMIT, (unsigned int) 4096,
+                                   /* Headers and one read; bodies collect in our own buffer.
+                                    * MHD clears the pool for every request: the default
+                                    * 32 KiB cost a seventh of a heartbeat. */
+                                   MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t) 16 * 1024,
                                    MHD_OPTION_END);
   if (http->daemon == NULL)
     {

@@ -8,8 +8,11 @@
  */
 
 #include "tm-app.h"
+#include "tm-events.h"
+#include "tm-live.h"
 #include "tongban-region-code.h"
 
+#include <stdarg.h>
 #include <string.h>
 
 static const char * const component_states[] = {
@@ -29,23 +32,69 @@ name_ok (const char *s)
   return TRUE;
 }
 
+/* {"number": …, key: value, …} for an event; pairs of name and string value, NULL-ended. */
+static JsonNode *
+event_data (const char *number,
+            ...)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  const char *name;
+  va_list ap;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "number");
+  json_builder_add_string_value (b, number);
+  va_start (ap, number);
+  while ((name = va_arg (ap, const char *)) != NULL)
+    {
+      const char *value = va_arg (ap, const char *);
+
+      json_builder_set_member_name (b, name);
+      json_builder_add_string_value (b, value);
+    }
+  va_end (ap);
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+/* Tells the maintainers of the nearest region on the terminal's path, strictly wider than
+ * the region whose path is @below (NULL: the terminal's own region first), that has any.
+ * *notified becomes that region's path, or "" when no wider region has maintainers. */
 static gboolean
-queue_notifications (TmConn     *conn,
-                     gint64      alarm_id,
-                     const char *region_path,
-                     const char *subject,
-                     const char *body,
-                     GError    **error)
+queue_notifications (TmConn      *conn,
+                     gint64       alarm_id,
+                     const char  *region_path,
+                     const char  *below,
+                     const char  *subject,
+                     const char  *body,
+                     char       **notified,
+                     GError     **error)
 {
   g_autoptr(TmRows) m = tm_q (conn, error, "SELECT m.email, m.phone, r.path FROM maintainer m"
                               " JOIN region r ON r.code = m.region_code");
+  gsize limit = below != NULL ? strlen (below) : strlen (region_path) + 1;
+  const char *level = NULL;
 
   if (m == NULL)
     return FALSE;
-  for (guint i = 0; i < m->n_rows; i++)
+  /* Regions on the path from the terminal's outwards: "/440000/440100/440106/" ends one at
+   * each '/'. */
+  for (gsize len = MIN (limit - 1, strlen (region_path)); level == NULL && len > 1; len--)
     {
-      /* A maintainer covers the terminal when the maintainer's region is on its path. */
-      if (!g_str_has_prefix (region_path, tm_rows_get (m, i, 2)))
+      if (region_path[len - 1] != '/')
+        continue;
+      for (guint i = 0; level == NULL && i < m->n_rows; i++)
+        {
+          const char *p = tm_rows_get (m, i, 2);
+
+          if (strlen (p) == len && strncmp (p, region_path, len) == 0)
+            level = p;
+        }
+    }
+  *notified = g_strdup (level ? level : "");
+  for (guint i = 0; level != NULL && i < m->n_rows; i++)
+    {
+      if (!g_str_equal (tm_rows_get (m, i, 2), level))
         continue;
       for (guint c = 0; c < 2; c++)
         {
@@ -60,12 +109,14 @@ queue_notifications (TmConn     *conn,
             return FALSE;
         }
     }
-  return TRUE;
+  return tm_x (conn, error, "UPDATE alarm SET notified_path = ?, notified_at = ? WHERE id = ?",
+               TM_STR (*notified), TM_INT (tm_now ()), TM_INT (alarm_id));
 }
 
 /* Opens an alarm unless the same one is open already; returns FALSE only on a DB error. */
 static gboolean
-raise_alarm (TmConn     *conn,
+raise_alarm (TmApp      *app,
+             TmConn     *conn,
              gint64      terminal_id,
              const char *number,
              const char *region_path,
@@ -79,6 +130,7 @@ raise_alarm (TmConn     *conn,
   g_autoptr(TmRows) ins = NULL;
   g_autofree char *title = NULL;
   g_autofree char *text = NULL;
+  g_autofree char *notified = NULL;
 
   if (rule == NULL)
     return FALSE;
@@ -94,23 +146,45 @@ raise_alarm (TmConn     *conn,
     return FALSE;
   if (ins->n_rows == 0)
     return TRUE;
+  {
+    JsonNode *data = event_data (number, "kind", kind, "subject", subject, "severity",
+                                 tm_rows_get (rule, 0, 0), "detail", detail, NULL);
+
+    json_object_set_int_member (json_node_get_object (data), "id", tm_rows_get_int (ins, 0, 0));
+    tm_events_emit (app, conn, "alarm.raised", region_path, data);
+  }
   title = g_strdup_printf ("[Tongban %s] terminal %s: %s %s", tm_rows_get (rule, 0, 0), number,
                            kind, subject);
   text = g_strdup_printf ("Terminal %s reports %s on %s (%s).\n", number, kind, subject,
                           detail ? detail : "");
-  return queue_notifications (conn, tm_rows_get_int (ins, 0, 0), region_path, title, text, error);
+  return queue_notifications (conn, tm_rows_get_int (ins, 0, 0), region_path, NULL, title, text,
+                              &notified, error);
 }
 
 static gboolean
-clear_alarm (TmConn     *conn,
-             gint64      terminal_id,
-             const char *kind,
-             const char *subject,
-             GError    **error)
+clear_alarm (TmApp            *app,
+             TmConn           *conn,
+             const TmTerminal *t,
+             const char       *kind,
+             const char       *subject,
+             GError          **error)
 {
-  return tm_x (conn, error, "UPDATE alarm SET cleared_at = ? WHERE terminal_id = ? AND kind = ?"
-               " AND subject = ? AND cleared_at IS NULL", TM_INT (tm_now ()), TM_INT (terminal_id),
-               TM_STR (kind), TM_STR (subject));
+  g_autoptr(TmRows) rows = tm_q (conn, error, "UPDATE alarm SET cleared_at = ? WHERE"
+                                 " terminal_id = ? AND kind = ? AND subject = ?"
+                                 " AND cleared_at IS NULL RETURNING id", TM_INT (tm_now ()),
+                                 TM_INT (t->id), TM_STR (kind), TM_STR (subject));
+
+  if (rows == NULL)
+    return FALSE;
+  for (guint r = 0; r < rows->n_rows; r++)
+    {
+      JsonNode *data = event_data (t->number, "kind", kind, "subject", subject, "by", "terminal",
+                                   NULL);
+
+      json_object_set_int_member (json_node_get_object (data), "id", tm_rows_get_int (rows, r, 0));
+      tm_events_emit (app, conn, "alarm.cleared", t->region_path, data);
+    }
+  return TRUE;
 }
 
 static gboolean
@@ -240,6 +314,123 @@ sync_fault_modules (TmConn  *conn,
                   TM_INT (terminal_id), TM_INT (terminal_id));
 }
 
+static JsonNode *
+heartbeat_answer (TmApp      *app,
+                  gint64      now,
+                  gboolean    locked,
+                  TmRows     *commands,
+                  GPtrArray  *modules)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "server_time");
+  json_builder_add_int_value (b, now);
+  json_builder_set_member_name (b, "server_time_ms");
+  json_builder_add_int_value (b, g_get_real_time () / 1000);
+  json_builder_set_member_name (b, "interval");
+  json_builder_add_int_value (b, app->config.heartbeat_interval);
+  json_builder_set_member_name (b, "locked");
+  json_builder_add_boolean_value (b, locked);
+  json_builder_set_member_name (b, "commands");
+  json_builder_begin_array (b);
+  for (guint r = 0; commands != NULL && r < commands->n_rows; r++)
+    {
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "id");
+      json_builder_add_int_value (b, tm_rows_get_int (commands, r, 0));
+      json_builder_set_member_name (b, "kind");
+      json_builder_add_string_value (b, tm_rows_get (commands, r, 1));
+      json_builder_set_member_name (b, "arg");
+      if (tm_rows_get (commands, r, 2))
+        json_builder_add_string_value (b, tm_rows_get (commands, r, 2));
+      else
+        json_builder_add_null_value (b);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "modules");
+  json_builder_begin_object (b);
+  for (guint r = 0; r < modules->len; r++)
+    {
+      const char *m = modules->pdata[r];
+
+      json_builder_set_member_name (b, m[0] == '-' ? m + 1 : m);
+      json_builder_add_boolean_value (b, m[0] != '-');
+    }
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+static gboolean
+consumable_is_low (JsonObject  *o,
+                   gint64       low,
+                   gint64      *level,
+                   const char **state)
+{
+  *level = json_object_get_int_member (o, "level");
+  *state = json_object_get_string_member_with_default (o, "state", "unknown");
+  return *level <= low || g_str_equal (*state, "low") || g_str_equal (*state, "out")
+         || g_str_equal (*state, "jammed");
+}
+
+/* A steady heartbeat: the same component states and the same low/not-low consumables as the
+ * last one that went the full way, no silent alarm to clear, nothing forgotten since. Its
+ * facts go to the writer and the answer comes from memory; anything else returns NULL. */
+static JsonNode *
+heartbeat_steady (TmApp             *app,
+                  const TmTerminal  *t,
+                  JsonObject        *body,
+                  const char        *version,
+                  const char        *network,
+                  const char        *ip,
+                  gint64             now)
+{
+  gint64 max_age = tm_db_kind (app->db) == TM_DB_POSTGRESQL ? app->config.state_max_age : 0;
+  g_autoptr(TmLiveTerminal) state = tm_live_heartbeat_state (app, t->id, now, max_age);
+  g_autoptr(GPtrArray) levels = NULL;
+  JsonNode *n;
+
+  if (state == NULL || g_hash_table_contains (state->open_alarms, "terminal-silent/heartbeat"))
+    return NULL;
+  n = json_object_get_member (body, "components");
+  for (guint i = 0; n != NULL && i < json_array_get_length (json_node_get_array (n)); i++)
+    {
+      JsonObject *o = json_array_get_object_element (json_node_get_array (n), i);
+
+      if (g_strcmp0 (g_hash_table_lookup (state->components,
+                                          json_object_get_string_member (o, "name")),
+                     json_object_get_string_member (o, "status")) != 0)
+        return NULL;
+    }
+  n = json_object_get_member (body, "consumables");
+  if (n != NULL)
+    {
+      JsonArray *a = json_node_get_array (n);
+
+      if (state->low_threshold < 0)
+        return NULL;
+      /* Borrowed from the body; the writer copies them. */
+      levels = g_ptr_array_new_with_free_func (g_free);
+      for (guint i = 0; i < json_array_get_length (a); i++)
+        {
+          JsonObject *o = json_array_get_object_element (a, i);
+          const char *item = json_object_get_string_member (o, "item");
+          g_autofree char *key = g_strconcat ("consumable-low/", item, NULL);
+          TmLiveLevel l = { (char *) item, 0, NULL };
+
+          if (consumable_is_low (o, state->low_threshold, &l.level, (const char **) &l.state)
+              != g_hash_table_contains (state->open_alarms, key))
+            return NULL;
+          g_ptr_array_add (levels, g_memdup2 (&l, sizeof l));
+        }
+    }
+  tm_live_write_beat (app, t->id, now, version, network, ip, levels);
+  return heartbeat_answer (app, now, g_strcmp0 (state->status, "locked") == 0, NULL,
+                           state->modules);
+}
+
 JsonNode *
 tm_monitor_heartbeat (TmApp             *app,
                       const TmTerminal  *t,
@@ -253,13 +444,19 @@ tm_monitor_heartbeat (TmApp             *app,
   g_autoptr(TmRows) status = NULL;
   g_autoptr(TmRows) open_alarms = NULL;
   g_autoptr(TmRows) known = NULL;
+  g_autoptr(TmRows) open_after = NULL;
+  g_autoptr(TmRows) known_after = NULL;
   g_autoptr(GHashTable) open_set = NULL;
-  g_autoptr(JsonBuilder) b = NULL;
+  g_autoptr(GPtrArray) module_flags = NULL;
   g_autofree char *network = NULL;
   const char *version = NULL, *reason = NULL;
+  const char *real_ip = g_hostname_is_ip_address (ip ? ip : "") ? ip : NULL;
   GError *db_error = NULL;
   gint64 now = tm_now (), low = 20;
+  gboolean consumables_seen = FALSE, changed_any = FALSE;
+  guint64 epoch;
   JsonNode *n;
+  JsonNode *answer;
   TmConn *conn;
   gboolean ok;
 
@@ -270,6 +467,12 @@ tm_monitor_heartbeat (TmApp             *app,
   if (n != NULL)
     network = json_to_string (n, FALSE);
 
+  answer = heartbeat_steady (app, t, body, version, network, real_ip, now);
+  if (answer != NULL)
+    return answer;
+
+  /* The full way: whatever this reads is cached only if nothing changed meanwhile. */
+  epoch = tm_live_epoch (app);
   conn = tm_db_acquire (app->db);
   /* Read what is already known first, so a steady heartbeat (nothing changed) writes only
    * the terminal row: most of 20,000 kiosks are fine most of the time. */
@@ -292,10 +495,19 @@ tm_monitor_heartbeat (TmApp             *app,
       ok = tm_x (conn, &db_error, "UPDATE terminal SET last_seen = ?, online = 1, sw_version ="
                  " COALESCE (?, sw_version), network = COALESCE (?, network), ip = COALESCE (?, ip)"
                  " WHERE id = ?", TM_INT (now), TM_STR (version), TM_STR (network),
-                 TM_STR (g_hostname_is_ip_address (ip ? ip : "") ? ip : NULL), TM_INT (t->id));
+                 TM_STR (real_ip), TM_INT (t->id));
     }
   if (ok && g_hash_table_contains (open_set, "terminal-silent/heartbeat"))
-    ok = clear_alarm (conn, t->id, "terminal-silent", "heartbeat", &db_error);
+    {
+      ok = clear_alarm (app, conn, t, "terminal-silent", "heartbeat", &db_error);
+      changed_any = TRUE;
+      {
+        JsonNode *data = event_data (t->number, "status", tm_rows_get (status, 0, 0), NULL);
+
+        json_object_set_boolean_member (json_node_get_object (data), "online", TRUE);
+        tm_events_emit (app, conn, "terminal.status", t->region_path, data);
+      }
+    }
 
   n = json_object_get_member (body, "components");
   if (ok && n != NULL)
@@ -323,13 +535,14 @@ tm_monitor_heartbeat (TmApp             *app,
                      " SET status = excluded.status, updated_at = excluded.updated_at",
                      TM_INT (t->id), TM_STR (name), TM_STR (st), TM_INT (now));
           if (ok && g_strv_contains (fault_states, st))
-            ok = raise_alarm (conn, t->id, t->number, t->region_path, "component-fault", name, st,
+            ok = raise_alarm (app, conn, t->id, t->number, t->region_path, "component-fault", name, st,
                               &db_error);
           else if (ok && g_hash_table_contains (open_set, key))
-            ok = clear_alarm (conn, t->id, "component-fault", name, &db_error);
+            ok = clear_alarm (app, conn, t, "component-fault", name, &db_error);
         }
       if (ok && changed)
         ok = sync_fault_modules (conn, t->id, &db_error);
+      changed_any |= changed;
     }
 
   n = json_object_get_member (body, "consumables");
@@ -340,16 +553,16 @@ tm_monitor_heartbeat (TmApp             *app,
       threshold = tm_q (conn, &db_error, "SELECT threshold FROM alarm_rule"
                         " WHERE kind = 'consumable-low'");
       ok = threshold != NULL;
+      consumables_seen = TRUE;
       if (ok && threshold->n_rows == 1)
         low = tm_rows_get_int (threshold, 0, 0);
       for (guint i = 0; ok && i < json_array_get_length (a); i++)
         {
           JsonObject *o = json_array_get_object_element (a, i);
           const char *item = json_object_get_string_member (o, "item");
-          gint64 level = json_object_get_int_member (o, "level");
-          const char *st = json_object_get_string_member_with_default (o, "state", "unknown");
-          gboolean is_low = level <= low || g_str_equal (st, "low") || g_str_equal (st, "out")
-                            || g_str_equal (st, "jammed");
+          gint64 level;
+          const char *st;
+          gboolean is_low = consumable_is_low (o, low, &level, &st);
           g_autofree char *detail = g_strdup_printf ("level %" G_GINT64_FORMAT "%%, %s", level, st);
 
           ok = tm_x (conn, &db_error, "INSERT INTO consumable_level (terminal_id, item, level,"
@@ -359,11 +572,13 @@ tm_monitor_heartbeat (TmApp             *app,
                      TM_INT (t->id), TM_STR (item), TM_INT (level), TM_STR (st), TM_INT (now));
           g_autofree char *key = g_strconcat ("consumable-low/", item, NULL);
 
+          if (ok && is_low != g_hash_table_contains (open_set, key))
+            changed_any = TRUE;
           if (ok && is_low && !g_hash_table_contains (open_set, key))
-            ok = raise_alarm (conn, t->id, t->number, t->region_path, "consumable-low", item,
+            ok = raise_alarm (app, conn, t->id, t->number, t->region_path, "consumable-low", item,
                               detail, &db_error);
           else if (ok && !is_low && g_hash_table_contains (open_set, key))
-            ok = clear_alarm (conn, t->id, "consumable-low", item, &db_error);
+            ok = clear_alarm (app, conn, t, "consumable-low", item, &db_error);
         }
     }
 
@@ -382,6 +597,18 @@ tm_monitor_heartbeat (TmApp             *app,
                       " ORDER BY d.module", TM_INT (t->id));
       ok = modules != NULL;
     }
+  /* What the next steady heartbeat compares with. */
+  if (ok)
+    {
+      open_after = tm_q (conn, &db_error, "SELECT kind || '/' || subject FROM alarm"
+                         " WHERE terminal_id = ? AND cleared_at IS NULL", TM_INT (t->id));
+      known_after = tm_q (conn, &db_error, "SELECT name, status FROM component_status"
+                          " WHERE terminal_id = ?", TM_INT (t->id));
+      ok = open_after != NULL && known_after != NULL;
+    }
+  /* Another manager may have this terminal's old state in memory. */
+  if (ok && changed_any)
+    ok = tm_live_notify (conn, t->id, &db_error);
   if (ok)
     ok = tm_conn_commit (conn, &db_error);
   else
@@ -393,43 +620,32 @@ tm_monitor_heartbeat (TmApp             *app,
       return NULL;
     }
 
-  b = json_builder_new ();
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "server_time");
-  json_builder_add_int_value (b, now);
-  json_builder_set_member_name (b, "server_time_ms");
-  json_builder_add_int_value (b, g_get_real_time () / 1000);
-  json_builder_set_member_name (b, "interval");
-  json_builder_add_int_value (b, app->config.heartbeat_interval);
-  json_builder_set_member_name (b, "locked");
-  json_builder_add_boolean_value (b, g_strcmp0 (tm_rows_get (status, 0, 0), "locked") == 0);
-  json_builder_set_member_name (b, "commands");
-  json_builder_begin_array (b);
-  for (guint r = 0; r < commands->n_rows; r++)
-    {
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "id");
-      json_builder_add_int_value (b, tm_rows_get_int (commands, r, 0));
-      json_builder_set_member_name (b, "kind");
-      json_builder_add_string_value (b, tm_rows_get (commands, r, 1));
-      json_builder_set_member_name (b, "arg");
-      if (tm_rows_get (commands, r, 2))
-        json_builder_add_string_value (b, tm_rows_get (commands, r, 2));
-      else
-        json_builder_add_null_value (b);
-      json_builder_end_object (b);
-    }
-  json_builder_end_array (b);
-  json_builder_set_member_name (b, "modules");
-  json_builder_begin_object (b);
+  module_flags = g_ptr_array_new_with_free_func (g_free);
   for (guint r = 0; r < modules->n_rows; r++)
+    g_ptr_array_add (module_flags, g_strconcat (tm_rows_get_int (modules, r, 1) ? "" : "-",
+                                                tm_rows_get (modules, r, 0), NULL));
+  /* Pending commands are only in the database; delivered ones leave none behind, but the
+   * next heartbeat checks again if some were delivered now. */
+  if (commands->n_rows == 0)
     {
-      json_builder_set_member_name (b, tm_rows_get (modules, r, 0));
-      json_builder_add_boolean_value (b, tm_rows_get_int (modules, r, 1) != 0);
+      g_autoptr(TmLiveTerminal) state = g_new0 (TmLiveTerminal, 1);
+
+      state->id = t->id;
+      state->status = g_strdup (tm_rows_get (status, 0, 0));
+      state->state_at = now;
+      state->low_threshold = consumables_seen ? low : -1;
+      state->components = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      for (guint r = 0; r < known_after->n_rows; r++)
+        g_hash_table_insert (state->components, g_strdup (tm_rows_get (known_after, r, 0)),
+                             g_strdup (tm_rows_get (known_after, r, 1)));
+      state->open_alarms = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      for (guint r = 0; r < open_after->n_rows; r++)
+        g_hash_table_add (state->open_alarms, g_strdup (tm_rows_get (open_after, r, 0)));
+      state->modules = g_ptr_array_ref (module_flags);
+      tm_live_heartbeat_state_put (app, epoch, state);
     }
-  json_builder_end_object (b);
-  json_builder_end_object (b);
-  return json_builder_get_root (b);
+  return heartbeat_answer (app, now, g_strcmp0 (tm_rows_get (status, 0, 0), "locked") == 0,
+                           commands, module_flags);
 }
 
 void
@@ -440,8 +656,12 @@ tm_monitor_sweep (TmApp *app)
   g_autoptr(TmRows) stale = NULL;
   GError *db_error = NULL;
   gint64 now = tm_now (), beats = 3;
-  TmConn *conn = tm_db_acquire (app->db);
+  TmConn *conn;
 
+  /* The writer's pending "last seen" facts first, or a terminal that just came back would
+   * look silent. */
+  tm_live_flush (app);
+  conn = tm_db_acquire (app->db);
   /* Replay protection only needs nonces younger than the accepted clock skew. */
   tm_x (conn, NULL, "DELETE FROM request_nonce WHERE seen_at < ?",
         TM_INT (now - 2 * app->config.clock_skew));
@@ -451,7 +671,7 @@ tm_monitor_sweep (TmApp *app)
   if (rule != NULL && rule->n_rows == 1)
     beats = MAX (tm_rows_get_int (rule, 0, 0), 1);
   if (rule != NULL && rule->n_rows == 1)
-    silent = tm_q (conn, &db_error, "SELECT t.id, t.number, r.path FROM terminal t"
+    silent = tm_q (conn, &db_error, "SELECT t.id, t.number, r.path, t.status FROM terminal t"
                    " JOIN region r ON r.code = t.region_code WHERE t.online = 1"
                    " AND t.status IN ('active', 'locked') AND t.last_seen < ?",
                    TM_INT (now - beats * app->config.heartbeat_interval));
@@ -459,32 +679,53 @@ tm_monitor_sweep (TmApp *app)
     {
       gboolean ok = tm_conn_begin (conn, &db_error)
                     && tm_x (conn, &db_error, "UPDATE terminal SET online = 0 WHERE id = ?",
-                             TM_INT (tm_rows_get_int (silent, i, 0)))
-                    && raise_alarm (conn, tm_rows_get_int (silent, i, 0), tm_rows_get (silent, i, 1),
+                             TM_INT (tm_rows_get_int (silent, i, 0)));
+
+      if (ok)
+        {
+          JsonNode *data = event_data (tm_rows_get (silent, i, 1), "status",
+                                       tm_rows_get (silent, i, 3), NULL);
+
+          json_object_set_boolean_member (json_node_get_object (data), "online", FALSE);
+          tm_events_emit (app, conn, "terminal.status", tm_rows_get (silent, i, 2), data);
+        }
+      ok = ok
+                    && raise_alarm (app, conn, tm_rows_get_int (silent, i, 0),
+                                    tm_rows_get (silent, i, 1),
                                     tm_rows_get (silent, i, 2), "terminal-silent", "heartbeat",
                                     "no heartbeat", &db_error)
+                    && tm_live_notify (conn, tm_rows_get_int (silent, i, 0), &db_error)
                     && tm_conn_commit (conn, &db_error);
       if (!ok)
         tm_conn_rollback (conn);
+      else
+        tm_live_forget (app, tm_rows_get_int (silent, i, 0));
     }
 
-  /* Escalation: an alarm nobody acknowledged goes out again, marked, once. */
-  stale = tm_q (conn, &db_error, "SELECT a.id, t.number, r.path, a.kind, a.subject, a.severity"
-                " FROM alarm a JOIN terminal t ON t.id = a.terminal_id"
+  /* Escalation: an alarm nobody acknowledged within escalate_after goes to the maintainers of
+   * the next wider region that has any (town → county → city → province / SAR), and again
+   * after as long, until it is acknowledged or cleared or nobody wider is left. */
+  stale = tm_q (conn, &db_error, "SELECT a.id, t.number, r.path, a.kind, a.subject, a.severity,"
+                " a.notified_path FROM alarm a JOIN terminal t ON t.id = a.terminal_id"
                 " JOIN region r ON r.code = t.region_code WHERE a.cleared_at IS NULL"
-                " AND a.acked_at IS NULL AND a.escalated = 0 AND a.raised_at < ?",
+                " AND a.acked_at IS NULL AND a.notified_path IS NOT NULL"
+                " AND a.notified_path <> '' AND a.notified_at < ?",
                 TM_INT (now - app->config.escalate_after));
   for (guint i = 0; stale != NULL && i < stale->n_rows; i++)
     {
       g_autofree char *title = g_strdup_printf ("[Tongban ESCALATED %s] terminal %s: %s %s",
                                                 tm_rows_get (stale, i, 5), tm_rows_get (stale, i, 1),
                                                 tm_rows_get (stale, i, 3), tm_rows_get (stale, i, 4));
+      g_autofree char *text = g_strdup_printf ("Not acknowledged in time by the maintainers of"
+                                               " region %s.\n", tm_rows_get (stale, i, 6));
+      g_autofree char *notified = NULL;
       gboolean ok = tm_conn_begin (conn, &db_error)
-                    && tm_x (conn, &db_error, "UPDATE alarm SET escalated = 1 WHERE id = ?",
-                             TM_INT (tm_rows_get_int (stale, i, 0)))
                     && queue_notifications (conn, tm_rows_get_int (stale, i, 0),
-                                            tm_rows_get (stale, i, 2), title,
-                                            "Not acknowledged in time.\n", &db_error)
+                                            tm_rows_get (stale, i, 2), tm_rows_get (stale, i, 6),
+                                            title, text, &notified, &db_error)
+                    && (*notified == '\0'
+                        || tm_x (conn, &db_error, "UPDATE alarm SET escalated = escalated + 1"
+                                 " WHERE id = ?", TM_INT (tm_rows_get_int (stale, i, 0))))
                     && tm_conn_commit (conn, &db_error);
       if (!ok)
         tm_conn_rollback (conn);
@@ -556,13 +797,35 @@ tm_alarm_update (TmApp            *app,
   if (ack)
     rows = tm_q (conn, &db_error, "UPDATE alarm SET acked_at = ?, acked_by = ? WHERE id = ?"
                  " AND acked_at IS NULL AND terminal_id IN (SELECT t.id FROM terminal t"
-                 " JOIN region r ON r.code = t.region_code WHERE r.path LIKE ?) RETURNING id",
+                 " JOIN region r ON r.code = t.region_code WHERE r.path LIKE ?)"
+                 " RETURNING id, terminal_id",
                  TM_INT (tm_now ()), TM_STR (caller->username), TM_INT (id), TM_STR (like));
   else
     rows = tm_q (conn, &db_error, "UPDATE alarm SET cleared_at = ? WHERE id = ?"
                  " AND cleared_at IS NULL AND terminal_id IN (SELECT t.id FROM terminal t"
-                 " JOIN region r ON r.code = t.region_code WHERE r.path LIKE ?) RETURNING id",
-                 TM_INT (tm_now ()), TM_INT (id), TM_STR (like));
+                 " JOIN region r ON r.code = t.region_code WHERE r.path LIKE ?)"
+                 " RETURNING id, terminal_id", TM_INT (tm_now ()), TM_INT (id), TM_STR (like));
+  if (rows != NULL && rows->n_rows == 1)
+    {
+      g_autoptr(TmRows) who = tm_q (conn, NULL, "SELECT t.number, r.path, a.kind, a.subject"
+                                    " FROM alarm a JOIN terminal t ON t.id = a.terminal_id"
+                                    " JOIN region r ON r.code = t.region_code WHERE a.id = ?",
+                                    TM_INT (id));
+
+      if (who != NULL && who->n_rows == 1)
+        {
+          JsonNode *data = event_data (tm_rows_get (who, 0, 0), "kind", tm_rows_get (who, 0, 2),
+                                       "subject", tm_rows_get (who, 0, 3), "by",
+                                       caller->username, NULL);
+
+          json_object_set_int_member (json_node_get_object (data), "id", id);
+          tm_events_emit (app, conn, ack ? "alarm.acked" : "alarm.cleared",
+                          tm_rows_get (who, 0, 1), data);
+        }
+    }
+  /* A cleared alarm is raised again by the terminal's next report of the same fault. */
+  if (!ack && rows != NULL && rows->n_rows == 1)
+    tm_live_changed (app, conn, tm_rows_get_int (rows, 0, 1));
   tm_db_release (app->db, conn);
   if (rows == NULL)
     {

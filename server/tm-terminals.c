@@ -8,6 +8,8 @@
  */
 
 #include "tm-app.h"
+#include "tm-events.h"
+#include "tm-live.h"
 #include "tongban-region-code.h"
 #include "tongban-request-sign.h"
 #include "tongban-sm.h"
@@ -370,6 +372,72 @@ tm_terminal_login (TmApp       *app,
   return json_builder_get_root (b);
 }
 
+/* A session as the database has it: the terminal, and the key unsealed into key. The nonces
+ * the terminal used lately (seen by an earlier run or another manager) go to the replay
+ * cache. */
+static TmTerminal *
+session_from_db (TmApp       *app,
+                 const char  *session_id,
+                 gint64       now,
+                 guint8       key[32],
+                 gsize       *key_len,
+                 gint64      *expires_at,
+                 GError     **error)
+{
+  g_autoptr(TmRows) rows = NULL;
+  g_autoptr(TmRows) nonces = NULL;
+  g_autoptr(GBytes) plain = NULL;
+  g_autofree guchar *sealed = NULL;
+  gsize sealed_len = 0;
+  GError *db_error = NULL;
+  TmConn *conn = tm_db_acquire (app->db);
+  TmTerminal *t;
+
+  rows = tm_q (conn, &db_error, "SELECT t.id, t.number, t.status, t.region_code, r.path,"
+               " s.key_sealed, s.expires_at FROM terminal_session s"
+               " JOIN terminal t ON t.id = s.terminal_id JOIN region r ON r.code = t.region_code"
+               " WHERE s.id = ?", TM_STR (session_id));
+  if (rows != NULL && rows->n_rows == 1)
+    nonces = tm_q (conn, &db_error, "SELECT nonce, seen_at FROM request_nonce"
+                   " WHERE terminal_id = ? AND seen_at >= ?", TM_INT (tm_rows_get_int (rows, 0, 0)),
+                   TM_INT (now - 2 * app->config.clock_skew));
+  tm_db_release (app->db, conn);
+  if (rows == NULL || (rows->n_rows == 1 && nonces == NULL))
+    {
+      tm_db_fail (error, db_error);
+      return NULL;
+    }
+  if (rows->n_rows == 0)
+    {
+      tm_set_error (error, TONGBAN_CODE_UNAUTHENTICATED, "X-Session-Id", "unknown session");
+      return NULL;
+    }
+  sealed = g_base64_decode (tm_rows_get (rows, 0, 5), &sealed_len);
+  plain = tongban_sm4_gcm_decrypt (app->master_key, sealed, sealed_len,
+                                   (const guint8 *) session_id, strlen (session_id));
+  if (plain == NULL || g_bytes_get_size (plain) > 32)
+    {
+      /* Sealed under another master key (a restart without a configured key). */
+      tm_set_error (error, TONGBAN_CODE_UNAUTHENTICATED, "X-Session-Id", "log in again");
+      return NULL;
+    }
+  *key_len = g_bytes_get_size (plain);
+  memcpy (key, g_bytes_get_data (plain, NULL), *key_len);
+  explicit_bzero ((gpointer) g_bytes_get_data (plain, NULL), *key_len);
+  *expires_at = tm_rows_get_int (rows, 0, 6);
+  t = g_new0 (TmTerminal, 1);
+  t->id = tm_rows_get_int (rows, 0, 0);
+  t->number = g_strdup (tm_rows_get (rows, 0, 1));
+  t->status = g_strdup (tm_rows_get (rows, 0, 2));
+  t->region_code = g_strdup (tm_rows_get (rows, 0, 3));
+  t->region_path = g_strdup (tm_rows_get (rows, 0, 4));
+  t->session_id = g_strdup (session_id);
+  for (guint i = 0; i < nonces->n_rows; i++)
+    tm_live_nonce_load (app, t->id, tm_rows_get (nonces, i, 0),
+                        tm_rows_get_int (nonces, i, 1) + 2 * app->config.clock_skew);
+  return t;
+}
+
 TmTerminal *
 tm_terminal_authenticate (TmApp       *app,
                           const char  *method,
@@ -383,14 +451,13 @@ tm_terminal_authenticate (TmApp       *app,
                           gboolean     locked_ok,
                           GError     **error)
 {
-  g_autoptr(TmRows) rows = NULL;
-  g_autoptr(TmRows) ins = NULL;
-  GError *db_error = NULL;
-  gint64 now = tm_now (), ts;
+  gint64 now = tm_now (), ts, expires_at = 0;
+  guint8 key[32];
+  gsize key_len = 0;
+  guint64 epoch;
   char *end = NULL;
-  const char *status;
-  TmTerminal *t;
-  TmConn *conn;
+  gboolean good;
+  TmTerminal *t = NULL;
 
   if (session_id == NULL || timestamp == NULL || nonce == NULL || signature == NULL)
     {
@@ -416,97 +483,63 @@ tm_terminal_authenticate (TmApp       *app,
       return NULL;
     }
 
-  conn = tm_db_acquire (app->db);
-  rows = tm_q (conn, &db_error, "SELECT t.id, t.number, t.status, t.region_code, r.path,"
-               " s.key_sealed, s.expires_at FROM terminal_session s"
-               " JOIN terminal t ON t.id = s.terminal_id JOIN region r ON r.code = t.region_code"
-               " WHERE s.id = ?", TM_STR (session_id));
-  if (rows == NULL)
+  /* The session, its terminal and its plain key come from memory after the first request;
+   * the database holds the key only sealed. */
+  epoch = tm_live_epoch (app);
+  if (!tm_live_session_get (app, session_id, &t, key, &key_len, &expires_at))
     {
-      tm_db_release (app->db, conn);
-      tm_db_fail (error, db_error);
-      return NULL;
+      t = session_from_db (app, session_id, now, key, &key_len, &expires_at, error);
+      if (t == NULL)
+        return NULL;
+      tm_live_session_put (app, epoch, t, key, key_len, expires_at);
     }
-  if (rows->n_rows == 0)
+  if (expires_at < now)
     {
-      tm_db_release (app->db, conn);
-      tm_set_error (error, TONGBAN_CODE_UNAUTHENTICATED, "X-Session-Id", "unknown session");
-      return NULL;
-    }
-  if (tm_rows_get_int (rows, 0, 6) < now)
-    {
-      tm_db_release (app->db, conn);
+      explicit_bzero (key, sizeof key);
+      tm_terminal_free (t);
       tm_set_error (error, TONGBAN_CODE_SESSION_EXPIRED, "X-Session-Id", "log in again");
       return NULL;
     }
-  status = tm_rows_get (rows, 0, 2);
-  if (g_str_equal (status, "disabled") || g_str_equal (status, "pending"))
+  if (g_str_equal (t->status, "disabled") || g_str_equal (t->status, "pending"))
     {
-      tm_db_release (app->db, conn);
+      explicit_bzero (key, sizeof key);
+      tm_terminal_free (t);
       tm_set_error (error, TONGBAN_CODE_TERMINAL_DISABLED, NULL, "terminal disabled");
       return NULL;
     }
   if (ts < now - app->config.clock_skew || ts > now + app->config.clock_skew)
     {
-      tm_db_release (app->db, conn);
+      explicit_bzero (key, sizeof key);
+      tm_terminal_free (t);
       tm_set_error (error, TONGBAN_CODE_STALE_TIMESTAMP, "X-Timestamp",
                     "more than %" G_GINT64_FORMAT " s from server time %" G_GINT64_FORMAT,
                     app->config.clock_skew, now);
       return NULL;
     }
-  {
-    gsize sealed_len = 0;
-    g_autofree guchar *sealed = g_base64_decode (tm_rows_get (rows, 0, 5), &sealed_len);
-    g_autoptr(GBytes) plain = tongban_sm4_gcm_decrypt (app->master_key, sealed, sealed_len,
-                                                       (const guint8 *) session_id,
-                                                       strlen (session_id));
-    gboolean good;
-
-    if (plain == NULL)
-      {
-        /* Sealed under another master key (a restart without a configured key). */
-        tm_db_release (app->db, conn);
-        tm_set_error (error, TONGBAN_CODE_UNAUTHENTICATED, "X-Session-Id", "log in again");
-        return NULL;
-      }
-    good = tongban_request_verify (g_bytes_get_data (plain, NULL), g_bytes_get_size (plain),
-                                   method, path, ts, nonce, body, body_len, signature);
-    explicit_bzero ((gpointer) g_bytes_get_data (plain, NULL), g_bytes_get_size (plain));
-    if (!good)
-      {
-        tm_db_release (app->db, conn);
-        tm_set_error (error, TONGBAN_CODE_BAD_SIGNATURE, "X-Signature", "does not verify");
-        return NULL;
-      }
-  }
-  /* Only after the signature checks out, so nobody can use up a terminal's nonces. The
-   * window of kept nonces is twice the clock skew, which covers every timestamp accepted. */
-  ins = tm_q (conn, &db_error, "INSERT INTO request_nonce (terminal_id, nonce, seen_at)"
-              " VALUES (?, ?, ?) ON CONFLICT DO NOTHING RETURNING seen_at",
-              TM_INT (tm_rows_get_int (rows, 0, 0)), TM_STR (nonce), TM_INT (now));
-  tm_db_release (app->db, conn);
-  if (ins == NULL)
+  good = tongban_request_verify (key, key_len, method, path, ts, nonce, body, body_len,
+                                 signature);
+  explicit_bzero (key, sizeof key);
+  if (!good)
     {
-      tm_db_fail (error, db_error);
+      tm_terminal_free (t);
+      tm_set_error (error, TONGBAN_CODE_BAD_SIGNATURE, "X-Signature", "does not verify");
       return NULL;
     }
-  if (ins->n_rows == 0)
+  /* Only after the signature checks out, so nobody can use up a terminal's nonces. A nonce
+   * is kept until its timestamp falls out of the accepted skew: after that the timestamp
+   * check refuses the request anyway. */
+  if (!tm_live_nonce_use (app, t->id, nonce, now, ts + app->config.clock_skew + 1))
     {
+      tm_terminal_free (t);
       tm_set_error (error, TONGBAN_CODE_REPLAY, "X-Nonce", "already used");
       return NULL;
     }
-  if (g_str_equal (status, "locked") && !locked_ok)
+  if (g_str_equal (t->status, "locked") && !locked_ok)
     {
+      tm_terminal_free (t);
       tm_set_error (error, TONGBAN_CODE_TERMINAL_LOCKED, NULL, "terminal locked");
       return NULL;
     }
-  t = g_new0 (TmTerminal, 1);
-  t->id = tm_rows_get_int (rows, 0, 0);
-  t->number = g_strdup (tm_rows_get (rows, 0, 1));
-  t->status = g_strdup (status);
-  t->region_code = g_strdup (tm_rows_get (rows, 0, 3));
-  t->region_path = g_strdup (tm_rows_get (rows, 0, 4));
-  t->session_id = g_strdup (session_id);
   return t;
 }
 
@@ -519,7 +552,7 @@ scoped_terminal (TmConn           *conn,
 {
   g_autofree char *like = g_strconcat (caller->region_path, "%", NULL);
   GError *db_error = NULL;
-  TmRows *rows = tm_q (conn, &db_error, "SELECT t.id, t.status FROM terminal t"
+  TmRows *rows = tm_q (conn, &db_error, "SELECT t.id, t.status, r.path FROM terminal t"
                        " JOIN region r ON r.code = t.region_code"
                        " WHERE t.number = ? AND r.path LIKE ?", TM_STR (number), TM_STR (like));
 
@@ -595,9 +628,14 @@ tm_terminal_set_status (TmApp            *app,
        && (!g_str_equal (to, "disabled")
            || tm_x (conn, &db_error, "DELETE FROM terminal_session WHERE terminal_id = ?",
                     TM_INT (tm_rows_get_int (t, 0, 0))))
-       && tm_conn_commit (conn, &db_error);
+       && tm_live_notify (conn, tm_rows_get_int (t, 0, 0), &db_error);
+  if (ok)
+    tm_events_emit (app, conn, "terminal.status", tm_rows_get (t, 0, 2), status_node (number, to));
+  ok = ok && tm_conn_commit (conn, &db_error);
   if (!ok)
     tm_conn_rollback (conn);
+  else
+    tm_live_forget (app, tm_rows_get_int (t, 0, 0));
   tm_db_release (app->db, conn);
   if (!ok)
     {
@@ -769,6 +807,9 @@ tm_terminal_command (TmApp            *app,
        && tm_x (conn, &db_error, "INSERT INTO command (terminal_id, kind, arg, state, created_at)"
                 " VALUES (?, ?, ?, 'pending', ?)", TM_INT (tm_rows_get_int (t, 0, 0)),
                 TM_STR (kind), TM_STR (arg), TM_INT (tm_now ()));
+  /* Delivered by the terminal's next heartbeat, on whichever manager it reaches. */
+  if (ok)
+    tm_live_changed (app, conn, tm_rows_get_int (t, 0, 0));
   tm_db_release (app->db, conn);
   if (!ok)
     {
@@ -872,6 +913,9 @@ tm_terminal_set_module (TmApp            *app,
                    " reason) VALUES (?, ?, 0, 'manual') ON CONFLICT (terminal_id, module)"
                    " DO UPDATE SET enabled = 0, reason = 'manual'", TM_INT (id), TM_STR (module));
     }
+  /* One terminal, or (0) every terminal: forgotten on every manager. */
+  if (ok)
+    ok = tm_live_notify (conn, number ? tm_rows_get_int (targets, 0, 0) : 0, &db_error);
   if (ok)
     ok = tm_conn_commit (conn, &db_error);
   else
@@ -882,6 +926,7 @@ tm_terminal_set_module (TmApp            *app,
       tm_db_fail (error, db_error);
       return NULL;
     }
+  tm_live_forget (app, number ? tm_rows_get_int (targets, 0, 0) : 0);
   b = json_builder_new ();
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "module");

@@ -507,11 +507,19 @@ test_silent_and_escalation (Fixture       *f,
   g_autoptr(TmTestResponse) keep = NULL;
   g_autofree char *first = NULL;
   g_autofree char *second = NULL;
+  g_autofree char *third = NULL;
+  g_autofree char *more = NULL;
   JsonArray *alarms = NULL;
 
   g_assert_cmpint (console_code (f, f->admin, "POST", "/api/v1/maintainers",
                                  "{\"name\":\"Wong\",\"email\":\"wong@example.org\","
                                  "\"region_code\":\"440106\"}"), ==, 0);
+  g_assert_cmpint (console_code (f, f->admin, "POST", "/api/v1/maintainers",
+                                 "{\"name\":\"Chan\",\"email\":\"chan@example.org\","
+                                 "\"region_code\":\"440100\"}"), ==, 0);
+  g_assert_cmpint (console_code (f, f->admin, "POST", "/api/v1/maintainers",
+                                 "{\"name\":\"Lee\",\"email\":\"lee@example.org\","
+                                 "\"region_code\":\"440000\"}"), ==, 0);
   /* Interval 1 s, rule: silent for more than 3 heartbeats. */
   for (int i = 0; i < 50; i++)
     {
@@ -528,9 +536,14 @@ test_silent_and_escalation (Fixture       *f,
                                                   "severity"), ==, "critical");
   first = tm_test_sink_pop (f->smtp, 10000);
   g_assert_nonnull (first);
-  /* Escalation after 1 s without acknowledgement: a second, marked message. */
+  /* The district's maintainer first; the wider regions' only when nobody acknowledges. */
+  g_assert_nonnull (strstr (first, "To: <wong@example.org>"));
+  g_assert_null (strstr (first, "ESCALATED"));
+  /* Escalation every second without acknowledgement: the city's maintainer, then the
+   * province's, each message marked; then nobody wider is left. */
   second = tm_test_sink_pop (f->smtp, 10000);
   g_assert_nonnull (second);
+  g_assert_nonnull (strstr (second, "To: <chan@example.org>"));
   {
     g_autofree char *subject = NULL;
     const char *s = strstr (second, "=?UTF-8?B?");
@@ -542,6 +555,11 @@ test_silent_and_escalation (Fixture       *f,
     decoded = g_base64_decode (subject, &n);
     g_assert_nonnull (strstr ((const char *) decoded, "ESCALATED"));
   }
+  third = tm_test_sink_pop (f->smtp, 10000);
+  g_assert_nonnull (third);
+  g_assert_nonnull (strstr (third, "To: <lee@example.org>"));
+  more = tm_test_sink_pop (f->smtp, 2500);
+  g_assert_null (more);
   {
     g_autoptr(TmTestResponse) back = heartbeat (t, "{}");
     g_autoptr(TmTestResponse) k2 = NULL;
@@ -1108,13 +1126,24 @@ test_sealed_session_keys (void)
     g_assert_cmpint (ok->code, ==, 0);
   }
   g_assert_true (tm_test_terminal_login (t, &code));
+  {
+    /* A nonce the manager saw before a restart is still refused after it (the replay cache
+     * is in memory; its nonces are written in batches and loaded with the session). */
+    g_autoptr(TmTestResponse) r = tm_test_terminal_call (t, "POST", "/api/terminal/v1/heartbeat",
+                                                         "{}", 0, "restart-nonce-0001");
+    g_assert_cmpint (r->code, ==, 0);
+  }
   tm_test_server_stop (s);
 
   s = tm_test_server_start_on (uri, NULL);
   t->port = s->port;
   {
     g_autoptr(TmTestResponse) r = heartbeat (t, "{}");
+    g_autoptr(TmTestResponse) again = tm_test_terminal_call (t, "POST",
+                                                             "/api/terminal/v1/heartbeat", "{}",
+                                                             0, "restart-nonce-0001");
     g_assert_cmpint (r->code, ==, 0);
+    g_assert_cmpint (again->code, ==, TONGBAN_CODE_REPLAY);
   }
   tm_test_server_stop (s);
 

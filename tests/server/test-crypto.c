@@ -32,6 +32,13 @@ test_hmac_sm3 (void)
 
   g_assert_cmpuint (strlen (a), ==, 64);
   g_assert_cmpstr (a, ==, again);
+  {
+    /* From `openssl mac -digest SM3 -macopt key:key HMAC` (the command line tool). */
+    g_autofree char *fox = tongban_hmac_sm3_hex ((const guint8 *) "key", 3,
+                                                 "The quick brown fox jumps over the lazy dog", 43);
+
+    g_assert_cmpstr (fox, ==, "bd4a34077888162b210645b8ebf74b9af357303789357a27c7fc457244ebd398");
+  }
   g_assert_cmpstr (a, !=, b);
   g_assert_cmpstr (a, !=, c);
   /* Independent computation through OpenSSL's EVP_MAC path. */

@@ -2,7 +2,12 @@
 
 #include "tm-test.h"
 
+#include <poll.h>
 #include <signal.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -583,4 +588,127 @@ tm_test_sink_stop (TmTestSink *s)
   g_object_unref (s->socket);
   g_async_queue_unref (s->queue);
   g_free (s);
+}
+
+/* A WebSocket client (RFC 6455) over a plain socket: the handshake, then unmasked text
+ * frames from the server. */
+struct _TmTestWs {
+  int         fd;
+  GByteArray *in;
+};
+
+static gboolean
+ws_fill (TmTestWs *ws,
+         gsize     need,
+         gint64    deadline)
+{
+  while (ws->in->len < need)
+    {
+      struct pollfd pfd = { ws->fd, POLLIN, 0 };
+      gint64 left = (deadline - g_get_monotonic_time ()) / 1000;
+      guint8 buf[4096];
+      ssize_t n;
+
+      if (left <= 0 || poll (&pfd, 1, (int) left) <= 0)
+        return FALSE;
+      n = read (ws->fd, buf, sizeof buf);
+      if (n <= 0)
+        return FALSE;
+      g_byte_array_append (ws->in, buf, (guint) n);
+    }
+  return TRUE;
+}
+
+TmTestWs *
+tm_test_ws_open (guint       port,
+                 const char *path,
+                 const char *token)
+{
+  struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons ((guint16) port) };
+  g_autofree char *req = NULL;
+  TmTestWs *ws = g_new0 (TmTestWs, 1);
+  const guint8 *end;
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  addr.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+  ws->fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  ws->in = g_byte_array_new ();
+  g_assert_cmpint (connect (ws->fd, (struct sockaddr *) &addr, sizeof addr), ==, 0);
+  /* The key and its answer are RFC 6455's own example. */
+  req = g_strdup_printf ("GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                         "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                         "Sec-WebSocket-Version: 13\r\n%s%s%s\r\n", path,
+                         token ? "Authorization: Bearer " : "", token ? token : "",
+                         token ? "\r\n" : "");
+  g_assert_cmpint (write (ws->fd, req, strlen (req)), ==, (ssize_t) strlen (req));
+  for (;;)
+    {
+      g_assert_true (ws_fill (ws, ws->in->len + 1, deadline));
+      end = memmem (ws->in->data, ws->in->len, "\r\n\r\n", 4);
+      if (end != NULL)
+        break;
+    }
+  {
+    g_autofree char *head = g_strndup ((const char *) ws->in->data,
+                                       (gsize) (end - ws->in->data));
+
+    if (!g_str_has_prefix (head, "HTTP/1.1 101"))
+      {
+        g_test_message ("no upgrade: %s", head);
+        tm_test_ws_close (ws);
+        return NULL;
+      }
+    g_assert_nonnull (strcasestr (head, "\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo="));
+    g_assert_nonnull (strcasestr (head, "\r\nUpgrade: websocket"));
+  }
+  g_byte_array_remove_range (ws->in, 0, (guint) (end + 4 - ws->in->data));
+  return ws;
+}
+
+char *
+tm_test_ws_next (TmTestWs *ws,
+                 guint     timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  for (;;)
+    {
+      gsize head = 2, len;
+      guint8 opcode;
+      char *text;
+
+      if (!ws_fill (ws, 2, deadline))
+        return NULL;
+      /* A server never masks its frames (RFC 6455 §5.1). */
+      g_assert_cmpuint (ws->in->data[1] & 0x80, ==, 0);
+      opcode = ws->in->data[0] & 0x0f;
+      len = ws->in->data[1] & 0x7f;
+      if (len == 126)
+        {
+          head = 4;
+          if (!ws_fill (ws, head, deadline))
+            return NULL;
+          len = (gsize) ws->in->data[2] << 8 | ws->in->data[3];
+        }
+      g_assert_cmpuint (len, <, 65536);
+      if (!ws_fill (ws, head + len, deadline))
+        return NULL;
+      text = g_strndup ((const char *) ws->in->data + head, len);
+      g_byte_array_remove_range (ws->in, 0, (guint) (head + len));
+      if (opcode == 0x1)
+        return text;
+      g_free (text);
+      if (opcode == 0x8)
+        return NULL;
+    }
+}
+
+void
+tm_test_ws_close (TmTestWs *ws)
+{
+  if (ws == NULL)
+    return;
+  close (ws->fd);
+  g_byte_array_unref (ws->in);
+  g_free (ws);
 }

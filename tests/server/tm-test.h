@@ -77,4 +77,13 @@ guint        tm_test_sink_port    (TmTestSink *sink);
 char        *tm_test_sink_pop     (TmTestSink *sink, guint timeout_ms);
 void         tm_test_sink_stop    (TmTestSink *sink);
 
+/* A console's WebSocket (path may carry ?access_token=; token NULL = no Authorization).
+ * NULL if the server did not switch protocols. */
+typedef struct _TmTestWs TmTestWs;
+TmTestWs    *tm_test_ws_open      (guint port, const char *path, const char *token);
+/* The next text frame, or NULL on timeout or close. */
+char        *tm_test_ws_next      (TmTestWs *ws, guint timeout_ms);
+void         tm_test_ws_close     (TmTestWs *ws);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TmTestWs, tm_test_ws_close)
+
 G_END_DECLS
