@@ -53,11 +53,13 @@ export function regionName (r) {
   return r ? (lang === 'zh-CN' ? r.name_zh : r.name_en) || r.code : '';
 }
 
+// One unambiguous form in both languages (an en-US "11/27/26" reads wrongly in Hong Kong).
 export function formatTime (unixSeconds) {
   if (!unixSeconds)
     return t('never');
-  return new Intl.DateTimeFormat(lang, { dateStyle: 'short', timeStyle: 'medium' })
-    .format(new Date(unixSeconds * 1000));
+  const d = new Date(unixSeconds * 1000);
+  const pad = (x) => String(x).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
 }
 
 export function formatNumber (n) {

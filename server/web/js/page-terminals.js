@@ -141,7 +141,7 @@ async function command (number) {
   const kind = await confirmDialog({
     title: t('confirm.command.title', { number }),
     text: t('confirm.command.text'),
-    ok: t('action.command'),
+    ok: t('confirm.command.ok'),
     extra: h('div', { class: 'field' }, h('label', { for: 'command-kind' }, t('confirm.command.label')), select)
   });
   if (!kind)
@@ -187,7 +187,7 @@ function terminalTable (list) {
     h('td', {}, h('span', { class: `dot ${term.online ? 'on' : 'off'}`, 'aria-hidden': 'true' }), t(term.online ? 'online.yes' : 'online.no')),
     h('td', { class: 'mono' }, term.sw_version || t('none')),
     h('td', { class: 'wrap' }, term.site || t('none')),
-    h('td', { class: 'mono' }, term.region_code),
+    h('td', { class: 'wrap', title: term.region_code }, counts.has(term.region_code) ? regionName(counts.get(term.region_code)) : term.region_code),
     h('td', {}, h('time', { datetime: term.last_seen ? new Date(term.last_seen * 1000).toISOString() : false }, formatTime(term.last_seen))),
     admin ? h('td', { class: 'actions' }, actionButtons(term)) : null));
   return table({ caption: t('terminals.title'), columns, rows, empty: t('terminals.empty'), className: 'terminals' });
