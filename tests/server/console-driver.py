@@ -351,6 +351,27 @@ try:
         assert qa('tr[data-number="GZ-TH-0002"] button[data-action=unlock]')
         assert zh["done.lock"].replace("{number}", "GZ-TH-0002") == text("#toast")
 
+    @check("approve a pending terminal; send a command chosen in the dialog")
+    def _():
+        click('tr[data-number="GZ-TH-0009"] button[data-action=approve]')
+        until(lambda: q("#confirm").get_attribute("open") is not None, "confirmation")
+        q("#confirm-ok").click()
+        until(lambda: qa('tr[data-number="GZ-TH-0009"][data-status="active"]'), "approved")
+        click('tr[data-number="GZ-TH-0001"] button[data-action=command]')
+        until(lambda: q("#confirm").get_attribute("open") is not None, "command dialog")
+        # Keyboard only: the command list has focus; pick "reboot", confirm with the button.
+        options = [o.get_attribute("value") for o in qa("#command-kind option")]
+        assert options == ["self-test", "reboot", "sync-time"], options
+        assert driver.switch_to.active_element.get_attribute("id") == "command-kind"
+        driver.switch_to.active_element.send_keys(Keys.DOWN)
+        assert q("#command-kind").get_attribute("value") == "reboot"
+        q("#confirm-ok").click()
+        until(lambda: "GZ-TH-0001" in text("#toast"), "command toast")
+        assert text("#toast") == zh["done.command"].replace("{command}", zh["command.reboot"]).replace("{number}", "GZ-TH-0001")
+        entries = audit_entries(api_login("auditor"))
+        assert [e["detail"] for e in entries if e["action"] == "POST /api/v1/terminals/GZ-TH-0001/commands"] == ["code=0"]
+        assert [e["detail"] for e in entries if e["action"] == "POST /api/v1/terminals/GZ-TH-0009/approve"] == ["code=0"]
+
     @check("the lock is the manager's state and is in the audit log")
     def _():
         admin = api_login("admin")
