@@ -188,7 +188,7 @@ function terminalTable (list) {
     h('td', { class: 'mono' }, term.sw_version || t('none')),
     h('td', { class: 'wrap' }, term.site || t('none')),
     h('td', { class: 'wrap', title: term.region_code }, counts.has(term.region_code) ? regionName(counts.get(term.region_code)) : term.region_code),
-    h('td', {}, h('time', { datetime: term.last_seen ? new Date(term.last_seen * 1000).toISOString() : false }, formatTime(term.last_seen))),
+    h('td', { class: 'when' }, h('time', { datetime: term.last_seen ? new Date(term.last_seen * 1000).toISOString() : false }, formatTime(term.last_seen))),
     admin ? h('td', { class: 'actions' }, actionButtons(term)) : null));
   return table({ caption: t('terminals.title'), columns, rows, empty: t('terminals.empty'), className: 'terminals' });
 }
