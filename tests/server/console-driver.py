@@ -139,6 +139,9 @@ def _():
         assert h.get("X-Content-Type-Options") == "nosniff", path
     status, h, _ = http("POST", "/console/", body={})
     assert status == 405 and h["Allow"] == "GET, HEAD", (status, h)
+    status, h, body = http("HEAD", "/console/js/api.js")
+    assert status == 200 and body == b"" and h["Content-Type"] == "text/javascript; charset=utf-8"
+    assert int(h["Content-Length"]) == len(http("GET", "/console/js/api.js")[2]) > 1000, h
 
 
 # ---- The browser ----
