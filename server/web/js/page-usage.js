@@ -101,8 +101,10 @@ async function refresh () {
     view.updated.textContent = t('updated', { time: formatTime(Date.now() / 1000) });
     view.updated.classList.remove('stale');
   } catch (err) {
-    if (!(err instanceof ApiError) || !view)
+    if (!(err instanceof ApiError))
       throw err;
+    if (!view)
+      return;   // the page was left (signed out, session ended) meanwhile
     view.error.textContent = err.text;
   }
 }
