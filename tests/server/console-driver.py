@@ -554,7 +554,7 @@ try:
         print(f"# figure: console files {size} bytes uncompressed (14 files)")
         print(f"# figure: reload to a filled terminals page {filled * 1000:.0f} ms (headless, loopback)")
         print(f"# figure: one open terminals page adds {(after - before - 2) * 3} audit entries a minute"
-              " (20 s sampled; polling reads are audited)")
+              " from its list polling (20 s sampled), plus 5 a minute for the region counts")
         assert admin and size > 0
         sign_out()
 

@@ -36,7 +36,8 @@ async function run (w) {
 function runAll () {
   lastRun = Date.now();
   for (const w of watchers)
-    run(w);
+    if (++w.tick % w.every === 0)
+      run(w);
 }
 
 function schedule () {
@@ -53,9 +54,10 @@ document.addEventListener('visibilitychange', () => {
   schedule();
 });
 
-// Registers refresh (async, called at once and then live); returns the function that stops it.
-export function watch (topics, refresh) {
-  const w = { topics, refresh, busy: false };
+// Registers refresh (async, called at once and then live, on every tick or every n-th for
+// slow-moving data); returns the function that stops it.
+export function watch (topics, refresh, { every = 1 } = {}) {
+  const w = { topics, refresh, every, tick: 0, busy: false };
   watchers.add(w);
   run(w);
   schedule();

@@ -185,7 +185,8 @@ export function enter (main, s) {
   }, () => {});
   suggestions('category').then((v) => categories.replaceChildren(...v.map((x) => h('option', { value: x }))));
   suggestions('service').then((v) => services.replaceChildren(...v.map((x) => h('option', { value: x }))));
-  live.watch(['usage'], refresh);
+  // Usage is history: once a minute is live enough (a search runs at once).
+  live.watch(['usage'], refresh, { every: 12 });
 }
 
 export function leave () {
