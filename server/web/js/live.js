@@ -1,8 +1,8 @@
 // Live refresh: the one place that decides when pages reload their data.
 //
 // Pages register a refresh function with the topics it shows ("terminals", "alarms",
-// "usage", "audit"). Today every registered function runs every POLL_MS while the tab is
-// visible (never two runs of one page at once). A push channel is ready for the manager's
+// "usage", "audit"). Today each registered function runs every POLL_MS (or every n-th time,
+// for slow data) while the tab is visible, never two runs of one page at once. A push channel is ready for the manager's
 // WebSocket at /api/v1/events/ws, whose messages are {"type": "...", "data": {...}}: a
 // message whose type starts with a topic ("terminal.status" → "terminals", "alarm.raised"
 // → "alarms") refreshes the pages showing that topic at once, and polling slows to
