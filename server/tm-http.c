@@ -19,6 +19,7 @@
 #include <gio/gio.h>
 
 #include "tongban-region-code.h"
+#include "tm-console.h"
 
 typedef struct {
   double  tokens;
@@ -740,6 +741,8 @@ dispatch (TmHttp                *http,
       return queue_text (connection, 413, tongban_envelope_error (TONGBAN_CODE_TOO_LARGE, "body",
                                                                   reason));
     }
+  if (tm_console_handles (url))
+    return tm_console_serve (connection, method, url);
   for (gsize i = 0; i < G_N_ELEMENTS (routes); i++)
     {
       g_autofree char *candidate = NULL;
