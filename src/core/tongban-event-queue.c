@@ -269,6 +269,30 @@ tongban_event_queue_ack (TongbanEventQueue  *queue,
   return ok;
 }
 
+/* Removes the @index-th oldest event (one the manager refused for good). */
+gboolean
+tongban_event_queue_drop (TongbanEventQueue  *queue,
+                          guint               index,
+                          GError            **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (queue != NULL, FALSE);
+
+  g_mutex_lock (&queue->lock);
+  ok = sqlite3_prepare_v2 (queue->db, "DELETE FROM usage_event WHERE seq = (SELECT seq FROM"
+                           " usage_event ORDER BY seq LIMIT 1 OFFSET ?)", -1, &stmt, NULL)
+         == SQLITE_OK
+       && sqlite3_bind_int64 (stmt, 1, index) == SQLITE_OK
+       && sqlite3_step (stmt) == SQLITE_DONE;
+  if (!ok)
+    db_fail (queue, "delete", error);
+  sqlite3_finalize (stmt);
+  g_mutex_unlock (&queue->lock);
+  return ok;
+}
+
 gint64
 tongban_event_queue_length (TongbanEventQueue *queue)
 {

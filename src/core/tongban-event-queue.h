@@ -51,6 +51,9 @@ char              *tongban_event_queue_peek        (TongbanEventQueue       *que
 gboolean           tongban_event_queue_ack         (TongbanEventQueue       *queue,
                                                     gint64                   last_seq,
                                                     GError                 **error);
+gboolean           tongban_event_queue_drop        (TongbanEventQueue       *queue,
+                                                    guint                    index,
+                                                    GError                 **error);
 gint64             tongban_event_queue_length      (TongbanEventQueue       *queue);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TongbanEventQueue, tongban_event_queue_free)

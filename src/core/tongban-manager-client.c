@@ -4,6 +4,7 @@
 #include "tongban-manager-client.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
@@ -317,12 +318,13 @@ local_ms (void)
 /* One request; returns the envelope code (0: *data set) or CALL_TRANSPORT,
  * with *why in plain technical words for the log. */
 static gint64
-call (TongbanManagerClient  *self,
-      const char            *path,
-      const char            *body,
-      gboolean               sign,
-      JsonNode             **data,
-      char                 **why)
+call_full (TongbanManagerClient  *self,
+           const char            *path,
+           const char            *body,
+           gboolean               sign,
+           JsonNode             **data,
+           char                 **why,
+           char                 **bad_field)
 {
   g_autoptr(GString) answer = g_string_new (NULL);
   g_autoptr(GError) error = NULL;
@@ -388,6 +390,8 @@ call (TongbanManagerClient  *self,
           reason = json_object_get_string_member_with_default (json_node_get_object (d),
                                                                "reason", NULL);
         }
+      if (bad_field != NULL)
+        *bad_field = g_strdup (field);
       *why = g_strdup_printf ("%s refused (code %d, %s%s%s%s%s)", path, (int) code,
                               json_object_get_string_member_with_default (o, "message", "?"),
                               field ? ": " : "", field ? field : "", reason ? " " : "",
@@ -396,6 +400,17 @@ call (TongbanManagerClient  *self,
     }
   *data = json_node_copy (json_object_get_member (json_node_get_object (root), "data"));
   return 0;
+}
+
+static gint64
+call (TongbanManagerClient  *self,
+      const char            *path,
+      const char            *body,
+      gboolean               sign,
+      JsonNode             **data,
+      char                 **why)
+{
+  return call_full (self, path, body, sign, data, why, NULL);
 }
 
 /* ---- worker: state ------------------------------------------------------- */
@@ -650,7 +665,8 @@ do_events (TongbanManagerClient *self)
       g_autoptr(JsonNode) data = NULL;
       g_autofree char *why = NULL;
       g_autofree char *body = NULL;
-      guint count = 0;
+      g_autofree char *field = NULL;
+      guint count = 0, bad = 0;
       gint64 last = 0, code;
 
       if (g_atomic_int_get (&self->stop_flag))
@@ -662,9 +678,22 @@ do_events (TongbanManagerClient *self)
             g_message ("manager: %s", error->message);
           return 0;
         }
-      code = call (self, "/api/terminal/v1/events", body, TRUE, &data, &why);
+      code = call_full (self, "/api/terminal/v1/events", body, TRUE, &data, &why, &field);
       if (code == TONGBAN_CODE_TERMINAL_LOCKED)
         return 0;   /* kept until the kiosk is unlocked */
+      /* One event the manager will never take (say, stamped by a clock far
+       * ahead): it is logged and dropped, so it cannot hold back the rest. */
+      if (code == TONGBAN_CODE_INVALID_FIELD && field != NULL
+          && sscanf (field, "events[%u]", &bad) == 1 && bad < count)
+        {
+          g_message ("manager: usage event dropped: %s", why);
+          if (!tongban_event_queue_drop (self->queue, bad, &error))
+            {
+              g_message ("manager: %s", error->message);
+              return CALL_TRANSPORT;
+            }
+          continue;
+        }
       if (code != 0)
         {
           set_link (self, code == CALL_TRANSPORT ? TONGBAN_MANAGER_LINK_OFFLINE

@@ -155,6 +155,13 @@ queue_empty (Fixture       *f,
   return tongban_manager_client_queued (f->client) == 0;
 }
 
+static gboolean
+queue_holds (Fixture       *f,
+             gconstpointer  data)
+{
+  return tongban_manager_client_queued (f->client) == GPOINTER_TO_INT (data);
+}
+
 static gint64
 console (Fixture    *f,
          const char *token,
@@ -308,6 +315,31 @@ test_offline_then_restart (Fixture       *f,
   g_assert_cmpint (rows, ==, 25);
   g_assert_cmpint (distinct, ==, 25);
   g_assert_cmpuint (tongban_manager_client_get_link (f->client), ==, TONGBAN_MANAGER_LINK_ONLINE);
+}
+
+/* An event the manager refuses for good (stamped ten days ahead) is dropped
+ * with a log line; the events around it are stored. */
+static void
+test_refused_event (Fixture       *f,
+                    gconstpointer  data)
+{
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC, rows = 0, distinct = 0;
+  TongbanUsageEvent good = { "session-start", NULL, NULL, NULL, NULL, -1, now };
+  TongbanUsageEvent ahead = { "session-end", NULL, NULL, NULL, "success", 1000,
+                              now + 10 * 86400 };
+
+  f->client = client_new (f, "SZ-FT-0007");
+  g_assert_true (tongban_manager_client_record (f->client, &good, NULL));
+  g_assert_true (tongban_manager_client_record (f->client, &ahead, NULL));
+  g_assert_true (tongban_manager_client_record (f->client, &good, NULL));
+  wait_until (f, queue_holds, GINT_TO_POINTER (3), 10, "three events on disk");
+  tongban_manager_client_start (f->client);
+  wait_until (f, link_is, GUINT_TO_POINTER (TONGBAN_MANAGER_LINK_PENDING), 20, "pending");
+  g_assert_cmpint (console (f, f->admin, "/api/v1/terminals/SZ-FT-0007/approve", NULL), ==, 0);
+  wait_until (f, queue_empty, NULL, 30, "the queue emptied");
+  count_events (f->server, "SZ-FT-0007", &rows, &distinct);
+  g_assert_cmpint (rows, ==, 2);
+  g_assert_cmpint (distinct, ==, 2);
 }
 
 static gboolean
@@ -532,6 +564,7 @@ main (int   argc,
   ADD ("/client/offline-then-restart", test_offline_then_restart);
   ADD ("/client/killed-mid-delivery", test_killed_mid_delivery);
   ADD ("/client/refused", test_refused);
+  ADD ("/client/refused-event", test_refused_event);
   g_test_add ("/client/session-expiry", Fixture, short_sessions, fixture_set_up,
               test_session_expiry, fixture_tear_down);
   ADD ("/client/wrong-server", test_wrong_server);
