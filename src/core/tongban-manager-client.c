@@ -11,6 +11,7 @@
 #include <curl/curl.h>
 #include <glib/gstdio.h>
 #include <openssl/pem.h>
+#include "tongban-clock.h"
 #include "tongban-envelope.h"
 #include "tongban-request-sign.h"
 #include "tongban-sm.h"
@@ -463,6 +464,7 @@ set_clock (TongbanManagerClient *self,
   g_mutex_lock (&self->lock);
   self->offset_ms = offset;
   g_mutex_unlock (&self->lock);
+  tongban_clock_set_offset_ms (offset);
 }
 
 static const char *

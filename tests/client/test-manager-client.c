@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 
 #include "tm-test.h"
+#include "tongban-clock.h"
 #include "tongban-manager-client.h"
 
 #define PW "Tongban#2026ok"
@@ -115,7 +116,8 @@ static gboolean
 link_is (Fixture       *f,
          gconstpointer  data)
 {
-  return tongban_manager_client_get_link (f->client) == (TongbanManagerLink) GPOINTER_TO_UINT (data);
+  return tongban_manager_client_get_link (f->client)
+         == (TongbanManagerLink) GPOINTER_TO_UINT (data);
 }
 
 static gboolean
@@ -243,6 +245,9 @@ test_first_boot (Fixture       *f,
   wait_until (f, link_is, GUINT_TO_POINTER (TONGBAN_MANAGER_LINK_ONLINE), 20, "online");
   /* The manager's clock, on this same machine: within a second of ours. */
   g_assert_cmpint (ABS (tongban_manager_client_clock_offset_ms (f->client)), <, 1000);
+  /* ...and it is the kiosk's one clock. */
+  g_assert_cmpint (tongban_clock_get_offset_ms (), ==,
+                   tongban_manager_client_clock_offset_ms (f->client));
 
   /* The device report reached the manager: a printer fault switches "receipt" off. */
   {
@@ -547,10 +552,30 @@ test_no_personal_data (void)
     g_assert_null (g_strstr_len (bytes, (gssize) len, "A123456"));
     g_remove (wal);
     g_remove (path);
+  }
+  {
     g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+
     g_remove (shm);
   }
   g_rmdir (dir);
+}
+
+/* The kiosk's clock follows the offset the manager gave. */
+static void
+test_clock (void)
+{
+  g_autoptr(GDateTime) system = NULL;
+  g_autoptr(GDateTime) kiosk = NULL;
+  gint64 before = tongban_clock_get_offset_ms ();
+
+  tongban_clock_set_offset_ms (-3 * 3600 * 1000);
+  system = g_date_time_new_now_local ();
+  kiosk = tongban_clock_now_local ();
+  tongban_clock_set_offset_ms (before);
+  g_assert_cmpint (g_date_time_difference (system, kiosk), >, (3 * 3600 - 5) * G_TIME_SPAN_SECOND);
+  g_assert_cmpint (g_date_time_difference (system, kiosk), <, (3 * 3600 + 5) * G_TIME_SPAN_SECOND);
+  g_assert_cmpint (tongban_clock_now_ms () - g_get_real_time () / 1000 - before, <=, 1);
 }
 
 int
@@ -559,6 +584,7 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/client/no-personal-data", test_no_personal_data);
+  g_test_add_func ("/client/clock", test_clock);
 #define ADD(name, fn) g_test_add (name, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
   ADD ("/client/first-boot", test_first_boot);
   ADD ("/client/offline-then-restart", test_offline_then_restart);
