@@ -83,6 +83,13 @@ component_online (gpointer data)
 }
 
 static gboolean
+paper_state (gpointer data)
+{
+  return scalar ("SELECT COUNT(*) FROM consumable_level c JOIN terminal t ON t.id = c.terminal_id"
+                 " WHERE t.number = ? AND c.item = 'receipt-paper' AND c.state = ?", data) == 1;
+}
+
+static gboolean
 event_stored (gpointer data)
 {
   return scalar ("SELECT COUNT(*) FROM usage_event e JOIN terminal t ON t.id = e.terminal_id"
@@ -222,6 +229,11 @@ test_remote (void)
   /* The device layer's states reach the manager in the heartbeats. */
   wait_for (component_online, "receipt", "the receipt printer reported online");
   wait_for (component_online, "idcard", "the card reader reported online");
+  /* The receipt printer's paper, as the printer tells it. */
+  g_assert_true (tongban_devices_simulate_event (devices, "receipt-printer", "paper out"));
+  wait_for (paper_state, "out", "paper out reported");
+  g_assert_true (tongban_devices_simulate_event (devices, "receipt-printer", "paper loaded"));
+  wait_for (paper_state, "full", "paper loaded reported");
 
   /* Lock: the maintenance cover; unlock: the kiosk is back. */
   g_assert_cmpint (console (admin, "/api/v1/terminals/" NUMBER "/lock", NULL), ==, 0);
