@@ -11,6 +11,7 @@ struct _TongbanRemote
   TongbanDevices       *devices;
   TongbanManagerClient *client;
   gboolean              locked_by_manager;
+  gboolean              self_test_running;
   gint64                session_started;   /* monotonic µs, 0: no session */
   gulong                flow_hooks[2];
 };
@@ -21,6 +22,20 @@ on_devices_changed (TongbanRemote *self)
   g_autoptr(JsonNode) report = tongban_devices_dup_heartbeat (self->devices);
 
   tongban_manager_client_set_report (self->client, report);
+  if (self->self_test_running)
+    {
+      /* The first change after the manager's self-test command is its end. */
+      self->self_test_running = FALSE;
+      g_message ("manager: self-test done; its states go in this heartbeat");
+      tongban_manager_client_heartbeat_now (self->client);
+    }
+}
+
+static void
+on_self_test (TongbanRemote *self)
+{
+  self->self_test_running = TRUE;
+  tongban_devices_log_self_test (self->devices);
 }
 
 /* Lock: the maintenance cover; unlock: back, unless a maintainer raised it. */
@@ -134,8 +149,7 @@ tongban_remote_new (TongbanWindow        *window,
   g_signal_connect_swapped (devices, "changed", G_CALLBACK (on_devices_changed), self);
   g_signal_connect_swapped (client, "notify::locked", G_CALLBACK (on_locked), self);
   g_signal_connect_swapped (client, "modules-changed", G_CALLBACK (on_modules), self);
-  g_signal_connect_swapped (client, "self-test", G_CALLBACK (tongban_devices_log_self_test),
-                            devices);
+  g_signal_connect_swapped (client, "self-test", G_CALLBACK (on_self_test), self);
   g_signal_connect_swapped (session, "started", G_CALLBACK (on_session_started), self);
   g_signal_connect_swapped (session, "ended", G_CALLBACK (on_session_ended), self);
   for (guint i = 0; i < G_N_ELEMENTS (done); i++)
@@ -165,7 +179,6 @@ tongban_remote_free (TongbanRemote *self)
     }
   g_signal_handlers_disconnect_by_data (self->devices, self);
   g_signal_handlers_disconnect_by_data (self->client, self);
-  g_signal_handlers_disconnect_by_data (self->client, self->devices);
   g_object_unref (self->devices);
   g_object_unref (self->client);
   g_free (self);

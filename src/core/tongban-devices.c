@@ -474,6 +474,7 @@ on_self_test (GObject      *source,
               GAsyncResult *result,
               gpointer      user_data)
 {
+  g_autoptr(TongbanDevices) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) results =
     tongban_device_manager_self_test_finish (TONGBAN_DEVICE_MANAGER (source), result, &error);
@@ -481,6 +482,9 @@ on_self_test (GObject      *source,
   /* The device manager logs each module's result itself. */
   if (results == NULL)
     g_message ("self-test: not run: %s", error->message);
+  /* States are fresh now: whoever reports them (the manager's heartbeat) reads them again. */
+  else
+    g_signal_emit (self, signals[CHANGED], 0);
 }
 
 /* Clause 8.2.4: at start-up every module is tested and the result logged;
@@ -489,7 +493,8 @@ void
 tongban_devices_log_self_test (TongbanDevices *self)
 {
   g_return_if_fail (TONGBAN_IS_DEVICES (self));
-  tongban_device_manager_self_test_async (self->manager, 10000, NULL, on_self_test, NULL);
+  tongban_device_manager_self_test_async (self->manager, 10000, NULL, on_self_test,
+                                          g_object_ref (self));
 }
 
 gboolean

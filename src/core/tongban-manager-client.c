@@ -40,6 +40,7 @@ struct _TongbanManagerClient
   GCond               cond;
   gboolean            stopping;
   gboolean            wake;
+  gboolean            beat_now;
   char               *report;       /* heartbeat components and consumables */
   char               *last_error;
   gint64              offset_ms;    /* manager time - local time */
@@ -166,8 +167,10 @@ load_or_make_key (const char  *dir,
 
 /* ---- owner-thread side ---------------------------------------------------- */
 
+/* Weak: the owner may drop the client while answers are on their way; the
+ * worker must never hold the last reference (it would join itself). */
 typedef struct {
-  TongbanManagerClient *self;
+  GWeakRef              self;
   JsonNode             *answer;   /* heartbeat data, or NULL */
   TongbanManagerLink    link;
 } Update;
@@ -177,7 +180,7 @@ update_free (gpointer data)
 {
   Update *u = data;
 
-  g_object_unref (u->self);
+  g_weak_ref_clear (&u->self);
   if (u->answer)
     json_node_unref (u->answer);
   g_free (u);
@@ -187,10 +190,12 @@ static gboolean
 apply_update (gpointer data)
 {
   Update *u = data;
-  TongbanManagerClient *self = u->self;
+  g_autoptr(TongbanManagerClient) self = g_weak_ref_get (&u->self);
   JsonObject *o;
   JsonNode *n;
 
+  if (self == NULL)
+    return G_SOURCE_REMOVE;
   if (u->link != self->shown_link)
     {
       self->shown_link = u->link;
@@ -270,13 +275,20 @@ post_update (TongbanManagerClient *self,
              JsonNode             *answer)
 {
   Update *u = g_new0 (Update, 1);
+  GSource *source;
 
-  u->self = g_object_ref (self);
+  g_weak_ref_init (&u->self, self);
   u->answer = answer ? json_node_ref (answer) : NULL;
   g_mutex_lock (&self->lock);
   u->link = self->link;
   g_mutex_unlock (&self->lock);
-  g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, apply_update, u, update_free);
+  /* Always on the owner's thread (g_main_context_invoke() would run it here
+   * when nobody iterates that context at this moment). */
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, apply_update, u, update_free);
+  g_source_attach (source, self->context);
+  g_source_unref (source);
 }
 
 /* ---- worker: HTTP ------------------------------------------------------- */
@@ -795,6 +807,11 @@ worker (gpointer data)
       self->backoff_s = 1;
       if (!pause_for (self, MAX (next_beat - g_get_monotonic_time () / 1000, 0)))
         break;
+      g_mutex_lock (&self->lock);
+      if (self->beat_now)
+        next_beat = 0;
+      self->beat_now = FALSE;
+      g_mutex_unlock (&self->lock);
     }
   drop_session (self);
   curl_easy_cleanup (self->curl);
@@ -971,6 +988,19 @@ tongban_manager_client_flush (TongbanManagerClient *self)
   g_return_if_fail (TONGBAN_IS_MANAGER_CLIENT (self));
 
   g_mutex_lock (&self->lock);
+  self->wake = TRUE;
+  g_cond_signal (&self->cond);
+  g_mutex_unlock (&self->lock);
+}
+
+/* Sends a heartbeat now (say, with a self-test's results) rather than at the interval. */
+void
+tongban_manager_client_heartbeat_now (TongbanManagerClient *self)
+{
+  g_return_if_fail (TONGBAN_IS_MANAGER_CLIENT (self));
+
+  g_mutex_lock (&self->lock);
+  self->beat_now = TRUE;
   self->wake = TRUE;
   g_cond_signal (&self->cond);
   g_mutex_unlock (&self->lock);

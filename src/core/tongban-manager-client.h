@@ -54,6 +54,7 @@ gboolean              tongban_manager_client_record       (TongbanManagerClient 
                                                            const TongbanUsageEvent *event,
                                                            GError                 **error);
 void                  tongban_manager_client_flush        (TongbanManagerClient *self);
+void                  tongban_manager_client_heartbeat_now (TongbanManagerClient *self);
 gint64                tongban_manager_client_now_ms       (TongbanManagerClient *self);
 gint64                tongban_manager_client_clock_offset_ms (TongbanManagerClient *self);
 gint64                tongban_manager_client_queued       (TongbanManagerClient *self);

@@ -82,6 +82,25 @@ component_online (gpointer data)
                  " WHERE t.number = ? AND c.name = ? AND c.status = 'online'", data) == 1;
 }
 
+static guint self_tests_done;
+
+static void
+count_messages (const char     *domain,
+                GLogLevelFlags  level,
+                const char     *message,
+                gpointer        data)
+{
+  if (g_str_has_prefix (message, "manager: self-test done"))
+    self_tests_done++;
+  g_log_default_handler (domain, level, message, data);
+}
+
+static gboolean
+self_test_done (gpointer data)
+{
+  return self_tests_done > 0;
+}
+
 static gboolean
 paper_state (gpointer data)
 {
@@ -257,6 +276,13 @@ test_remote (void)
   g_assert_cmpint (console (biz, "/api/v1/modules", "{\"module\":\"receipt\",\"enabled\":true,"
                             "\"number\":\"" NUMBER "\"}"), ==, 0);
   wait_for (row_usable, window, "booking back");
+
+  /* Self-test: the devices are tested again and the heartbeat goes at once. */
+  g_log_set_default_handler (count_messages, NULL);
+  g_assert_cmpint (console (admin, "/api/v1/terminals/" NUMBER "/commands",
+                            "{\"kind\":\"self-test\"}"), ==, 0);
+  wait_for (self_test_done, NULL, "the self-test");
+  g_log_set_default_handler (g_log_default_handler, NULL);
 
   /* A citizen's session and a service given up: usage events, once each. */
   tongban_window_open (window, "flow", "F-GD-09");
