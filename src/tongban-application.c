@@ -17,6 +17,8 @@
 #include "tongban-devices.h"
 #include "tongban-i18n.h"
 #include "tongban-keyboard.h"
+#include "tongban-manager-client.h"
+#include "tongban-remote.h"
 #include "tongban-secret-hash.h"
 #include "tongban-window.h"
 
@@ -29,6 +31,8 @@ struct _TongbanApplication
   TongbanBackend *backend;
   TongbanDevices *devices;
   TongbanWindow  *window;
+  TongbanManagerClient *manager;
+  TongbanRemote  *remote;
 
   char           *screenshot;
   gboolean        exit_after_first_frame;
@@ -257,6 +261,46 @@ start_voice (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* ---- the management server ---------------------------------------------- */
+
+static const char *
+state_dir (TongbanApplication *self,
+           char              **owned)
+{
+  if (self->config->state_dir != NULL)
+    return self->config->state_dir;
+  /* systemd's StateDirectory=tongban (data/systemd/tongban-kiosk.service). */
+  if (g_getenv ("STATE_DIRECTORY") != NULL)
+    return g_getenv ("STATE_DIRECTORY");
+  *owned = g_build_filename (g_get_user_state_dir (), "tongban", NULL);
+  return *owned;
+}
+
+/* [manager] url set: register, log in, heartbeats, commands and usage events
+ * (tongban-manager-client.h). The kiosk serves people whether or not the
+ * manager answers. */
+static void
+start_manager_link (TongbanApplication *self)
+{
+  g_autofree char *owned_dir = NULL;
+  g_autoptr(GError) error = NULL;
+  TongbanManagerClientSetup setup = { 0 };
+
+  setup.url = self->config->manager_url;
+  setup.number = self->config->terminal_id;
+  setup.site = self->config->site_name;
+  setup.region_code = self->config->region_code;
+  setup.state_dir = state_dir (self, &owned_dir);
+  self->manager = tongban_manager_client_new (&setup, &error);
+  if (self->manager == NULL)
+    {
+      g_printerr ("tongban-kiosk: no link to the management server: %s\n", error->message);
+      return;
+    }
+  self->remote = tongban_remote_new (self->window, self->devices, self->manager);
+  tongban_manager_client_start (self->manager);
+}
+
 /* ---- command line ------------------------------------------------------ */
 
 static gboolean
@@ -408,6 +452,8 @@ tongban_application_command_line (GApplication            *app,
         tongban_window_set_devices (self->window, self->devices);
         tongban_devices_log_self_test (self->devices);
       }
+      if (self->config->manager_url != NULL)
+        start_manager_link (self);
       /* The voice (GStreamer and espeak-ng) is not needed for the first
        * frame: it starts once the kiosk is on the screen. */
       if (self->config->voice)
@@ -494,6 +540,9 @@ tongban_application_dispose (GObject *object)
 
   if (self->frame_clock != NULL)
     g_clear_signal_handler (&self->after_paint_id, self->frame_clock);
+  g_clear_pointer (&self->remote, tongban_remote_free);
+  if (self->manager != NULL)
+    tongban_manager_client_stop (self->manager);
   self->window = NULL;
   G_OBJECT_CLASS (tongban_application_parent_class)->dispose (object);
 }
@@ -504,6 +553,7 @@ tongban_application_finalize (GObject *object)
   TongbanApplication *self = TONGBAN_APPLICATION (object);
 
   g_clear_object (&self->backend);
+  g_clear_object (&self->manager);
   g_clear_object (&self->devices);
   g_clear_pointer (&self->catalog, tongban_catalog_free);
   g_clear_pointer (&self->config, tongban_config_free);

@@ -10,6 +10,7 @@
 #include <glib/gi18n-lib.h>
 #include "tongban-attract-page.h"
 #include "tongban-category-page.h"
+#include "tongban-clock.h"
 #include "tongban-flow-page.h"
 #include "tongban-home-page.h"
 #include "tongban-i18n.h"
@@ -150,7 +151,7 @@ update_title (TongbanWindow *self)
 static void
 update_clock (TongbanWindow *self)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) now = tongban_clock_now_local ();
   g_autofree char *time_text = tongban_i18n_format_time (now);
   g_autofree char *date_text = tongban_i18n_format_date (now);
 
@@ -162,7 +163,7 @@ static gboolean
 on_clock_tick (gpointer data)
 {
   TongbanWindow *self = data;
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) now = tongban_clock_now_local ();
   guint ms_to_minute = (guint) (60 - g_date_time_get_second (now)) * 1000 + 50;
 
   update_clock (self);

@@ -11,6 +11,7 @@
 #include "tongban-backend.h"
 
 #include <string.h>
+#include "tongban-clock.h"
 
 G_DEFINE_QUARK (tongban-backend-error-quark, tongban_backend_error)
 G_DEFINE_INTERFACE (TongbanBackend, tongban_backend, G_TYPE_OBJECT)
@@ -150,7 +151,7 @@ file_call_async (TongbanBackend      *backend,
   if (p->answer != NULL && is_action (operation) &&
       !json_object_has_member (p->answer, "reference"))
     {
-      g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+      g_autoptr(GDateTime) now = tongban_clock_now_local ();
       g_autofree char *day = g_date_time_format (now, "%Y%m%d");
       g_autofree char *ref = g_strdup_printf ("%s-%s-%04u",
                                               service_id ? service_id + 2 : "TB", day,

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include "tongban-region-code.h"
 #include "tongban-secret-hash.h"
 
 /* The demonstration maintainer PIN is 246810 (README.md, "Configuration").
@@ -31,6 +32,9 @@ static const KnownKey known_keys[] = {
   { "voice", "enabled" },
   { "voice", "sink" },
   { "catalog", "directory" },
+  { "manager", "url" },
+  { "manager", "region-code" },
+  { "manager", "state-directory" },
 };
 
 /* What a kiosk may say it lacks: the device names of the service catalogue. */
@@ -57,6 +61,7 @@ tongban_config_new (void)
   config->voice = TRUE;
   config->devices = g_key_file_new ();
   config->lacks = g_new0 (char *, 1);
+  config->region_code = g_strdup ("440000");
   return config;
 }
 
@@ -73,6 +78,9 @@ tongban_config_free (TongbanConfig *config)
   g_clear_pointer (&config->devices, g_key_file_unref);
   g_free (config->voice_sink);
   g_strfreev (config->lacks);
+  g_free (config->manager_url);
+  g_free (config->region_code);
+  g_free (config->state_dir);
   g_free (config);
 }
 
@@ -306,6 +314,49 @@ tongban_config_load (TongbanConfig  *config,
     {
       g_free (config->voice_sink);
       config->voice_sink = value;
+    }
+
+  if ((value = get_string (kf, path, "manager", "url", 512, warnings)))
+    {
+      if (g_str_has_prefix (value, "http://") || g_str_has_prefix (value, "https://"))
+        {
+          g_free (config->manager_url);
+          config->manager_url = value;
+        }
+      else
+        {
+          warn (warnings, path, "manager", "url", "'%s' is not an http:// or https:// address; "
+                "the kiosk works without the management server", value);
+          g_free (value);
+        }
+    }
+  if ((value = get_string (kf, path, "manager", "region-code", 9, warnings)))
+    {
+      if (tongban_region_code_is_valid (value))
+        {
+          g_free (config->region_code);
+          config->region_code = value;
+        }
+      else
+        {
+          warn (warnings, path, "manager", "region-code", "'%s' is not a region code; using %s",
+                value, config->region_code);
+          g_free (value);
+        }
+    }
+  if ((value = get_string (kf, path, "manager", "state-directory", 4096, warnings)))
+    {
+      if (g_path_is_absolute (value))
+        {
+          g_free (config->state_dir);
+          config->state_dir = value;
+        }
+      else
+        {
+          warn (warnings, path, "manager", "state-directory", "'%s' is not an absolute folder; "
+                "using the default", value);
+          g_free (value);
+        }
     }
 
   if (g_key_file_has_key (kf, "kiosk", "lacks", NULL))

@@ -35,6 +35,9 @@ typedef struct {
   char            *voice_sink;          /* [voice] sink; NULL: the system's audio output */
   GKeyFile        *devices;             /* the [device:NAME] groups, for the device manager */
   GStrv            lacks;               /* [kiosk] lacks: device kinds the kiosk has not */
+  char            *manager_url;         /* [manager] url; NULL: no management server */
+  char            *region_code;         /* [manager] region-code, where the kiosk stands */
+  char            *state_dir;           /* [manager] state-directory; NULL: the default */
 } TongbanConfig;
 
 GQuark         tongban_config_error_quark  (void);

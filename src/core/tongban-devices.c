@@ -27,6 +27,7 @@ struct _TongbanDevices
   GPtrArray            *sims;         /* TongbanSim, when simulating */
   GHashTable           *sim_by_kind;
   GHashTable           *slots;        /* kind -> light board output + 1 */
+  GStrv                 modules_off;  /* switched off by the management server */
   gboolean              on_battery;
 };
 
@@ -53,6 +54,41 @@ static const struct {
   { "ups", "ups" },
   { "lights", "lights" },
 };
+
+/* The management server switches modules (server/sql: module_device) on and
+ * off; each stands for the catalogue's device kind a service needs. */
+static const struct {
+  const char *module;
+  const char *kind;
+} modules[] = {
+  { "idcard-auth", "id-card-reader" },
+  { "iccard-auth", "ic-card-reader" },
+  { "print", "laser-printer" },
+  { "receipt", "receipt-printer" },
+  { "pin", "pin-pad" },
+  { "video", "camera" },
+  { "fingerprint-auth", "fingerprint-reader" },
+  { "scan", "document-camera" },
+  { "barcode", "barcode-scanner" },
+};
+
+/* The server's device names (module_device.device) where ours differ. */
+static const char *
+component_name (const char *type)
+{
+  return g_strcmp0 (type, "scanner") == 0 ? "barcode" : type;
+}
+
+static gboolean
+switched_off (TongbanDevices *self,
+              const char     *kind)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (modules); i++)
+    if (strcmp (modules[i].kind, kind) == 0
+        && g_strv_contains ((const char * const *) self->modules_off, modules[i].module))
+      return TRUE;
+  return FALSE;
+}
 
 static const char *
 type_of (const char *kind)
@@ -310,6 +346,12 @@ tongban_devices_service_ready (TongbanDevices        *self,
           *reason = absent_reason (kind);
           return FALSE;
         }
+      if (switched_off (self, kind))
+        {
+          *reason = N_("This service is switched off at this kiosk for now. Use another kiosk "
+                       "or the service desk.");
+          return FALSE;
+        }
       if (device != NULL &&
           ((tongban_device_get_state (device) != TONGBAN_DEVICE_STATE_ONLINE &&
             tongban_device_get_state (device) != TONGBAN_DEVICE_STATE_BUSY) ||
@@ -349,11 +391,90 @@ tongban_devices_dup_report (TongbanDevices *self)
   return g_strv_builder_end (builder);
 }
 
+/* The management server's module switches (names as in its module_device
+ * table): the services needing a module switched off are greyed out with the
+ * reason, as for a fault, until it is switched on again. */
+void
+tongban_devices_set_modules_off (TongbanDevices     *self,
+                                 const char * const *off)
+{
+  static const char * const none[] = { NULL };
+
+  g_return_if_fail (TONGBAN_IS_DEVICES (self));
+
+  if (off == NULL)
+    off = none;
+  if (g_strv_equal (off, (const char * const *) self->modules_off))
+    return;
+  g_strfreev (self->modules_off);
+  self->modules_off = g_strdupv ((char **) off);
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
+/* For the management server's heartbeat: each device's state and the paper
+ * of the printers, in the server's words (components and consumables). */
+JsonNode *
+tongban_devices_dup_heartbeat (TongbanDevices *self)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  GPtrArray *list;
+
+  g_return_val_if_fail (TONGBAN_IS_DEVICES (self), NULL);
+
+  list = tongban_device_manager_list (self->manager);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "components");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < list->len && i < 64; i++)
+    {
+      TongbanDevice *device = g_ptr_array_index (list, i);
+      const char *type = g_object_get_data (G_OBJECT (device), "tongban-type");
+
+      if (type == NULL)
+        continue;
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "name");
+      json_builder_add_string_value (b, component_name (type));
+      json_builder_set_member_name (b, "status");
+      json_builder_add_string_value (b, tongban_device_state_to_string (
+                                          tongban_device_get_state (device)));
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "consumables");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < list->len && i < 64; i++)
+    {
+      TongbanDevice *device = g_ptr_array_index (list, i);
+      const char *type = g_object_get_data (G_OBJECT (device), "tongban-type");
+      TongbanSupply paper = tongban_device_get_supply (device, "paper");
+      g_autofree char *item = NULL;
+
+      if (type == NULL || paper == TONGBAN_SUPPLY_UNKNOWN)
+        continue;
+      item = g_strconcat (type, "-paper", NULL);
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "item");
+      json_builder_add_string_value (b, item);
+      json_builder_set_member_name (b, "level");
+      /* The printers say full, low or out; the server wants a level too. */
+      json_builder_add_int_value (b, paper == TONGBAN_SUPPLY_FULL ? 100
+                                     : paper == TONGBAN_SUPPLY_LOW ? 10 : 0);
+      json_builder_set_member_name (b, "state");
+      json_builder_add_string_value (b, tongban_supply_to_string (paper));
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
 static void
 on_self_test (GObject      *source,
               GAsyncResult *result,
               gpointer      user_data)
 {
+  g_autoptr(TongbanDevices) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) results =
     tongban_device_manager_self_test_finish (TONGBAN_DEVICE_MANAGER (source), result, &error);
@@ -361,6 +482,9 @@ on_self_test (GObject      *source,
   /* The device manager logs each module's result itself. */
   if (results == NULL)
     g_message ("self-test: not run: %s", error->message);
+  /* States are fresh now: whoever reports them (the manager's heartbeat) reads them again. */
+  else
+    g_signal_emit (self, signals[CHANGED], 0);
 }
 
 /* Clause 8.2.4: at start-up every module is tested and the result logged;
@@ -369,7 +493,8 @@ void
 tongban_devices_log_self_test (TongbanDevices *self)
 {
   g_return_if_fail (TONGBAN_IS_DEVICES (self));
-  tongban_device_manager_self_test_async (self->manager, 10000, NULL, on_self_test, NULL);
+  tongban_device_manager_self_test_async (self->manager, 10000, NULL, on_self_test,
+                                          g_object_ref (self));
 }
 
 gboolean
@@ -409,6 +534,7 @@ tongban_devices_finalize (GObject *object)
   TongbanDevices *self = TONGBAN_DEVICES (object);
 
   g_strfreev (self->lacks);
+  g_strfreev (self->modules_off);
   g_clear_pointer (&self->sim_by_kind, g_hash_table_unref);
   g_clear_pointer (&self->slots, g_hash_table_unref);
   g_clear_pointer (&self->sims, g_ptr_array_unref);
@@ -438,6 +564,7 @@ tongban_devices_init (TongbanDevices *self)
   self->sims = g_ptr_array_new_with_free_func ((GDestroyNotify) tongban_sim_free);
   self->sim_by_kind = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->slots = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->modules_off = g_new0 (char *, 1);
   g_signal_connect_swapped (self->manager, "device-changed", G_CALLBACK (on_device_changed),
                             self);
 }

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <glib-object.h>
+#include <json-glib/json-glib.h>
 #include "tongban-catalog.h"
 #include "tongban-device.h"
 
@@ -41,6 +42,9 @@ guint           tongban_devices_get_slot          (TongbanDevices        *self,
                                                    const char            *kind);
 GStrv           tongban_devices_dup_report        (TongbanDevices        *self);
 void            tongban_devices_log_self_test     (TongbanDevices        *self);
+void            tongban_devices_set_modules_off   (TongbanDevices        *self,
+                                                   const char * const    *off);
+JsonNode       *tongban_devices_dup_heartbeat     (TongbanDevices        *self);
 gboolean        tongban_devices_on_battery        (TongbanDevices        *self);
 void            tongban_devices_stop              (TongbanDevices        *self);
 

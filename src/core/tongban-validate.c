@@ -13,6 +13,7 @@
 #include <glib/gi18n-lib.h>
 #include <stdio.h>
 #include <string.h>
+#include "tongban-clock.h"
 
 static const char *type_names[TONGBAN_N_FIELD_TYPES] = {
   "text", "number", "amount", "date", "choice", "phone", "email", "address",
@@ -84,7 +85,7 @@ tongban_validate_cn_id (const char  *text,
     50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83,
   };
   g_autofree char *id = squeeze (text ? text : "", NULL);
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) now = tongban_clock_now_local ();
   int sum = 0, province, year, month, day;
   gboolean known = FALSE;
 

@@ -115,6 +115,41 @@ test_bad_values (void)
   g_unlink (path);
 }
 
+/* [manager]: a good group is taken; bad values warn and leave the link off. */
+static void
+test_manager (void)
+{
+  g_autoptr(TongbanConfig) good = tongban_config_new ();
+  g_autoptr(TongbanConfig) bad = tongban_config_new ();
+  g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *good_path = write_config (
+    "[manager]\nurl=https://manager.example:8470\nregion-code=440304\n"
+    "state-directory=/var/lib/tongban\n", -1);
+  g_autofree char *bad_path = NULL;
+
+  g_assert_null (good->manager_url);
+  g_assert_true (tongban_config_load (good, good_path, warnings, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (warnings->len, ==, 0);
+  g_assert_cmpstr (good->manager_url, ==, "https://manager.example:8470");
+  g_assert_cmpstr (good->region_code, ==, "440304");
+  g_assert_cmpstr (good->state_dir, ==, "/var/lib/tongban");
+  g_unlink (good_path);
+
+  bad_path = write_config ("[manager]\nurl=ftp://manager\nregion-code=44x\n"
+                           "state-directory=state\n", -1);
+  g_assert_true (tongban_config_load (bad, bad_path, warnings, &error));
+  g_assert_true (has_warning (warnings, bad_path, "[manager] url: 'ftp://manager'"));
+  g_assert_true (has_warning (warnings, bad_path, "[manager] region-code: '44x'"));
+  g_assert_true (has_warning (warnings, bad_path, "[manager] state-directory: 'state'"));
+  g_assert_cmpuint (warnings->len, ==, 3);
+  g_assert_null (bad->manager_url);
+  g_assert_cmpstr (bad->region_code, ==, "440000");
+  g_assert_null (bad->state_dir);
+  g_unlink (bad_path);
+}
+
 static void
 test_devices (void)
 {
@@ -197,6 +232,7 @@ main (int   argc,
   g_test_add_func ("/kiosk/config/good-file", test_good_file);
   g_test_add_func ("/kiosk/config/bad-values", test_bad_values);
   g_test_add_func ("/kiosk/config/devices", test_devices);
+  g_test_add_func ("/kiosk/config/manager", test_manager);
   g_test_add_func ("/kiosk/config/syntax-error", test_syntax_error);
   g_test_add_func ("/kiosk/config/not-utf8", test_not_utf8);
   g_test_add_func ("/kiosk/config/missing", test_missing);
