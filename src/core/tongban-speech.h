@@ -85,6 +85,13 @@ guint                tongban_speech_say_full          (TongbanSpeech         *se
 guint                tongban_speech_say_masked_input  (TongbanSpeech         *self,
                                                        guint                  n_chars,
                                                        TongbanLanguage        language);
+guint                tongban_speech_say_read_back     (TongbanSpeech         *self,
+                                                       const char            *label,
+                                                       const char            *value,
+                                                       gboolean               spell,
+                                                       TongbanLanguage        language);
+char                *tongban_speech_spell             (const char            *text,
+                                                       TongbanLanguage        language);
 guint                tongban_speech_repeat            (TongbanSpeech         *self);
 void                 tongban_speech_stop              (TongbanSpeech         *self);
 void                 tongban_speech_pause             (TongbanSpeech         *self);

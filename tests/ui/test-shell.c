@@ -17,6 +17,7 @@
 #include "tongban-i18n.h"
 #include "tongban-keyboard.h"
 #include "tongban-maintenance-overlay.h"
+#include "tongban-pin-pad.h"
 #include "tongban-secret-hash.h"
 #include "tongban-speech.h"
 #include "tongban-tr.h"
@@ -1199,6 +1200,295 @@ test_keys_alone (void)
   destroy_window (window);
 }
 
+/* ---- the hardware PIN pad ---------------------------------------------- */
+
+static guint pad_keys_seen;
+
+static void
+count_pad_key (TongbanDevices *devices,
+               const char     *key,
+               gpointer        data)
+{
+  pad_keys_seen++;
+}
+
+static gboolean
+pad_key_arrived (gpointer data)
+{
+  return pad_keys_seen > GPOINTER_TO_UINT (data);
+}
+
+static gboolean
+pad_enabled (gpointer sim)
+{
+  return tongban_sim_pinpad_get_enabled (sim);
+}
+
+/* One key pressed on the simulated pad: its frame goes over the pty to the
+ * real driver, which hands it to the window. */
+static void
+pad (TongbanDevices *devices,
+     const char     *key)
+{
+  g_autofree char *event = g_strdup_printf ("key %s", key);
+  guint before = pad_keys_seen;
+
+  g_assert_true (tongban_devices_simulate_event (devices, "pin-pad", event));
+  g_assert_true (wait_for (pad_key_arrived, GUINT_TO_POINTER (before), 5000));
+  iterate (10);
+}
+
+/* Presses @key until the focus is on (or inside) the widget named @name,
+ * or the start button when @name is NULL. */
+static GtkWidget *
+pad_until (TongbanWindow  *window,
+           TongbanDevices *devices,
+           const char     *key,
+           const char     *name)
+{
+  GtkWidget *focus = NULL;
+
+  for (guint moves = 0; moves < 60; moves++)
+    {
+      pad (devices, key);
+      focus = gtk_root_get_focus (GTK_ROOT (window));
+      if (name ? is_or_inside (focus, name)
+               : focus != NULL && gtk_widget_has_css_class (focus, "start-button"))
+        return focus;
+    }
+  g_error ("key %s never reached %s", key, name ? name : "the start button");
+  return NULL;
+}
+
+static TongbanDevices *
+pad_devices (TongbanWindow *window)
+{
+  TongbanDevices *devices = tongban_devices_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (tongban_devices_simulate (devices, &error));
+  g_assert_no_error (error);
+  tongban_window_set_devices (window, devices);
+  g_signal_connect (devices, "key", G_CALLBACK (count_pad_key), NULL);
+  /* The kiosk tells the pad to send its keys once it is online. */
+  g_assert_true (wait_for (pad_enabled, tongban_devices_get_simulator (devices, "pin-pad"),
+                           10000));
+  return devices;
+}
+
+/* From the attract screen to a service's first step and back home with the
+ * hardware PIN pad alone; its keys for help, voice and volume; a PIN typed
+ * on it and heard only as asterisks. */
+static void
+test_pad_alone (void)
+{
+  TongbanWindow *window = make_window (5);
+  g_autoptr(TongbanDevices) devices = pad_devices (window);
+  g_autoptr(TongbanSpeech) speech = tongban_speech_new ("fakesink sync=false");
+  TongbanMaintenanceOverlay *overlay;
+  GtkWidget *first, *second;
+  Heard heard = { g_ptr_array_new_with_free_func (g_free), g_ptr_array_new_with_free_func (g_free),
+                  g_array_new (FALSE, FALSE, sizeof (TongbanSpeechKind)) };
+  guint step;
+
+  g_mutex_init (&heard.lock);
+  g_assert_cmpint (tongban_speech_get_status (speech), ==, TONGBAN_SPEECH_STATUS_READY);
+  tongban_speech_set_synth_hook (speech, on_synth, &heard);
+  tongban_window_set_speech (window, speech);
+  set_language (window, "en");
+  tongban_session_end (tongban_window_get_session (window), TONGBAN_SESSION_END_TIMEOUT);
+  iterate (20);
+  g_assert_true (page_is (window, "attract"));
+
+  /* Any key begins, like a touch. */
+  pad (devices, "enter");
+  g_assert_true (page_is (window, "home"));
+  set_language (window, "en");
+
+  /* 8 forward, 4 back: the focus walks the page and says where it is. */
+  pad (devices, "8");
+  first = gtk_root_get_focus (GTK_ROOT (window));
+  pad (devices, "8");
+  second = gtk_root_get_focus (GTK_ROOT (window));
+  g_assert_nonnull (first);
+  g_assert_true (first != second);
+  forget (&heard);
+  pad (devices, "4");
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (window)) == first);
+  g_assert_true (wait_for (heard_something, &heard, 5000));
+
+  pad_until (window, devices, "8", "gd-social-insurance");
+  pad (devices, "enter");
+  iterate (300);   /* keyboard activation animates the press */
+  g_assert_true (page_is (window, "category"));
+  pad_until (window, devices, "6", "F-GD-07");
+  pad (devices, "enter");
+  iterate (300);
+  g_assert_true (page_is (window, "service"));
+  pad_until (window, devices, "8", NULL);
+  pad (devices, "enter");
+  iterate (300);
+  g_assert_true (page_is (window, "flow"));
+
+  /* Cancel is Back, all the way home. */
+  pad (devices, "cancel");
+  g_assert_true (page_is (window, "service"));
+  pad (devices, "cancel");
+  g_assert_true (page_is (window, "category"));
+  pad (devices, "cancel");
+  g_assert_true (page_is (window, "home"));
+
+  /* 1 is help, which tells the keypad's layout (shown and said); Cancel
+   * closes it. */
+  forget (&heard);
+  pad (devices, "1");
+  g_assert_true (gtk_widget_get_visible (part (window, "help_panel")));
+  g_assert_true (gtk_widget_get_visible (part (window, "keypad_help")));
+  g_assert_true (wait_for (heard_something, &heard, 5000));
+  iterate (300);
+  g_assert_true (heard_kind (&heard, TONGBAN_SPEECH_KIND_TEXT, "On the keypad"));
+  pad (devices, "cancel");
+  g_assert_false (gtk_widget_get_visible (part (window, "help_panel")));
+  g_assert_true (page_is (window, "home"));
+
+  /* 9 louder, 7 quieter, 5 says the page again, 0 pauses and goes on. */
+  step = tongban_speech_get_volume_step (speech);
+  pad (devices, "9");
+  g_assert_cmpuint (tongban_speech_get_volume_step (speech), ==, step + 1);
+  pad (devices, "7");
+  pad (devices, "7");
+  g_assert_cmpuint (tongban_speech_get_volume_step (speech), ==, step - 1);
+  forget (&heard);
+  pad (devices, "5");
+  g_assert_true (wait_for (heard_something, &heard, 5000));
+  pad (devices, "0");
+  g_assert_true (tongban_speech_get_paused (speech));
+  pad (devices, "0");
+  g_assert_false (tongban_speech_get_paused (speech));
+
+  /* A PIN field has the focus: the digits go into it, heard as asterisks. */
+  tongban_window_set_maintenance (window, TRUE);
+  overlay = TONGBAN_MAINTENANCE_OVERLAY (part (window, "maintenance"));
+  tongban_maintenance_overlay_open_sign_in (overlay);
+  iterate (300);
+  forget (&heard);
+  for (const char *p = TEST_PIN; *p; p++)
+    {
+      char key[2] = { *p, '\0' };
+
+      pad (devices, key);
+    }
+  g_assert_cmpuint (tongban_pin_pad_get_length (TONGBAN_PIN_PAD (
+                      tongban_maintenance_overlay_get_pin_pad (overlay))), ==, strlen (TEST_PIN));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (find_by_class (GTK_WIDGET (overlay),
+                                                                  "pin-display"))), ==,
+                   "●●●●●●");
+  iterate (300);
+  g_assert_true (heard_kind (&heard, TONGBAN_SPEECH_KIND_MASKED, NULL));
+  for (const char *p = TEST_PIN; *p; p++)
+    {
+      char digit[2] = { *p, '\0' };
+
+      g_assert_false (heard_kind (&heard, TONGBAN_SPEECH_KIND_TEXT, digit));
+      g_assert_false (heard_kind (&heard, TONGBAN_SPEECH_KIND_MASKED, digit));
+    }
+  pad (devices, "enter");
+  g_assert_true (wait_for (not_busy, overlay, 10000));
+  iterate (10);
+  g_assert_true (gtk_widget_get_visible (find_by_name (GTK_WIDGET (overlay), "resume_button")));
+
+  tongban_speech_set_synth_hook (speech, NULL, NULL);
+  destroy_window (window);
+  tongban_devices_stop (devices);
+  g_ptr_array_unref (heard.voices);
+  g_ptr_array_unref (heard.texts);
+  g_array_unref (heard.kinds);
+  g_mutex_clear (&heard.lock);
+}
+
+/* A field that loses the focus is read back: spelt for an identity number,
+ * withheld without a headset; on request with the pad's 3. Speech goes to a
+ * WAV file. */
+static void
+test_read_back (void)
+{
+  TongbanWindow *window = make_window (5);
+  g_autoptr(TongbanDevices) devices = pad_devices (window);
+  g_autofree char *dir = g_dir_make_tmp ("tongban-read-back-XXXXXX", NULL);
+  g_autofree char *wav = g_build_filename (dir, "read-back.wav", NULL);
+  g_autofree char *sink = g_strconcat ("file:", wav, NULL);
+  g_autoptr(TongbanSpeech) speech = tongban_speech_new (sink);
+  GtkWidget *page = part (window, "flow_page");
+  Heard heard = { g_ptr_array_new_with_free_func (g_free), g_ptr_array_new_with_free_func (g_free),
+                  g_array_new (FALSE, FALSE, sizeof (TongbanSpeechKind)) };
+  GStatBuf st;
+
+  g_mutex_init (&heard.lock);
+  g_assert_cmpint (tongban_speech_get_status (speech), ==, TONGBAN_SPEECH_STATUS_READY);
+  tongban_speech_set_synth_hook (speech, on_synth, &heard);
+  tongban_window_set_speech (window, speech);
+  tongban_window_open (window, "service", "F-HK-01");
+  set_language (window, "en");
+  click (find_by_class (part (window, "service_page"), "start-button"));
+  click (find_by_name (page, "permit"));
+  expect_step (window, "taxpayer");
+
+  /* Without a headset: the label and "you typed", never the number. */
+  gtk_widget_grab_focus (find_entry (window, "hkid"));
+  gtk_editable_set_text (GTK_EDITABLE (find_entry (window, "hkid")), "A1234563");
+  iterate (200);
+  forget (&heard);
+  gtk_widget_grab_focus (find_entry (window, "name"));
+  g_assert_true (wait_for (heard_something, &heard, 5000));
+  iterate (300);
+  g_assert_true (heard_kind (&heard, TONGBAN_SPEECH_KIND_TEXT, "You typed"));
+  g_assert_true (heard_kind (&heard, TONGBAN_SPEECH_KIND_WITHHELD, NULL));
+  g_assert_false (heard_kind (&heard, TONGBAN_SPEECH_KIND_TEXT, "1 2 3"));
+  g_assert_false (heard_kind (&heard, TONGBAN_SPEECH_KIND_TEXT, "A1234563"));
+  g_assert_false (heard_kind (&heard, TONGBAN_SPEECH_KIND_PERSONAL, NULL));
+
+  /* Into a headset: digit by digit. */
+  tongban_speech_set_headset (speech, TRUE);
+  gtk_widget_grab_focus (find_entry (window, "hkid"));
+  iterate (50);
+  forget (&heard);
+  gtk_widget_grab_focus (find_entry (window, "name"));
+  g_assert_true (wait_for (heard_something, &heard, 5000));
+  iterate (300);
+  g_assert_true (heard_kind (&heard, TONGBAN_SPEECH_KIND_PERSONAL, "A 1 2 3 4 5 6 3"));
+
+  /* On request: 3 on the pad reads the field that has the focus; a name
+   * is said as words, not spelt. */
+  gtk_editable_set_text (GTK_EDITABLE (find_entry (window, "name")), "Chan Tai Man");
+  forget (&heard);
+  pad (devices, "3");
+  g_assert_true (wait_for (heard_something, &heard, 5000));
+  iterate (300);
+  g_assert_true (heard_kind (&heard, TONGBAN_SPEECH_KIND_PERSONAL, "Chan Tai Man"));
+  /* Clear on the pad empties the field; read back, it says so. */
+  pad (devices, "clear");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_entry (window, "name"))), ==, "");
+  forget (&heard);
+  pad (devices, "3");
+  g_assert_true (wait_for (heard_something, &heard, 5000));
+  iterate (300);
+  g_assert_true (heard_kind (&heard, TONGBAN_SPEECH_KIND_TEXT, "Nothing typed yet"));
+
+  tongban_speech_set_synth_hook (speech, NULL, NULL);
+  destroy_window (window);
+  tongban_devices_stop (devices);
+  /* The speech reached the file (a WAV header alone is 44 bytes). */
+  g_clear_object (&speech);
+  g_assert_cmpint (g_stat (wav, &st), ==, 0);
+  g_assert_cmpint (st.st_size, >, 44 + 22050);
+  g_unlink (wav);
+  g_rmdir (dir);
+  g_ptr_array_unref (heard.voices);
+  g_ptr_array_unref (heard.texts);
+  g_array_unref (heard.kinds);
+  g_mutex_clear (&heard.lock);
+}
+
 /* ---- touch targets and care mode ---------------------------------------- */
 
 static void
@@ -1458,6 +1748,8 @@ main (int   argc,
       g_test_add_func ("/kiosk/ui/targets-and-care-mode", test_targets_and_care_mode);
       g_test_add_func ("/kiosk/ui/voice", test_voice);
       g_test_add_func ("/kiosk/ui/keys-alone", test_keys_alone);
+      g_test_add_func ("/kiosk/ui/pad-alone", test_pad_alone);
+      g_test_add_func ("/kiosk/ui/read-back", test_read_back);
     }
   return g_test_run ();
 }
