@@ -289,14 +289,30 @@ queue_speech (TongbanWindow *self)
   self->speak_id = g_timeout_add (30, speak_page, self);
 }
 
+/* Repeat and volume on screen, beside Home and Back, while there is a voice:
+ * without one (no audio output, a voice missing) the kiosk goes on silently
+ * and shows no controls that would do nothing. */
+static void
+update_voice_controls (TongbanWindow *self)
+{
+  gtk_widget_set_visible (self->voice_controls,
+                          self->speech != NULL &&
+                          tongban_speech_get_status (self->speech) ==
+                            TONGBAN_SPEECH_STATUS_READY);
+}
+
 void
 tongban_window_set_speech (TongbanWindow *self,
                            TongbanSpeech *speech)
 {
   g_return_if_fail (TONGBAN_IS_WINDOW (self));
+  if (self->speech)
+    g_signal_handlers_disconnect_by_data (self->speech, self);
   g_set_object (&self->speech, speech);
-  /* Repeat and volume on screen, beside Home and Back, when there is a voice. */
-  gtk_widget_set_visible (self->voice_controls, speech != NULL);
+  tongban_maintenance_overlay_set_speech (self->maintenance, speech);
+  if (speech)
+    g_signal_connect_swapped (speech, "notify::status", G_CALLBACK (update_voice_controls), self);
+  update_voice_controls (self);
 }
 
 static void
@@ -1271,6 +1287,8 @@ tongban_window_dispose (GObject *object)
   g_clear_handle_id (&self->speak_id, g_source_remove);
   g_signal_handlers_disconnect_by_func (self, on_focus_changed, NULL);
   g_clear_weak_pointer (&self->last_field);
+  if (self->speech)
+    g_signal_handlers_disconnect_by_data (self->speech, self);
   g_clear_object (&self->speech);
   if (self->session != NULL)
     {

@@ -1014,6 +1014,25 @@ tongban_speech_new (const char *sink)
   return self;
 }
 
+/* The voice as a component of the monitor's heartbeat (tm-monitor.c's
+ * states): no audio output is "offline", a missing espeak-ng voice (or
+ * espeak-ng itself) "hardware-error"; both raise an alarm, while the kiosk
+ * goes on silently with everything on screen. */
+const char *
+tongban_speech_status_to_component (TongbanSpeechStatus status)
+{
+  switch (status)
+    {
+    case TONGBAN_SPEECH_STATUS_READY:
+      return "online";
+    case TONGBAN_SPEECH_STATUS_NO_AUDIO:
+      return "offline";
+    case TONGBAN_SPEECH_STATUS_NO_VOICE:
+    default:
+      return "hardware-error";
+    }
+}
+
 TongbanSpeechStatus
 tongban_speech_get_status (TongbanSpeech *self)
 {

@@ -72,6 +72,7 @@ G_DECLARE_FINAL_TYPE (TongbanSpeech, tongban_speech, TONGBAN, SPEECH, GObject)
  * tongban_speech_get_status(). */
 TongbanSpeech       *tongban_speech_new               (const char            *sink);
 TongbanSpeechStatus  tongban_speech_get_status        (TongbanSpeech         *self);
+const char          *tongban_speech_status_to_component (TongbanSpeechStatus status);
 
 guint                tongban_speech_say               (TongbanSpeech         *self,
                                                        const char            *text,

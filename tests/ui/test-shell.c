@@ -1489,6 +1489,59 @@ test_read_back (void)
   g_mutex_clear (&heard.lock);
 }
 
+/* A line of the maintainer's report starting with @line. */
+static gboolean
+report_has (GtkWidget  *root,
+            const char *line)
+{
+  if (GTK_IS_LABEL (root) && gtk_widget_has_css_class (root, "report-line") &&
+      g_str_has_prefix (gtk_label_get_label (GTK_LABEL (root)), line))
+    return TRUE;
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
+    if (report_has (c, line))
+      return TRUE;
+  return FALSE;
+}
+
+/* No audio output: the kiosk works on screen as before, shows no voice
+ * controls that would do nothing, and the maintainer's report (the
+ * monitor's component list) says the voice is offline. */
+static void
+test_voice_missing (void)
+{
+  TongbanWindow *window = make_window (5);
+  g_autoptr(TongbanSpeech) speech = tongban_speech_new ("no-such-element");
+  GtkWidget *page = part (window, "flow_page");
+  TongbanMaintenanceOverlay *overlay;
+
+  g_assert_cmpint (tongban_speech_get_status (speech), ==, TONGBAN_SPEECH_STATUS_NO_AUDIO);
+  g_assert_cmpstr (tongban_speech_status_to_component (TONGBAN_SPEECH_STATUS_NO_AUDIO), ==,
+                   "offline");
+  tongban_window_set_speech (window, speech);
+  g_assert_false (gtk_widget_get_visible (part (window, "voice_controls")));
+
+  tongban_window_open (window, "category", "gd-social-insurance");
+  iterate (50);
+  click (tongban_category_page_get_row (TONGBAN_CATEGORY_PAGE (part (window, "category_page")),
+                                        "F-GD-09"));
+  g_assert_true (page_is (window, "service"));
+  click (find_by_class (part (window, "service_page"), "start-button"));
+  click (find_by_name (page, "id-card"));
+  expect_step (window, "view");
+  click (part (window, "help_button"));
+  g_assert_true (gtk_widget_get_visible (part (window, "help_panel")));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.close-help", NULL);
+  click (part (window, "back_button"));
+  iterate (50);
+
+  tongban_window_set_maintenance (window, TRUE);
+  overlay = TONGBAN_MAINTENANCE_OVERLAY (part (window, "maintenance"));
+  tongban_maintenance_overlay_open_sign_in (overlay);
+  enter_pin (overlay, TEST_PIN);
+  g_assert_true (report_has (GTK_WIDGET (overlay), "voice: offline"));
+  destroy_window (window);
+}
+
 /* ---- touch targets and care mode ---------------------------------------- */
 
 static void
@@ -1750,6 +1803,7 @@ main (int   argc,
       g_test_add_func ("/kiosk/ui/keys-alone", test_keys_alone);
       g_test_add_func ("/kiosk/ui/pad-alone", test_pad_alone);
       g_test_add_func ("/kiosk/ui/read-back", test_read_back);
+      g_test_add_func ("/kiosk/ui/voice-missing", test_voice_missing);
     }
   return g_test_run ();
 }
