@@ -1542,6 +1542,177 @@ test_voice_missing (void)
   destroy_window (window);
 }
 
+/* ---- no codes or system text on screen ---------------------------------- */
+
+static GPtrArray *system_text;   /* GRegex, from tests/data/system-text.txt */
+
+static void
+load_system_text (void)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("G_TEST_SRCDIR"), "..", "data",
+                                            "system-text.txt", NULL);
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  if (system_text)
+    return;
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  system_text = g_ptr_array_new_with_free_func ((GDestroyNotify) g_regex_unref);
+  lines = g_strsplit (contents, "\n", -1);
+  for (guint i = 0; lines[i]; i++)
+    if (lines[i][0] != '\0' && lines[i][0] != '#')
+      {
+        g_autoptr(GError) error = NULL;
+        GRegex *regex = g_regex_new (lines[i], G_REGEX_OPTIMIZE, 0, &error);
+
+        g_assert_no_error (error);
+        g_ptr_array_add (system_text, regex);
+      }
+  g_assert_cmpuint (system_text->len, >, 10);
+}
+
+static void
+check_no_system_text (GtkWidget  *root,
+                      const char *where,
+                      guint      *n_labels)
+{
+  if (!gtk_widget_get_mapped (root))
+    return;
+  if (GTK_IS_LABEL (root))
+    {
+      const char *text = gtk_label_get_text (GTK_LABEL (root));
+
+      for (guint i = 0; text && i < system_text->len; i++)
+        if (g_regex_match (g_ptr_array_index (system_text, i), text, 0, NULL))
+          g_error ("%s: \"%s\" is on screen (%s)", where, text,
+                   g_regex_get_pattern (g_ptr_array_index (system_text, i)));
+      (*n_labels)++;
+    }
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
+    check_no_system_text (c, where, n_labels);
+}
+
+static void
+check_screen (TongbanWindow *window,
+              const char    *where)
+{
+  guint n = 0;
+
+  check_no_system_text (GTK_WIDGET (window), where, &n);
+  g_assert_cmpuint (n, >, 5);
+}
+
+static gboolean
+retry_shown (gpointer data)
+{
+  return gtk_widget_get_visible (find_by_name (data, "retry_button"));
+}
+
+/* The status panel shows a prompt or a failure. */
+static gboolean
+status_shown (gpointer data)
+{
+  GtkWidget *label = find_by_name (data, "status_label");
+
+  return gtk_widget_get_mapped (label) && *gtk_label_get_text (GTK_LABEL (label)) != '\0';
+}
+
+/* Faults injected where a citizen would meet them — every kind of back-end
+ * failure on every operation, a reader that talks garbage or has no card,
+ * printers out of paper, open or jammed — in all three languages: every
+ * label then on screen is free of codes and system text. */
+static void
+test_no_system_text (void)
+{
+  static const TongbanBackendError codes[] = {
+    TONGBAN_BACKEND_ERROR_UNAVAILABLE, TONGBAN_BACKEND_ERROR_REFUSED,
+    TONGBAN_BACKEND_ERROR_INVALID,
+  };
+  static const char *const printer_faults[][2] = {
+    { "paper out", "paper loaded" }, { "cover open", "cover closed" },
+    { "cutter error", "cutter ok" },
+  };
+  const char *langs[] = { "zh_CN", "zh_HK", "en" };
+  const char *operations[] = { "auth.id-card", "si.info" };
+  TongbanWindow *window = make_window (5);
+  g_autoptr(TongbanDevices) devices = tongban_devices_new ();
+  g_autoptr(GError) error = NULL;
+  GtkWidget *page = part (window, "flow_page");
+
+  load_system_text ();
+  g_assert_true (tongban_devices_simulate (devices, &error));
+  g_assert_no_error (error);
+  tongban_window_set_devices (window, devices);
+  g_assert_true (wait_for (device_online, tongban_devices_get (devices, "id-card-reader"), 10000));
+
+  for (guint l = 0; l < G_N_ELEMENTS (langs); l++)
+    {
+      /* The back end fails at the identity check, then at the record. */
+      for (guint c = 0; c < G_N_ELEMENTS (codes); c++)
+        for (guint o = 0; o < G_N_ELEMENTS (operations); o++)
+          {
+            g_autofree char *where = g_strdup_printf ("%s, %s fails with %d", langs[l],
+                                                      operations[o], codes[c]);
+
+            tongban_file_backend_set_failure (backend, operations[o], codes[c]);
+            /* A new citizen each time: proving who you are is asked again. */
+            tongban_session_end (tongban_window_get_session (window),
+                                 TONGBAN_SESSION_END_CANCELLED);
+            tongban_window_open (window, "flow", "F-GD-09");
+            set_language (window, langs[l]);
+            iterate (20);
+            click (find_by_name (page, "id-card"));
+            g_assert_true (wait_for (retry_shown, page, 10000));
+            iterate (20);
+            check_screen (window, where);
+            tongban_file_backend_set_failure (backend, operations[o], -1);
+          }
+
+      /* The reader talks garbage; then has no card (the prompt waits). */
+      tongban_session_end (tongban_window_get_session (window), TONGBAN_SESSION_END_CANCELLED);
+      tongban_window_open (window, "flow", "F-GD-09");
+      set_language (window, langs[l]);
+      iterate (20);
+      g_assert_true (tongban_devices_simulate_event (devices, "id-card-reader", "garbage"));
+      click (find_by_name (page, "id-card"));
+      iterate (1500);
+      check_screen (window, "card reader garbage");
+      tongban_window_open (window, "home", NULL);
+      g_assert_true (tongban_devices_simulate_event (devices, "id-card-reader", "card removed"));
+      g_assert_true (wait_for (device_online, tongban_devices_get (devices, "id-card-reader"),
+                               10000));
+      tongban_session_end (tongban_window_get_session (window), TONGBAN_SESSION_END_CANCELLED);
+      tongban_window_open (window, "flow", "F-GD-09");
+      set_language (window, langs[l]);
+      iterate (20);
+      click (find_by_name (page, "id-card"));
+      g_assert_true (wait_for (status_shown, page, 5000));
+      iterate (200);
+      check_screen (window, "no card");
+      g_assert_true (tongban_devices_simulate_event (devices, "id-card-reader", "card present"));
+      tongban_window_open (window, "home", NULL);
+
+      /* The receipt printer's faults grey out what needs it, with reasons. */
+      for (guint f = 0; f < G_N_ELEMENTS (printer_faults); f++)
+        {
+          g_autofree char *where = g_strdup_printf ("%s, receipt printer %s", langs[l],
+                                                    printer_faults[f][0]);
+
+          tongban_window_open (window, "category", "gd-online-affairs");
+          g_assert_true (tongban_devices_simulate_event (devices, "receipt-printer",
+                                                         printer_faults[f][0]));
+          g_assert_true (wait_for (row_greyed, window, 10000));
+          check_screen (window, where);
+          g_assert_true (tongban_devices_simulate_event (devices, "receipt-printer",
+                                                         printer_faults[f][1]));
+          g_assert_true (wait_for (row_usable, window, 10000));
+        }
+    }
+  destroy_window (window);
+  tongban_devices_stop (devices);
+  g_clear_pointer (&system_text, g_ptr_array_unref);
+}
+
 /* ---- touch targets and care mode ---------------------------------------- */
 
 static void
@@ -1804,6 +1975,7 @@ main (int   argc,
       g_test_add_func ("/kiosk/ui/pad-alone", test_pad_alone);
       g_test_add_func ("/kiosk/ui/read-back", test_read_back);
       g_test_add_func ("/kiosk/ui/voice-missing", test_voice_missing);
+      g_test_add_func ("/kiosk/ui/no-system-text", test_no_system_text);
     }
   return g_test_run ();
 }
