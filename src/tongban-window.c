@@ -1175,27 +1175,27 @@ tongban_window_realize (GtkWidget *widget)
 
 /* ---- screenshot -------------------------------------------------------- */
 
-gboolean
-tongban_window_save_screenshot (TongbanWindow  *self,
-                                const char     *path,
-                                GError        **error)
+/* The window as drawn now, as a texture (for screenshots and the tests'
+ * contrast checks, which read its pixels). */
+GdkTexture *
+tongban_window_render (TongbanWindow  *self,
+                       GError        **error)
 {
   g_autoptr(GdkPaintable) paintable = NULL;
   g_autoptr(GtkSnapshot) snapshot = NULL;
   g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
   GskRenderer *renderer;
   int width = gtk_widget_get_width (GTK_WIDGET (self));
   int height = gtk_widget_get_height (GTK_WIDGET (self));
 
-  g_return_val_if_fail (TONGBAN_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (TONGBAN_IS_WINDOW (self), NULL);
 
   renderer = gtk_native_get_renderer (GTK_NATIVE (self));
   if (renderer == NULL || width <= 0 || height <= 0)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED,
                            "the window is not shown yet");
-      return FALSE;
+      return NULL;
     }
 
   paintable = gtk_widget_paintable_new (GTK_WIDGET (self));
@@ -1207,10 +1207,23 @@ tongban_window_save_screenshot (TongbanWindow  *self,
   if (node == NULL)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "nothing was drawn");
-      return FALSE;
+      return NULL;
     }
-  texture = gsk_renderer_render_texture (renderer, node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  return gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+}
+
+gboolean
+tongban_window_save_screenshot (TongbanWindow  *self,
+                                const char     *path,
+                                GError        **error)
+{
+  g_autoptr(GdkTexture) texture = NULL;
+
+  g_return_val_if_fail (TONGBAN_IS_WINDOW (self), FALSE);
+
+  texture = tongban_window_render (self, error);
+  if (texture == NULL)
+    return FALSE;
   if (!gdk_texture_save_to_png (texture, path))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: cannot be written", path);

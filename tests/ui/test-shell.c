@@ -8,7 +8,9 @@
 
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
+#include <math.h>
 #include <string.h>
+#include "flow-answer.h"
 #include "tongban-category-page.h"
 #include "tongban-devices.h"
 #include "tongban-sim-panel.h"
@@ -1713,6 +1715,400 @@ test_no_system_text (void)
   g_clear_pointer (&system_text, g_ptr_array_unref);
 }
 
+/* ---- contrast and clipping at each screen size --------------------------- */
+
+typedef struct {
+  TongbanWindow *window;
+  const char    *where;
+  guchar        *pixels;   /* the window as rendered: Cairo ARGB32, premultiplied */
+  gsize          stride;
+  int            width, height;
+  guint          n_checked;
+  double         worst;    /* the lowest contrast ratio seen */
+} UxCheck;
+
+/* WCAG 2 relative luminance of an sRGB colour. */
+static double
+luminance (double r, double g, double b)
+{
+  double c[3] = { r, g, b };
+
+  for (guint i = 0; i < 3; i++)
+    c[i] = c[i] <= 0.04045 ? c[i] / 12.92 : pow ((c[i] + 0.055) / 1.055, 2.4);
+  return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+}
+
+/* Whether all of @box (window coordinates) shows: inside the window and
+ * inside the viewport of every scrolled window @widget is in. */
+static gboolean
+fully_shown (GtkWidget       *widget,
+             graphene_rect_t *box,
+             gboolean        *scrolled)
+{
+  GtkWidget *window = GTK_WIDGET (gtk_widget_get_root (widget));
+  graphene_rect_t view;
+
+  gboolean shown;
+
+  *scrolled = FALSE;
+  g_assert_true (gtk_widget_compute_bounds (window, window, &view));
+  shown = graphene_rect_contains_rect (&view, box);
+  for (GtkWidget *w = gtk_widget_get_parent (widget); w; w = gtk_widget_get_parent (w))
+    if (GTK_IS_SCROLLED_WINDOW (w))
+      {
+        *scrolled = TRUE;
+        g_assert_true (gtk_widget_compute_bounds (w, window, &view));
+        shown = shown && graphene_rect_contains_rect (&view, box);
+      }
+  return shown;
+}
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+/* The background behind a label: the median luminance of the rendered
+ * pixels along the edge of its box, where the ground shows and glyphs
+ * rarely reach (a gradient has no single colour to count). */
+static double
+background_of (UxCheck         *ux,
+               graphene_rect_t *box)
+{
+  g_autoptr(GArray) lum = g_array_new (FALSE, FALSE, sizeof (double));
+  int x0 = MAX (0, (int) box->origin.x), y0 = MAX (0, (int) box->origin.y);
+  int x1 = MIN (ux->width, (int) (box->origin.x + box->size.width)) - 1;
+  int y1 = MIN (ux->height, (int) (box->origin.y + box->size.height)) - 1;
+
+  for (int y = y0; y <= y1; y++)
+    for (int x = x0; x <= x1; x++)
+      if (y == y0 || y == y1 || x == x0 || x == x1)
+        {
+          guint32 px = *(guint32 *) (ux->pixels + (gsize) y * ux->stride + (gsize) x * 4);
+          double l = luminance (((px >> 16) & 0xff) / 255.0, ((px >> 8) & 0xff) / 255.0,
+                                (px & 0xff) / 255.0);
+
+          g_array_append_val (lum, l);
+        }
+  g_assert_cmpuint (lum->len, >, 0);
+  g_array_sort (lum, compare_doubles);
+  return g_array_index (lum, double, lum->len / 2);
+}
+
+/* Contrast of a label's text, from its computed CSS colour (with the opacity
+ * of the widgets it sits in) over the rendered background. */
+static double
+contrast_of (UxCheck         *ux,
+             GtkWidget       *label,
+             graphene_rect_t *box)
+{
+  GdkRGBA fg;
+  GtkBorder border;
+  graphene_rect_t inner;
+  double alpha, l1, l2;
+
+  /* The ground is read inside the label's own border, if it has one. */
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_style_context_get_color (gtk_widget_get_style_context (label), &fg);
+  gtk_style_context_get_border (gtk_widget_get_style_context (label), &border);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  graphene_rect_init (&inner, box->origin.x + border.left + 1, box->origin.y + border.top + 1,
+                      MAX (1, box->size.width - border.left - border.right - 2),
+                      MAX (1, box->size.height - border.top - border.bottom - 2));
+  l2 = background_of (ux, &inner);
+  alpha = fg.alpha;
+  for (GtkWidget *w = label; w; w = gtk_widget_get_parent (w))
+    alpha *= gtk_widget_get_opacity (w);
+  /* A translucent text colour, blended in luminance over the ground. */
+  l1 = luminance (fg.red, fg.green, fg.blue) * alpha + l2 * (1 - alpha);
+  return (MAX (l1, l2) + 0.05) / (MIN (l1, l2) + 0.05);
+}
+
+static void
+check_ux_labels (UxCheck   *ux,
+                 GtkWidget *widget)
+{
+  if (!gtk_widget_get_mapped (widget) || gtk_widget_get_opacity (widget) == 0)
+    return;
+  if (GTK_IS_LABEL (widget) && *gtk_label_get_text (GTK_LABEL (widget)) != '\0')
+    {
+      const char *text = gtk_label_get_text (GTK_LABEL (widget));
+      int min_w, min_h, w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
+      gboolean scrolled, shown;
+      graphene_rect_t box;
+
+      g_assert_true (gtk_widget_compute_bounds (widget, GTK_WIDGET (ux->window), &box));
+      shown = fully_shown (widget, &box, &scrolled);
+      if (pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (widget))))
+        g_error ("%s: \"%s\" is cut short (ellipsized)", ux->where, text);
+      /* The text as laid out for the width it was given must fit the box
+       * it was given (a box smaller than its text cuts it). */
+      pango_layout_get_pixel_size (gtk_label_get_layout (GTK_LABEL (widget)), &min_w, &min_h);
+      if (w < min_w || h < min_h)
+        g_error ("%s: \"%s\" has %d × %d px for the %d × %d it needs", ux->where, text, w, h,
+                 min_w, min_h);
+      /* Outside a scrolled window, all of it must show. */
+      if (!scrolled && !shown)
+        g_error ("%s: \"%s\" reaches outside the window (%.0f,%.0f %.0f × %.0f)", ux->where,
+                 text, box.origin.x, box.origin.y, box.size.width, box.size.height);
+      /* Text of a control that is switched off is exempt (WCAG 1.4.3),
+       * except the reason it is off, which the citizen must read. */
+      if ((gtk_widget_is_sensitive (widget) ||
+           gtk_widget_has_css_class (widget, "unavailable-reason")) && shown)
+        {
+          double ratio = contrast_of (ux, widget, &box);
+
+          ux->worst = MIN (ux->worst, ratio);
+          if (ratio < 4.5 && g_getenv ("TONGBAN_SHOT_DIR"))
+            {
+              g_autofree char *file = g_build_filename (g_getenv ("TONGBAN_SHOT_DIR"),
+                                                        "ux-failure.png", NULL);
+
+              tongban_window_save_screenshot (ux->window, file, NULL);
+            }
+          if (ratio < 4.5)
+            g_error ("%s: \"%s\" has a contrast of %.2f:1, less than 4.5:1", ux->where, text,
+                     ratio);
+        }
+      ux->n_checked++;
+      return;
+    }
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    check_ux_labels (ux, c);
+}
+
+static void
+set_flag (gboolean *flag)
+{
+  *flag = TRUE;
+}
+
+static gboolean
+flag_set (gpointer flag)
+{
+  return *(gboolean *) flag;
+}
+
+static GtkWidget *
+mapped_scrim (GtkWidget *root)
+{
+  if (!gtk_widget_get_mapped (root))
+    return NULL;
+  if (gtk_widget_has_css_class (root, "scrim"))
+    return root;
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = mapped_scrim (c);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+stack_settled (gpointer window)
+{
+  return !gtk_stack_get_transition_running (GTK_STACK (part (window, "stack")));
+}
+
+/* The window as shown now: it fits the screen; no text is cut, ellipsized or
+ * outside the window; every text has 4.5:1 against what is drawn behind it. */
+static void
+check_ux (TongbanWindow *window,
+          const char    *where,
+          double        *worst)
+{
+  GdkDisplay *display = gtk_widget_get_display (GTK_WIDGET (window));
+  g_autoptr(GdkMonitor) monitor = g_list_model_get_item (gdk_display_get_monitors (display), 0);
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GError) error = NULL;
+  GdkRectangle screen;
+  UxCheck ux = { window, where, NULL, 0, 0, 0, 0, 100 };
+
+  /* Pages slide: the one going is still drawn until the move ends. Then
+   * one whole frame, so that layout is done before it is read. */
+  g_assert_true (wait_for (stack_settled, window, 5000));
+  {
+    GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+    gboolean painted = FALSE;
+    gulong id = g_signal_connect_swapped (clock, "after-paint", G_CALLBACK (set_flag), &painted);
+
+    gtk_widget_queue_draw (GTK_WIDGET (window));
+    g_assert_true (wait_for (flag_set, &painted, 5000));
+    g_signal_handler_disconnect (clock, id);
+  }
+  gdk_monitor_get_geometry (monitor, &screen);
+  ux.width = gtk_widget_get_width (GTK_WIDGET (window));
+  ux.height = gtk_widget_get_height (GTK_WIDGET (window));
+  if (ux.width > screen.width || ux.height > screen.height)
+    g_error ("%s: the window grew to %d × %d on a %d × %d screen", where, ux.width, ux.height,
+             screen.width, screen.height);
+  /* Now and then the widget paintable draws nothing (a page of one colour,
+   * which no kiosk page is): draw again after another frame. */
+  for (guint attempt = 0; attempt < 5 && !ux.pixels; attempt++)
+    {
+      gsize n;
+
+      g_clear_object (&texture);
+      texture = tongban_window_render (window, &error);
+      g_assert_no_error (error);
+      ux.stride = (gsize) gdk_texture_get_width (texture) * 4;
+      n = ux.stride * (gsize) gdk_texture_get_height (texture) / 4;
+      ux.pixels = g_malloc (n * 4);
+      gdk_texture_download (texture, ux.pixels, ux.stride);
+      for (gsize i = 1; i < n; i++)
+        if (((guint32 *) ux.pixels)[i] != ((guint32 *) ux.pixels)[0])
+          goto drawn;
+      g_clear_pointer (&ux.pixels, g_free);
+      iterate (100);
+    }
+  g_error ("%s: the window draws nothing", where);
+drawn:
+  /* Under a dialog's scrim the page is dimmed on purpose: the dialog is
+   * what can be read then. */
+  check_ux_labels (&ux, mapped_scrim (GTK_WIDGET (window)) ? mapped_scrim (GTK_WIDGET (window))
+                                                           : GTK_WIDGET (window));
+  g_free (ux.pixels);
+  g_assert_cmpuint (ux.n_checked, >, 3);
+  *worst = MIN (*worst, ux.worst);
+}
+
+/* Every step of @service, each checked, answered as a citizen would. */
+static void
+check_ux_flow (TongbanWindow *window,
+               const char    *service_id,
+               const char    *lang,
+               gboolean      *seen,
+               double        *worst)
+{
+  TongbanFlowPage *page = TONGBAN_FLOW_PAGE (part (window, "flow_page"));
+  g_autoptr(TongbanFlow) flow = NULL;
+
+  tongban_session_end (tongban_window_get_session (window), TONGBAN_SESSION_END_CANCELLED);
+  tongban_window_open (window, "flow", service_id);
+  set_language (window, lang);
+  flow = g_object_ref (tongban_flow_page_get_flow (page));
+  while (tongban_flow_get_state (flow) == TONGBAN_FLOW_RUNNING)
+    {
+      const TongbanStep *step;
+      g_autofree char *where = NULL;
+
+      step = tongban_flow_get_step (flow);
+      /* Waiting for the back end (or a device) shows a page of its own. */
+      if (tongban_flow_page_get_busy (page))
+        {
+          g_autofree char *waiting = g_strdup_printf ("%s, %s step %s, waiting", lang,
+                                                      service_id, step->id);
+
+          iterate (100);
+          if (tongban_flow_page_get_busy (page))
+            check_ux (window, waiting, worst);
+          seen[step->type] = TRUE;
+          while (tongban_flow_page_get_busy (page))
+            g_main_context_iteration (NULL, TRUE);
+        }
+      step = tongban_flow_get_step (flow);
+      where = g_strdup_printf ("%s, %s step %s", lang, service_id, step->id);
+      check_ux (window, where, worst);
+      seen[step->type] = TRUE;
+      if (step->type == TONGBAN_STEP_AUTH && tongban_flow_get_data (flow, NULL) == NULL)
+        {
+          answer (flow);
+          gtk_widget_activate_action (GTK_WIDGET (page), "flow.load", NULL);
+          continue;
+        }
+      answer (flow);
+      if (!tongban_flow_next (flow, NULL))
+        g_error ("%s: the step did not complete", where);
+    }
+}
+
+static void
+test_ux_checks (void)
+{
+  const char *langs[] = { "zh_CN", "zh_HK", "en" };
+  const char *categories[] = { "gd-social-insurance", "hk-tax", "mo-civil" };
+  TongbanWindow *window = make_window (5);
+  GPtrArray *services = tongban_catalog_get_services (catalog);
+  gboolean in_catalog[TONGBAN_N_STEP_TYPES] = { FALSE };
+  double worst = 100;
+
+  /* The back end takes a moment, so its waiting pages are seen too. */
+  tongban_file_backend_set_delay (backend, 200);
+  for (guint i = 0; i < services->len; i++)
+    {
+      const TongbanService *s = g_ptr_array_index (services, i);
+
+      for (guint j = 0; j < s->steps->len; j++)
+        in_catalog[((TongbanStep *) g_ptr_array_index (s->steps, j))->type] = TRUE;
+    }
+
+  /* The attract screen speaks all three languages at once. */
+  tongban_session_end (tongban_window_get_session (window), TONGBAN_SESSION_END_TIMEOUT);
+  check_ux (window, "attract", &worst);
+  for (guint care = 0; care < 2; care++)
+    for (guint l = 0; l < G_N_ELEMENTS (langs); l++)
+      {
+        gboolean seen[TONGBAN_N_STEP_TYPES] = { FALSE };
+        g_autofree char *home = g_strdup_printf ("%s%s, home", langs[l],
+                                                 care ? " care mode" : "");
+        g_autofree char *help = g_strdup_printf ("%s%s, help", langs[l],
+                                                 care ? " care mode" : "");
+
+        tongban_window_open (window, "home", NULL);
+        set_language (window, langs[l]);
+        if (care)
+          g_object_set (window, "care-mode", TRUE, NULL);
+        check_ux (window, home, &worst);
+        click (part (window, "help_button"));
+        check_ux (window, help, &worst);
+        gtk_widget_activate_action (GTK_WIDGET (window), "win.close-help", NULL);
+        for (guint c = 0; c < G_N_ELEMENTS (categories); c++)
+          {
+            g_autofree char *where = g_strdup_printf ("%s%s, category %s", langs[l],
+                                                      care ? " care mode" : "", categories[c]);
+
+            tongban_window_open (window, "category", categories[c]);
+            check_ux (window, where, &worst);
+          }
+        /* Every kind of step the catalogue has: the services that bring a
+         * kind not seen yet, every step of each. */
+        for (guint i = 0; i < services->len; i++)
+          {
+            const TongbanService *s = g_ptr_array_index (services, i);
+            gboolean brings = FALSE;
+            g_autofree char *where = g_strdup_printf ("%s%s, service %s", langs[l],
+                                                      care ? " care mode" : "", s->id);
+
+            for (guint j = 0; j < s->steps->len; j++)
+              brings |= !seen[((TongbanStep *) g_ptr_array_index (s->steps, j))->type];
+            if (!brings)
+              continue;
+            tongban_window_open (window, "service", s->id);
+            set_language (window, langs[l]);
+            check_ux (window, where, &worst);
+            if (care)
+              g_object_set (window, "care-mode", TRUE, NULL);
+            check_ux_flow (window, s->id, langs[l], seen, &worst);
+            if (care)
+              g_object_set (window, "care-mode", TRUE, NULL);
+          }
+        for (guint t = 0; t < TONGBAN_N_STEP_TYPES; t++)
+          if (in_catalog[t] && !seen[t])
+            g_error ("%s: no step of kind %u was checked", langs[l], t);
+        tongban_session_end (tongban_window_get_session (window), TONGBAN_SESSION_END_TIMEOUT);
+        iterate (20);
+      }
+  tongban_file_backend_set_delay (backend, 0);
+  g_test_message ("lowest text contrast: %.2f:1", worst);
+  destroy_window (window);
+}
+
 /* ---- touch targets and care mode ---------------------------------------- */
 
 static void
@@ -1955,7 +2351,9 @@ main (int   argc,
   pin_hash = tongban_secret_hash_new (TEST_PIN, TONGBAN_SECRET_HASH_MIN_ITERATIONS, &error);
   g_assert_no_error (error);
 
-  if (g_getenv ("TONGBAN_PSEUDO_MO") != NULL)
+  if (g_getenv ("TONGBAN_UX_SCREEN") != NULL)
+    g_test_add_func ("/kiosk/ui/ux-checks", test_ux_checks);
+  else if (g_getenv ("TONGBAN_PSEUDO_MO") != NULL)
     g_test_add_func ("/kiosk/ui/pseudo-locale", test_pseudo_locale);
   else
     {
