@@ -1916,6 +1916,34 @@ stack_settled (gpointer window)
   return !gtk_stack_get_transition_running (GTK_STACK (part (window, "stack")));
 }
 
+/* The window's pixels (Cairo ARGB32) as drawn now. Now and then the widget
+ * paintable draws nothing (a page of one colour, which no kiosk page is):
+ * then it is drawn again after another frame; NULL if it never is. */
+static guchar *
+render_pixels (TongbanWindow *window,
+               gsize         *stride)
+{
+  for (guint attempt = 0; attempt < 5; attempt++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GdkTexture) texture = tongban_window_render (window, &error);
+      guint32 *pixels;
+      gsize n;
+
+      g_assert_no_error (error);
+      *stride = (gsize) gdk_texture_get_width (texture) * 4;
+      n = *stride * (gsize) gdk_texture_get_height (texture) / 4;
+      pixels = g_new (guint32, n);
+      gdk_texture_download (texture, (guchar *) pixels, *stride);
+      for (gsize i = 1; i < n; i++)
+        if (pixels[i] != pixels[0])
+          return (guchar *) pixels;
+      g_free (pixels);
+      iterate (100);
+    }
+  return NULL;
+}
+
 /* The window as shown now: it fits the screen; no text is cut, ellipsized or
  * outside the window; every text has 4.5:1 against what is drawn behind it. */
 static void
@@ -1925,8 +1953,6 @@ check_ux (TongbanWindow *window,
 {
   GdkDisplay *display = gtk_widget_get_display (GTK_WIDGET (window));
   g_autoptr(GdkMonitor) monitor = g_list_model_get_item (gdk_display_get_monitors (display), 0);
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autoptr(GError) error = NULL;
   GdkRectangle screen;
   UxCheck ux = { window, where, NULL, 0, 0, 0, 0, 100 };
 
@@ -1948,27 +1974,9 @@ check_ux (TongbanWindow *window,
   if (ux.width > screen.width || ux.height > screen.height)
     g_error ("%s: the window grew to %d × %d on a %d × %d screen", where, ux.width, ux.height,
              screen.width, screen.height);
-  /* Now and then the widget paintable draws nothing (a page of one colour,
-   * which no kiosk page is): draw again after another frame. */
-  for (guint attempt = 0; attempt < 5 && !ux.pixels; attempt++)
-    {
-      gsize n;
-
-      g_clear_object (&texture);
-      texture = tongban_window_render (window, &error);
-      g_assert_no_error (error);
-      ux.stride = (gsize) gdk_texture_get_width (texture) * 4;
-      n = ux.stride * (gsize) gdk_texture_get_height (texture) / 4;
-      ux.pixels = g_malloc (n * 4);
-      gdk_texture_download (texture, ux.pixels, ux.stride);
-      for (gsize i = 1; i < n; i++)
-        if (((guint32 *) ux.pixels)[i] != ((guint32 *) ux.pixels)[0])
-          goto drawn;
-      g_clear_pointer (&ux.pixels, g_free);
-      iterate (100);
-    }
-  g_error ("%s: the window draws nothing", where);
-drawn:
+  ux.pixels = render_pixels (window, &ux.stride);
+  if (ux.pixels == NULL)
+    g_error ("%s: the window draws nothing", where);
   /* Under a dialog's scrim the page is dimmed on purpose: the dialog is
    * what can be read then. */
   check_ux_labels (&ux, mapped_scrim (GTK_WIDGET (window)) ? mapped_scrim (GTK_WIDGET (window))
