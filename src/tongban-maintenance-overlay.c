@@ -22,6 +22,7 @@ struct _TongbanMaintenanceOverlay
   GtkWidget     *menu_area;
   GtkBox        *report;
   TongbanDevices *devices;
+  TongbanSpeech  *speech;
 
   GtkLabel      *titles[TONGBAN_N_LANGUAGES];
   GtkLabel      *texts[TONGBAN_N_LANGUAGES];
@@ -111,6 +112,23 @@ show_report (TongbanMaintenanceOverlay *self)
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->report))))
     gtk_box_remove (self->report, child);
+  if (self->speech != NULL)
+    {
+      TongbanSpeechStatus status = tongban_speech_get_status (self->speech);
+      g_autofree char *voice = g_strdup_printf ("voice: %s%s",
+                                                tongban_speech_status_to_component (status),
+                                                status == TONGBAN_SPEECH_STATUS_NO_AUDIO
+                                                  ? " (no audio output)"
+                                                  : status == TONGBAN_SPEECH_STATUS_NO_VOICE
+                                                  ? " (an espeak-ng voice is missing)" : "");
+      g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+      if (lines)
+        g_strv_builder_addv (builder, (const char **) lines);
+      g_strv_builder_add (builder, voice);
+      g_strfreev (lines);
+      lines = g_strv_builder_end (builder);
+    }
   for (guint i = 0; lines && lines[i]; i++)
     {
       GtkWidget *label = gtk_label_new (lines[i]);
@@ -141,6 +159,15 @@ tongban_maintenance_overlay_set_devices (TongbanMaintenanceOverlay *self,
   g_set_object (&self->devices, devices);
   if (devices)
     g_signal_connect (devices, "changed", G_CALLBACK (on_devices_changed), self);
+}
+
+/* For the maintainer's report: the voice's state beside the devices'. */
+void
+tongban_maintenance_overlay_set_speech (TongbanMaintenanceOverlay *self,
+                                        TongbanSpeech             *speech)
+{
+  g_return_if_fail (TONGBAN_IS_MAINTENANCE_OVERLAY (self));
+  g_set_object (&self->speech, speech);
 }
 
 static void
@@ -316,6 +343,7 @@ tongban_maintenance_overlay_dispose (GObject *object)
   if (self->devices)
     g_signal_handlers_disconnect_by_data (self->devices, self);
   g_clear_object (&self->devices);
+  g_clear_object (&self->speech);
   gtk_widget_dispose_template (GTK_WIDGET (object), TONGBAN_TYPE_MAINTENANCE_OVERLAY);
   {
     GtkWidget *child;

@@ -8,6 +8,7 @@
 
 #include <gtk/gtk.h>
 #include "tongban-devices.h"
+#include "tongban-speech.h"
 
 G_BEGIN_DECLS
 
@@ -21,6 +22,8 @@ void      tongban_maintenance_overlay_configure   (TongbanMaintenanceOverlay *se
                                                    guint                      lockout_s);
 void      tongban_maintenance_overlay_set_devices (TongbanMaintenanceOverlay *self,
                                                    TongbanDevices            *devices);
+void        tongban_maintenance_overlay_set_speech    (TongbanMaintenanceOverlay *self,
+                                                       TongbanSpeech             *speech);
 void      tongban_maintenance_overlay_retranslate (TongbanMaintenanceOverlay *self);
 void      tongban_maintenance_overlay_reset       (TongbanMaintenanceOverlay *self);
 void      tongban_maintenance_overlay_open_sign_in (TongbanMaintenanceOverlay *self);

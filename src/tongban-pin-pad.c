@@ -99,11 +99,29 @@ on_key_clicked (GtkButton     *button,
   tongban_pin_pad_press (self, g_object_get_data (G_OBJECT (button), "key"));
 }
 
+/* Confirm, as the OK key on screen or Enter on the hardware pad. */
+void
+tongban_pin_pad_submit (TongbanPinPad *self)
+{
+  g_return_if_fail (TONGBAN_IS_PIN_PAD (self));
+  if (self->length > 0)
+    g_signal_emit (self, signals[SUBMITTED], 0);
+}
+
 static void
 on_ok_clicked (TongbanPinPad *self)
 {
-  if (self->length > 0)
-    g_signal_emit (self, signals[SUBMITTED], 0);
+  tongban_pin_pad_submit (self);
+}
+
+/* The pad itself takes no focus: its first key does, so that the focus
+ * (and with it a hardware PIN pad's digits) is inside the PIN field. */
+static gboolean
+tongban_pin_pad_grab_focus (GtkWidget *widget)
+{
+  GtkWidget *first = gtk_grid_get_child_at (TONGBAN_PIN_PAD (widget)->keys, 0, 0);
+
+  return first != NULL && gtk_widget_grab_focus (first);
 }
 
 static void
@@ -129,6 +147,7 @@ tongban_pin_pad_class_init (TongbanPinPadClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = tongban_pin_pad_dispose;
+  widget_class->grab_focus = tongban_pin_pad_grab_focus;
 
   /* Emitted on Confirm; read the digits with tongban_pin_pad_peek(). */
   signals[SUBMITTED] = g_signal_new ("submitted", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,

@@ -20,5 +20,6 @@ guint       tongban_pin_pad_get_length   (TongbanPinPad *self);
 const char *tongban_pin_pad_peek         (TongbanPinPad *self);
 void        tongban_pin_pad_press        (TongbanPinPad *self,
                                           const char    *key);
+void        tongban_pin_pad_submit       (TongbanPinPad *self);
 
 G_END_DECLS

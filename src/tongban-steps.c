@@ -234,6 +234,12 @@ tongban_step_form_new (TongbanFlow *flow)
           gtk_widget_add_css_class (entry, "field-entry");
           gtk_entry_set_input_purpose (GTK_ENTRY (entry), purpose_for (f->type));
           gtk_entry_set_max_length (GTK_ENTRY (entry), 500);
+          /* Numbers and identity numbers are read back character by character. */
+          if (f->type == TONGBAN_FIELD_NUMBER || f->type == TONGBAN_FIELD_AMOUNT ||
+              f->type == TONGBAN_FIELD_PHONE || f->type == TONGBAN_FIELD_CN_ID ||
+              f->type == TONGBAN_FIELD_HKID || f->type == TONGBAN_FIELD_MO_ID ||
+              f->type == TONGBAN_FIELD_HK_BRN)
+            g_object_set_data (G_OBJECT (entry), TONGBAN_STEP_SPELL, GINT_TO_POINTER (TRUE));
           gtk_accessible_update_relation (GTK_ACCESSIBLE (entry),
                                           GTK_ACCESSIBLE_RELATION_LABELLED_BY, label, NULL,
                                           -1);

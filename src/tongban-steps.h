@@ -15,6 +15,8 @@ G_BEGIN_DECLS
 
 /* Emitted by a step widget on its flow page ancestor's behalf. */
 #define TONGBAN_STEP_ADVANCE "tongban-step-advance"
+/* Object data on a form's entry: read its value back character by character. */
+#define TONGBAN_STEP_SPELL "tongban-step-spell"
 
 GtkWidget *tongban_step_choose_new  (TongbanFlow *flow);
 GtkWidget *tongban_step_form_new    (TongbanFlow *flow);

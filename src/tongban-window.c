@@ -17,8 +17,11 @@
 #include "tongban-keyboard.h"
 #include "tongban-lockdown.h"
 #include "tongban-maintenance-overlay.h"
+#include "tongban-pad-keys.h"
+#include "tongban-pin-pad.h"
 #include "tongban-service-page.h"
 #include "tongban-speech.h"
+#include "tongban-steps.h"
 #include "tongban-tr.h"
 
 typedef struct {
@@ -43,6 +46,7 @@ struct _TongbanWindow
   GtkWidget                 *help_button;
   GtkWidget                 *help_panel;
   GtkLabel                  *help_text;
+  GtkWidget                 *keypad_help;
   GtkWidget                 *idle_warning;
   GtkLabel                  *idle_seconds;
   GtkLabel                  *idle_text;
@@ -66,6 +70,7 @@ struct _TongbanWindow
   gboolean                   leave_to_home;
   gboolean                   care_mode;
   TongbanSpeech             *speech;    /* or NULL: a kiosk without voice */
+  GtkWidget                 *last_field; /* weak: the text field that had the focus */
   guint                      speak_id;
   guint                      idle_timeout_ms;
   guint                      warning_ms;
@@ -285,14 +290,30 @@ queue_speech (TongbanWindow *self)
   self->speak_id = g_timeout_add (30, speak_page, self);
 }
 
+/* Repeat and volume on screen, beside Home and Back, while there is a voice:
+ * without one (no audio output, a voice missing) the kiosk goes on silently
+ * and shows no controls that would do nothing. */
+static void
+update_voice_controls (TongbanWindow *self)
+{
+  gtk_widget_set_visible (self->voice_controls,
+                          self->speech != NULL &&
+                          tongban_speech_get_status (self->speech) ==
+                            TONGBAN_SPEECH_STATUS_READY);
+}
+
 void
 tongban_window_set_speech (TongbanWindow *self,
                            TongbanSpeech *speech)
 {
   g_return_if_fail (TONGBAN_IS_WINDOW (self));
+  if (self->speech)
+    g_signal_handlers_disconnect_by_data (self->speech, self);
   g_set_object (&self->speech, speech);
-  /* Repeat and volume on screen, beside Home and Back, when there is a voice. */
-  gtk_widget_set_visible (self->voice_controls, speech != NULL);
+  tongban_maintenance_overlay_set_speech (self->maintenance, speech);
+  if (speech)
+    g_signal_connect_swapped (speech, "notify::status", G_CALLBACK (update_voice_controls), self);
+  update_voice_controls (self);
 }
 
 static void
@@ -758,6 +779,246 @@ on_power (TongbanDevices *devices,
   gtk_widget_set_visible (self->power_banner, g_str_equal (event, "on-battery"));
 }
 
+/* ---- the PIN pad and read-back ----------------------------------------- */
+
+/* The PIN field (the on-screen PIN pad, a password entry) @focus is in. */
+static GtkWidget *
+pin_field_of (GtkWidget *focus)
+{
+  for (GtkWidget *w = focus; w != NULL; w = gtk_widget_get_parent (w))
+    {
+      if (TONGBAN_IS_PIN_PAD (w) || GTK_IS_PASSWORD_ENTRY (w))
+        return w;
+      if (GTK_IS_EDITABLE (w))
+        {
+          GtkInputPurpose purpose = GTK_INPUT_PURPOSE_FREE_FORM;
+
+          if (g_object_class_find_property (G_OBJECT_GET_CLASS (w), "input-purpose"))
+            g_object_get (w, "input-purpose", &purpose, NULL);
+          if (purpose == GTK_INPUT_PURPOSE_PIN || purpose == GTK_INPUT_PURPOSE_PASSWORD)
+            return w;
+        }
+    }
+  return NULL;
+}
+
+/* The text field @focus is (a GtkEntry, not its inner GtkText), or NULL. */
+static GtkWidget *
+text_field_of (GtkWidget *focus)
+{
+  GtkWidget *parent;
+
+  if (focus == NULL || !GTK_IS_EDITABLE (focus))
+    return NULL;
+  parent = gtk_widget_get_parent (focus);
+  return parent != NULL && GTK_IS_EDITABLE (parent) ? parent : focus;
+}
+
+/* Says back what is in @field: asterisks for a PIN, else "<label>, you
+ * typed …", the value spelt for numbers and identity numbers, and spoken
+ * only into a headset (the engine's privacy rule). */
+static void
+read_back (TongbanWindow *self,
+           GtkWidget     *field)
+{
+  GtkWidget *label = NULL;
+  const char *text;
+
+  if (self->speech == NULL || field == NULL)
+    return;
+  if (pin_field_of (field) != NULL)
+    {
+      guint n = TONGBAN_IS_PIN_PAD (field)
+                  ? tongban_pin_pad_get_length (TONGBAN_PIN_PAD (field))
+                  : (guint) g_utf8_strlen (gtk_editable_get_text (GTK_EDITABLE (field)), -1);
+
+      tongban_speech_say_masked_input (self->speech, n, self->language);
+      return;
+    }
+  if (!GTK_IS_EDITABLE (field))
+    return;
+  /* A form field stands under its label (tongban-steps.c). */
+  for (GtkWidget *c = gtk_widget_get_first_child (gtk_widget_get_parent (field)); c;
+       c = gtk_widget_get_next_sibling (c))
+    if (GTK_IS_LABEL (c) && gtk_widget_has_css_class (c, "field-label"))
+      label = c;
+  text = gtk_editable_get_text (GTK_EDITABLE (field));
+  tongban_speech_say_read_back (self->speech,
+                                label ? gtk_label_get_text (GTK_LABEL (label)) : NULL, text,
+                                g_object_get_data (G_OBJECT (field), TONGBAN_STEP_SPELL) != NULL,
+                                self->language);
+}
+
+/* A field that loses the focus, still on screen, is read back. */
+static void
+on_focus_changed (TongbanWindow *self)
+{
+  GtkWidget *field = text_field_of (gtk_root_get_focus (GTK_ROOT (self)));
+
+  if (field == self->last_field)
+    return;
+  if (self->last_field != NULL && gtk_widget_get_mapped (self->last_field))
+    read_back (self, self->last_field);
+  g_set_weak_pointer (&self->last_field, field);
+}
+
+/* What the focus moved onto, said at once (a blind citizen's only cue). */
+static void
+say_focus (TongbanWindow *self)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+  GtkWidget *field = text_field_of (focus);
+  g_autoptr(GString) words = g_string_new (NULL);
+  g_autoptr(GString) personal = g_string_new (NULL);
+
+  if (self->speech == NULL || focus == NULL)
+    return;
+  if (field != NULL)
+    {
+      read_back (self, field);
+      return;
+    }
+  collect_speech (focus, words, personal);
+  if (words->len > 0)
+    tongban_speech_say (self->speech, words->str, self->language,
+                        TONGBAN_SPEECH_PRIORITY_URGENT);
+  if (personal->len > 0)
+    tongban_speech_say_full (self->speech, personal->str, self->language,
+                             TONGBAN_SPEECH_PRIORITY_URGENT, TONGBAN_SPEECH_PERSONAL);
+}
+
+/* A key of a PIN field: digits, Clear, Backspace and Enter go to it. */
+static gboolean
+pin_key (TongbanWindow    *self,
+         GtkWidget        *pin,
+         char              digit,
+         TongbanPadAction  action)
+{
+  char key[2] = { digit, '\0' };
+
+  if (TONGBAN_IS_PIN_PAD (pin))
+    {
+      if (digit != 0)
+        tongban_pin_pad_press (TONGBAN_PIN_PAD (pin), key);
+      else if (action == TONGBAN_PAD_CLEAR)
+        tongban_pin_pad_press (TONGBAN_PIN_PAD (pin), "clear");
+      else if (action == TONGBAN_PAD_DELETE)
+        tongban_pin_pad_press (TONGBAN_PIN_PAD (pin), "delete");
+      else if (action == TONGBAN_PAD_ACTIVATE)
+        tongban_pin_pad_submit (TONGBAN_PIN_PAD (pin));
+      else
+        return FALSE;
+      return TRUE;
+    }
+  if (digit != 0)
+    {
+      int position = gtk_editable_get_position (GTK_EDITABLE (pin));
+
+      gtk_editable_insert_text (GTK_EDITABLE (pin), key, 1, &position);
+      gtk_editable_set_position (GTK_EDITABLE (pin), position);
+      if (self->speech)
+        tongban_speech_say_masked_input (self->speech, 1, self->language);
+      return TRUE;
+    }
+  if (action == TONGBAN_PAD_ACTIVATE)
+    {
+      gtk_widget_activate (pin);
+      return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+edit_field (GtkWidget        *field,
+            TongbanPadAction  action)
+{
+  int end;
+
+  if (field == NULL || !GTK_IS_EDITABLE (field))
+    return;
+  if (action == TONGBAN_PAD_CLEAR)
+    {
+      gtk_editable_set_text (GTK_EDITABLE (field), "");
+      return;
+    }
+  end = (int) g_utf8_strlen (gtk_editable_get_text (GTK_EDITABLE (field)), -1);
+  if (end > 0)
+    gtk_editable_delete_text (GTK_EDITABLE (field), end - 1, end);
+}
+
+/* A key of the hardware PIN pad (src/tongban-pad-keys.h has the layout). */
+static void
+on_pad_key (TongbanDevices *devices,
+            const char     *key,
+            TongbanWindow  *self)
+{
+  TongbanPadAction action = tongban_pad_keys_action (key);
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+  GtkWidget *pin = pin_field_of (focus);
+
+  tongban_session_activity (self->session);
+  /* A key silences the voice as a touch does; pause keeps its place. */
+  if (self->speech && action != TONGBAN_PAD_PAUSE)
+    tongban_speech_stop (self->speech);
+
+  if (pin != NULL && pin_key (self, pin, tongban_pad_keys_digit (key), action))
+    return;
+  /* On the attract screen any key begins, as a touch does. */
+  if (self->history->len == 0 && !self->in_maintenance)
+    {
+      tongban_window_open (self, "home", NULL);
+      return;
+    }
+
+  switch (action)
+    {
+    case TONGBAN_PAD_NEXT:
+    case TONGBAN_PAD_PREVIOUS:
+      gtk_widget_child_focus (GTK_WIDGET (self), action == TONGBAN_PAD_NEXT
+                                                   ? GTK_DIR_TAB_FORWARD : GTK_DIR_TAB_BACKWARD);
+      say_focus (self);
+      break;
+    case TONGBAN_PAD_ACTIVATE:
+      if (focus != NULL)
+        gtk_widget_activate (focus);
+      break;
+    case TONGBAN_PAD_BACK:
+      if (gtk_widget_get_visible (self->help_panel))
+        gtk_widget_activate_action (GTK_WIDGET (self), "win.close-help", NULL);
+      else
+        gtk_widget_activate_action (GTK_WIDGET (self), "win.back", NULL);
+      break;
+    case TONGBAN_PAD_CLEAR:
+    case TONGBAN_PAD_DELETE:
+      edit_field (text_field_of (focus), action);
+      break;
+    case TONGBAN_PAD_HELP:
+      gtk_widget_activate_action (GTK_WIDGET (self), "win.help", NULL);
+      break;
+    case TONGBAN_PAD_REPEAT:
+      gtk_widget_activate_action (GTK_WIDGET (self), "win.voice-repeat", NULL);
+      break;
+    case TONGBAN_PAD_PAUSE:
+      if (self->speech && tongban_speech_get_paused (self->speech))
+        tongban_speech_resume (self->speech);
+      else if (self->speech)
+        tongban_speech_pause (self->speech);
+      break;
+    case TONGBAN_PAD_QUIETER:
+      gtk_widget_activate_action (GTK_WIDGET (self), "win.voice-quieter", NULL);
+      break;
+    case TONGBAN_PAD_LOUDER:
+      gtk_widget_activate_action (GTK_WIDGET (self), "win.voice-louder", NULL);
+      break;
+    case TONGBAN_PAD_READ_BACK:
+      read_back (self, pin ? pin : text_field_of (focus));
+      break;
+    case TONGBAN_PAD_NONE:
+    default:
+      break;
+    }
+}
+
 void
 tongban_window_set_devices (TongbanWindow  *self,
                             TongbanDevices *devices)
@@ -773,7 +1034,11 @@ tongban_window_set_devices (TongbanWindow  *self,
     {
       g_signal_connect (devices, "changed", G_CALLBACK (on_devices_changed), self);
       g_signal_connect (devices, "power", G_CALLBACK (on_power), self);
+      g_signal_connect (devices, "key", G_CALLBACK (on_pad_key), self);
     }
+  /* Help tells the keypad's layout where there is one. */
+  gtk_widget_set_visible (self->keypad_help,
+                          devices != NULL && tongban_devices_get (devices, "pin-pad") != NULL);
   show_current (self);
 }
 
@@ -911,27 +1176,27 @@ tongban_window_realize (GtkWidget *widget)
 
 /* ---- screenshot -------------------------------------------------------- */
 
-gboolean
-tongban_window_save_screenshot (TongbanWindow  *self,
-                                const char     *path,
-                                GError        **error)
+/* The window as drawn now, as a texture (for screenshots and the tests'
+ * contrast checks, which read its pixels). */
+GdkTexture *
+tongban_window_render (TongbanWindow  *self,
+                       GError        **error)
 {
   g_autoptr(GdkPaintable) paintable = NULL;
   g_autoptr(GtkSnapshot) snapshot = NULL;
   g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
   GskRenderer *renderer;
   int width = gtk_widget_get_width (GTK_WIDGET (self));
   int height = gtk_widget_get_height (GTK_WIDGET (self));
 
-  g_return_val_if_fail (TONGBAN_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (TONGBAN_IS_WINDOW (self), NULL);
 
   renderer = gtk_native_get_renderer (GTK_NATIVE (self));
   if (renderer == NULL || width <= 0 || height <= 0)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED,
                            "the window is not shown yet");
-      return FALSE;
+      return NULL;
     }
 
   paintable = gtk_widget_paintable_new (GTK_WIDGET (self));
@@ -943,10 +1208,23 @@ tongban_window_save_screenshot (TongbanWindow  *self,
   if (node == NULL)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "nothing was drawn");
-      return FALSE;
+      return NULL;
     }
-  texture = gsk_renderer_render_texture (renderer, node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  return gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+}
+
+gboolean
+tongban_window_save_screenshot (TongbanWindow  *self,
+                                const char     *path,
+                                GError        **error)
+{
+  g_autoptr(GdkTexture) texture = NULL;
+
+  g_return_val_if_fail (TONGBAN_IS_WINDOW (self), FALSE);
+
+  texture = tongban_window_render (self, error);
+  if (texture == NULL)
+    return FALSE;
   if (!gdk_texture_save_to_png (texture, path))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: cannot be written", path);
@@ -1021,6 +1299,10 @@ tongban_window_dispose (GObject *object)
 
   g_clear_handle_id (&self->clock_id, g_source_remove);
   g_clear_handle_id (&self->speak_id, g_source_remove);
+  g_signal_handlers_disconnect_by_func (self, on_focus_changed, NULL);
+  g_clear_weak_pointer (&self->last_field);
+  if (self->speech)
+    g_signal_handlers_disconnect_by_data (self->speech, self);
   g_clear_object (&self->speech);
   if (self->session != NULL)
     {
@@ -1088,6 +1370,7 @@ tongban_window_class_init (TongbanWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TongbanWindow, help_button);
   gtk_widget_class_bind_template_child (widget_class, TongbanWindow, help_panel);
   gtk_widget_class_bind_template_child (widget_class, TongbanWindow, help_text);
+  gtk_widget_class_bind_template_child (widget_class, TongbanWindow, keypad_help);
   gtk_widget_class_bind_template_child (widget_class, TongbanWindow, idle_warning);
   gtk_widget_class_bind_template_child (widget_class, TongbanWindow, idle_seconds);
   gtk_widget_class_bind_template_child (widget_class, TongbanWindow, idle_text);
@@ -1148,6 +1431,7 @@ tongban_window_init (TongbanWindow *self)
   g_signal_connect_swapped (tongban_maintenance_overlay_get_pin_pad (self->maintenance), "digit",
                             G_CALLBACK (on_pin_digit), self);
   g_signal_connect (self->flow_page, "cancelled", G_CALLBACK (on_flow_cancelled), self);
+  g_signal_connect (self, "notify::focus-widget", G_CALLBACK (on_focus_changed), NULL);
 
   /* The kiosk's own keyboard, shown under the page when a text field has the
    * focus (never for PINs). */

@@ -35,6 +35,8 @@ void             tongban_window_set_maintenance   (TongbanWindow   *self,
 gboolean         tongban_window_get_maintenance   (TongbanWindow   *self);
 GtkWidget       *tongban_window_get_part          (TongbanWindow   *self,
                                                    const char      *name);
+GdkTexture      *tongban_window_render            (TongbanWindow   *self,
+                                                   GError         **error);
 gboolean         tongban_window_save_screenshot   (TongbanWindow   *self,
                                                    const char      *path,
                                                    GError         **error);

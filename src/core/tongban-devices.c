@@ -14,6 +14,7 @@
 #include <string.h>
 #include "tongban-device-manager.h"
 #include "tongban-lights.h"
+#include "tongban-pinpad.h"
 #include "tongban-sim-panel.h"
 #include "tongban-sim-idcard.h"
 #include "tongban-sim-printer.h"
@@ -29,11 +30,13 @@ struct _TongbanDevices
   GHashTable           *slots;        /* kind -> light board output + 1 */
   GStrv                 modules_off;  /* switched off by the management server */
   gboolean              on_battery;
+  TongbanDevice        *pad_enabled;  /* the PIN pad, once told to send keys */
 };
 
 enum {
   CHANGED,
   POWER,
+  KEY,
   N_SIGNALS
 };
 
@@ -132,9 +135,31 @@ fault_reason (const char    *kind,
             "be back soon.");
 }
 
+/* The PIN pad starts silent; the kiosk wants its keys on every page (they
+ * move the focus, see src/tongban-pad-keys.c), so it is told to send them
+ * each time it comes online. */
 static void
-on_device_changed (TongbanDevices *self)
+enable_pad (TongbanDevices *self,
+            TongbanDevice  *device)
 {
+  gboolean online = tongban_device_get_state (device) == TONGBAN_DEVICE_STATE_ONLINE ||
+                    tongban_device_get_state (device) == TONGBAN_DEVICE_STATE_BUSY;
+
+  if (!online)
+    self->pad_enabled = NULL;
+  else if (self->pad_enabled != device)
+    {
+      self->pad_enabled = device;
+      tongban_pinpad_enable_async (TONGBAN_PINPAD (device), TRUE, NULL, NULL, NULL);
+    }
+}
+
+static void
+on_device_changed (TongbanDevices *self,
+                   TongbanDevice  *device)
+{
+  if (TONGBAN_IS_PINPAD (device))
+    enable_pad (self, device);
   g_signal_emit (self, signals[CHANGED], 0);
 }
 
@@ -144,6 +169,12 @@ on_event (TongbanDevice  *device,
           GVariant       *payload,
           TongbanDevices *self)
 {
+  if (g_strcmp0 (event, "key-pressed") == 0 &&
+      g_variant_is_of_type (payload, G_VARIANT_TYPE_STRING))
+    {
+      g_signal_emit (self, signals[KEY], 0, g_variant_get_string (payload, NULL));
+      return;
+    }
   if (g_strcmp0 (event, "on-battery") == 0)
     self->on_battery = TRUE;
   else if (g_strcmp0 (event, "on-line") == 0)
@@ -244,14 +275,15 @@ tongban_devices_guide (TongbanDevices *self,
                             NULL);
 }
 
-/* The demonstration: an ID card reader and a receipt printer at the far end
- * of ptys, speaking their real protocols; the drivers cannot tell. */
+/* The demonstration: an ID card reader, a receipt printer, a light board and
+ * a PIN pad at the far end of ptys, speaking their real protocols; the
+ * drivers cannot tell. */
 gboolean
 tongban_devices_simulate (TongbanDevices  *self,
                           GError         **error)
 {
   g_autoptr(GKeyFile) config = g_key_file_new ();
-  TongbanSim *idcard, *printer, *lights;
+  TongbanSim *idcard, *printer, *lights, *pinpad;
 
   g_return_val_if_fail (TONGBAN_IS_DEVICES (self), FALSE);
 
@@ -264,12 +296,17 @@ tongban_devices_simulate (TongbanDevices  *self,
   if (!(lights = tongban_sim_lights_new (115200, error)))
     return FALSE;
   g_ptr_array_add (self->sims, lights);
+  if (!(pinpad = tongban_sim_pinpad_new (9600, error)))
+    return FALSE;
+  g_ptr_array_add (self->sims, pinpad);
   g_hash_table_insert (self->sim_by_kind, g_strdup ("id-card-reader"), idcard);
   g_hash_table_insert (self->sim_by_kind, g_strdup ("receipt-printer"), printer);
   g_hash_table_insert (self->sim_by_kind, g_strdup ("lights"), lights);
+  g_hash_table_insert (self->sim_by_kind, g_strdup ("pin-pad"), pinpad);
   tongban_sim_start (idcard);
   tongban_sim_start (printer);
   tongban_sim_start (lights);
+  tongban_sim_start (pinpad);
   tongban_sim_inject (idcard, "card present");
 
   g_key_file_set_string (config, "device:idcard", "type", "idcard");
@@ -278,6 +315,8 @@ tongban_devices_simulate (TongbanDevices  *self,
   g_key_file_set_string (config, "device:receipt", "link", tongban_sim_get_link (printer));
   g_key_file_set_string (config, "device:lights", "type", "lights");
   g_key_file_set_string (config, "device:lights", "link", tongban_sim_get_link (lights));
+  g_key_file_set_string (config, "device:pinpad", "type", "pinpad");
+  g_key_file_set_string (config, "device:pinpad", "link", tongban_sim_get_link (pinpad));
   g_key_file_set_integer (config, "device:lights", "id-card-reader", 1);
   g_key_file_set_integer (config, "device:lights", "receipt-printer", 2);
   return tongban_devices_configure (self, config, (const char * const *) self->lacks, error);
@@ -510,6 +549,7 @@ tongban_devices_stop (TongbanDevices *self)
   g_return_if_fail (TONGBAN_IS_DEVICES (self));
 
   tongban_device_manager_stop (self->manager);
+  self->pad_enabled = NULL;
   g_hash_table_remove_all (self->sim_by_kind);
   g_ptr_array_set_size (self->sims, 0);
 }
@@ -555,6 +595,9 @@ tongban_devices_class_init (TongbanDevicesClass *klass)
   /* "on-battery", "low-battery" or "on-line", from the UPS. */
   signals[POWER] = g_signal_new ("power", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  /* A PIN pad key, by its XFS4IoT name ("one", "enter", "cancel" …). */
+  signals[KEY] = g_signal_new ("key", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                               NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void

@@ -42,6 +42,15 @@ static const char *const neutral_phrases[TONGBAN_N_LANGUAGES] = {
   "您的資料已顯示在螢幕上。",
   "Your details are on the screen.",
 };
+static const char *const typed_phrases[TONGBAN_N_LANGUAGES] = {
+  "您输入的是", "您輸入的是", "You typed",
+};
+static const char *const empty_phrases[TONGBAN_N_LANGUAGES] = {
+  "还没有输入", "仲未輸入", "Nothing typed yet",
+};
+static const char *const point_words[TONGBAN_N_LANGUAGES] = {
+  "点", "點", "point",
+};
 static const char *const voices[TONGBAN_N_LANGUAGES] = {
   /* The plain "cmn" voice reads Hanzi as English spellings of pinyin. */
   "cmn-latn-pinyin", "yue", "en",
@@ -1005,6 +1014,25 @@ tongban_speech_new (const char *sink)
   return self;
 }
 
+/* The voice as a component of the monitor's heartbeat (tm-monitor.c's
+ * states): no audio output is "offline", a missing espeak-ng voice (or
+ * espeak-ng itself) "hardware-error"; both raise an alarm, while the kiosk
+ * goes on silently with everything on screen. */
+const char *
+tongban_speech_status_to_component (TongbanSpeechStatus status)
+{
+  switch (status)
+    {
+    case TONGBAN_SPEECH_STATUS_READY:
+      return "online";
+    case TONGBAN_SPEECH_STATUS_NO_AUDIO:
+      return "offline";
+    case TONGBAN_SPEECH_STATUS_NO_VOICE:
+    default:
+      return "hardware-error";
+    }
+}
+
 TongbanSpeechStatus
 tongban_speech_get_status (TongbanSpeech *self)
 {
@@ -1125,6 +1153,65 @@ tongban_speech_say_masked_input (TongbanSpeech   *self,
   u->masked = TRUE;
   u->n_masked = n_chars;
   return enqueue (self, u);
+}
+
+/* An identity number, phone number or amount, character by character:
+ * "A123456(3)" → "A 1 2 3 4 5 6 3", "12.50" → "1 2 point 5 0". Brackets,
+ * dashes and spaces are left out; other text is returned as it is. */
+char *
+tongban_speech_spell (const char      *text,
+                      TongbanLanguage  language)
+{
+  GString *s = g_string_new (NULL);
+
+  g_return_val_if_fail (text != NULL, NULL);
+  g_return_val_if_fail (language < TONGBAN_N_LANGUAGES, NULL);
+
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c == '(' || c == ')' || c == '-' || g_unichar_isspace (c))
+        continue;
+      if (s->len > 0)
+        g_string_append_c (s, ' ');
+      if (c == '.')
+        g_string_append (s, point_words[language]);
+      else
+        g_string_append_unichar (s, g_unichar_toupper (c));
+    }
+  return g_string_free (s, FALSE);
+}
+
+/* Reads back what the citizen typed in a field: "<label>, you typed", then
+ * the value (spelt when @spell) as personal text, so without a headset it is
+ * the neutral phrase. Never for PIN fields: those use say_masked_input().
+ * Returns the id of the value's utterance (or of "nothing typed yet"). */
+guint
+tongban_speech_say_read_back (TongbanSpeech   *self,
+                              const char      *label,
+                              const char      *value,
+                              gboolean         spell,
+                              TongbanLanguage  language)
+{
+  g_autofree char *lead = NULL;
+  g_autofree char *spelt = NULL;
+  const char *sep = language == TONGBAN_LANGUAGE_EN ? ": " : "：";
+
+  g_return_val_if_fail (TONGBAN_IS_SPEECH (self), 0);
+  g_return_val_if_fail (language < TONGBAN_N_LANGUAGES, 0);
+
+  if (value == NULL || *value == '\0')
+    {
+      lead = g_strconcat (label ? label : "", label ? sep : "", empty_phrases[language], NULL);
+      return tongban_speech_say (self, lead, language, TONGBAN_SPEECH_PRIORITY_URGENT);
+    }
+  lead = g_strconcat (label ? label : "", label ? sep : "", typed_phrases[language], NULL);
+  tongban_speech_say (self, lead, language, TONGBAN_SPEECH_PRIORITY_URGENT);
+  if (spell)
+    spelt = tongban_speech_spell (value, language);
+  return tongban_speech_say_full (self, spelt ? spelt : value, language,
+                                  TONGBAN_SPEECH_PRIORITY_URGENT, TONGBAN_SPEECH_PERSONAL);
 }
 
 guint

@@ -72,6 +72,7 @@ G_DECLARE_FINAL_TYPE (TongbanSpeech, tongban_speech, TONGBAN, SPEECH, GObject)
  * tongban_speech_get_status(). */
 TongbanSpeech       *tongban_speech_new               (const char            *sink);
 TongbanSpeechStatus  tongban_speech_get_status        (TongbanSpeech         *self);
+const char          *tongban_speech_status_to_component (TongbanSpeechStatus status);
 
 guint                tongban_speech_say               (TongbanSpeech         *self,
                                                        const char            *text,
@@ -84,6 +85,13 @@ guint                tongban_speech_say_full          (TongbanSpeech         *se
                                                        TongbanSpeechFlags     flags);
 guint                tongban_speech_say_masked_input  (TongbanSpeech         *self,
                                                        guint                  n_chars,
+                                                       TongbanLanguage        language);
+guint                tongban_speech_say_read_back     (TongbanSpeech         *self,
+                                                       const char            *label,
+                                                       const char            *value,
+                                                       gboolean               spell,
+                                                       TongbanLanguage        language);
+char                *tongban_speech_spell             (const char            *text,
                                                        TongbanLanguage        language);
 guint                tongban_speech_repeat            (TongbanSpeech         *self);
 void                 tongban_speech_stop              (TongbanSpeech         *self);

@@ -8,7 +8,9 @@
 
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
+#include <math.h>
 #include <string.h>
+#include "flow-answer.h"
 #include "tongban-category-page.h"
 #include "tongban-devices.h"
 #include "tongban-sim-panel.h"
@@ -17,6 +19,7 @@
 #include "tongban-i18n.h"
 #include "tongban-keyboard.h"
 #include "tongban-maintenance-overlay.h"
+#include "tongban-pin-pad.h"
 #include "tongban-secret-hash.h"
 #include "tongban-speech.h"
 #include "tongban-tr.h"
@@ -1199,6 +1202,921 @@ test_keys_alone (void)
   destroy_window (window);
 }
 
+/* ---- the hardware PIN pad ---------------------------------------------- */
+
+static guint pad_keys_seen;
+
+static void
+count_pad_key (TongbanDevices *devices,
+               const char     *key,
+               gpointer        data)
+{
+  pad_keys_seen++;
+}
+
+static gboolean
+pad_key_arrived (gpointer data)
+{
+  return pad_keys_seen > GPOINTER_TO_UINT (data);
+}
+
+static gboolean
+pad_enabled (gpointer sim)
+{
+  return tongban_sim_pinpad_get_enabled (sim);
+}
+
+/* One key pressed on the simulated pad: its frame goes over the pty to the
+ * real driver, which hands it to the window. */
+static void
+pad (TongbanDevices *devices,
+     const char     *key)
+{
+  g_autofree char *event = g_strdup_printf ("key %s", key);
+  guint before = pad_keys_seen;
+
+  g_assert_true (tongban_devices_simulate_event (devices, "pin-pad", event));
+  g_assert_true (wait_for (pad_key_arrived, GUINT_TO_POINTER (before), 5000));
+  iterate (10);
+}
+
+/* Presses @key until the focus is on (or inside) the widget named @name,
+ * or the start button when @name is NULL. */
+static GtkWidget *
+pad_until (TongbanWindow  *window,
+           TongbanDevices *devices,
+           const char     *key,
+           const char     *name)
+{
+  GtkWidget *focus = NULL;
+
+  for (guint moves = 0; moves < 60; moves++)
+    {
+      pad (devices, key);
+      focus = gtk_root_get_focus (GTK_ROOT (window));
+      if (name ? is_or_inside (focus, name)
+               : focus != NULL && gtk_widget_has_css_class (focus, "start-button"))
+        return focus;
+    }
+  g_error ("key %s never reached %s", key, name ? name : "the start button");
+  return NULL;
+}
+
+static TongbanDevices *
+pad_devices (TongbanWindow *window)
+{
+  TongbanDevices *devices = tongban_devices_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (tongban_devices_simulate (devices, &error));
+  g_assert_no_error (error);
+  tongban_window_set_devices (window, devices);
+  g_signal_connect (devices, "key", G_CALLBACK (count_pad_key), NULL);
+  /* The kiosk tells the pad to send its keys once it is online. */
+  g_assert_true (wait_for (pad_enabled, tongban_devices_get_simulator (devices, "pin-pad"),
+                           10000));
+  return devices;
+}
+
+/* From the attract screen to a service's first step and back home with the
+ * hardware PIN pad alone; its keys for help, voice and volume; a PIN typed
+ * on it and heard only as asterisks. */
+static void
+test_pad_alone (void)
+{
+  TongbanWindow *window = make_window (5);
+  g_autoptr(TongbanDevices) devices = pad_devices (window);
+  g_autoptr(TongbanSpeech) speech = tongban_speech_new ("fakesink sync=false");
+  TongbanMaintenanceOverlay *overlay;
+  GtkWidget *first, *second;
+  Heard heard = { g_ptr_array_new_with_free_func (g_free), g_ptr_array_new_with_free_func (g_free),
+                  g_array_new (FALSE, FALSE, sizeof (TongbanSpeechKind)) };
+  guint step;
+
+  g_mutex_init (&heard.lock);
+  g_assert_cmpint (tongban_speech_get_status (speech), ==, TONGBAN_SPEECH_STATUS_READY);
+  tongban_speech_set_synth_hook (speech, on_synth, &heard);
+  tongban_window_set_speech (window, speech);
+  set_language (window, "en");
+  tongban_session_end (tongban_window_get_session (window), TONGBAN_SESSION_END_TIMEOUT);
+  iterate (20);
+  g_assert_true (page_is (window, "attract"));
+
+  /* Any key begins, like a touch. */
+  pad (devices, "enter");
+  g_assert_true (page_is (window, "home"));
+  set_language (window, "en");
+
+  /* 8 forward, 4 back: the focus walks the page and says where it is. */
+  pad (devices, "8");
+  first = gtk_root_get_focus (GTK_ROOT (window));
+  pad (devices, "8");
+  second = gtk_root_get_focus (GTK_ROOT (window));
+  g_assert_nonnull (first);
+  g_assert_true (first != second);
+  forget (&heard);
+  pad (devices, "4");
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (window)) == first);
+  g_assert_true (wait_for (heard_something, &heard, 5000));
+
+  pad_until (window, devices, "8", "gd-social-insurance");
+  pad (devices, "enter");
+  iterate (300);   /* keyboard activation animates the press */
+  g_assert_true (page_is (window, "category"));
+  pad_until (window, devices, "6", "F-GD-07");
+  pad (devices, "enter");
+  iterate (300);
+  g_assert_true (page_is (window, "service"));
+  pad_until (window, devices, "8", NULL);
+  pad (devices, "enter");
+  iterate (300);
+  g_assert_true (page_is (window, "flow"));
+
+  /* Cancel is Back, all the way home. */
+  pad (devices, "cancel");
+  g_assert_true (page_is (window, "service"));
+  pad (devices, "cancel");
+  g_assert_true (page_is (window, "category"));
+  pad (devices, "cancel");
+  g_assert_true (page_is (window, "home"));
+
+  /* 1 is help, which tells the keypad's layout (shown and said); Cancel
+   * closes it. */
+  forget (&heard);
+  pad (devices, "1");
+  g_assert_true (gtk_widget_get_visible (part (window, "help_panel")));
+  g_assert_true (gtk_widget_get_visible (part (window, "keypad_help")));
+  g_assert_true (wait_for (heard_something, &heard, 5000));
+  iterate (300);
+  g_assert_true (heard_kind (&heard, TONGBAN_SPEECH_KIND_TEXT, "On the keypad"));
+  pad (devices, "cancel");
+  g_assert_false (gtk_widget_get_visible (part (window, "help_panel")));
+  g_assert_true (page_is (window, "home"));
+
+  /* 9 louder, 7 quieter, 5 says the page again, 0 pauses and goes on. */
+  step = tongban_speech_get_volume_step (speech);
+  pad (devices, "9");
+  g_assert_cmpuint (tongban_speech_get_volume_step (speech), ==, step + 1);
+  pad (devices, "7");
+  pad (devices, "7");
+  g_assert_cmpuint (tongban_speech_get_volume_step (speech), ==, step - 1);
+  forget (&heard);
+  pad (devices, "5");
+  g_assert_true (wait_for (heard_something, &heard, 5000));
+  pad (devices, "0");
+  g_assert_true (tongban_speech_get_paused (speech));
+  pad (devices, "0");
+  g_assert_false (tongban_speech_get_paused (speech));
+
+  /* A PIN field has the focus: the digits go into it, heard as asterisks. */
+  tongban_window_set_maintenance (window, TRUE);
+  overlay = TONGBAN_MAINTENANCE_OVERLAY (part (window, "maintenance"));
+  tongban_maintenance_overlay_open_sign_in (overlay);
+  iterate (300);
+  forget (&heard);
+  for (const char *p = TEST_PIN; *p; p++)
+    {
+      char key[2] = { *p, '\0' };
+
+      pad (devices, key);
+    }
+  g_assert_cmpuint (tongban_pin_pad_get_length (TONGBAN_PIN_PAD (
+                      tongban_maintenance_overlay_get_pin_pad (overlay))), ==, strlen (TEST_PIN));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (find_by_class (GTK_WIDGET (overlay),
+                                                                  "pin-display"))), ==,
+                   "●●●●●●");
+  iterate (300);
+  g_assert_true (heard_kind (&heard, TONGBAN_SPEECH_KIND_MASKED, NULL));
+  for (const char *p = TEST_PIN; *p; p++)
+    {
+      char digit[2] = { *p, '\0' };
+
+      g_assert_false (heard_kind (&heard, TONGBAN_SPEECH_KIND_TEXT, digit));
+      g_assert_false (heard_kind (&heard, TONGBAN_SPEECH_KIND_MASKED, digit));
+    }
+  pad (devices, "enter");
+  g_assert_true (wait_for (not_busy, overlay, 10000));
+  iterate (10);
+  g_assert_true (gtk_widget_get_visible (find_by_name (GTK_WIDGET (overlay), "resume_button")));
+
+  tongban_speech_set_synth_hook (speech, NULL, NULL);
+  destroy_window (window);
+  tongban_devices_stop (devices);
+  g_ptr_array_unref (heard.voices);
+  g_ptr_array_unref (heard.texts);
+  g_array_unref (heard.kinds);
+  g_mutex_clear (&heard.lock);
+}
+
+/* A field that loses the focus is read back: spelt for an identity number,
+ * withheld without a headset; on request with the pad's 3. Speech goes to a
+ * WAV file. */
+static void
+test_read_back (void)
+{
+  TongbanWindow *window = make_window (5);
+  g_autoptr(TongbanDevices) devices = pad_devices (window);
+  g_autofree char *dir = g_dir_make_tmp ("tongban-read-back-XXXXXX", NULL);
+  g_autofree char *wav = g_build_filename (dir, "read-back.wav", NULL);
+  g_autofree char *sink = g_strconcat ("file:", wav, NULL);
+  g_autoptr(TongbanSpeech) speech = tongban_speech_new (sink);
+  GtkWidget *page = part (window, "flow_page");
+  Heard heard = { g_ptr_array_new_with_free_func (g_free), g_ptr_array_new_with_free_func (g_free),
+                  g_array_new (FALSE, FALSE, sizeof (TongbanSpeechKind)) };
+  GStatBuf st;
+
+  g_mutex_init (&heard.lock);
+  g_assert_cmpint (tongban_speech_get_status (speech), ==, TONGBAN_SPEECH_STATUS_READY);
+  tongban_speech_set_synth_hook (speech, on_synth, &heard);
+  tongban_window_set_speech (window, speech);
+  tongban_window_open (window, "service", "F-HK-01");
+  set_language (window, "en");
+  click (find_by_class (part (window, "service_page"), "start-button"));
+  click (find_by_name (page, "permit"));
+  expect_step (window, "taxpayer");
+
+  /* Without a headset: the label and "you typed", never the number. */
+  gtk_widget_grab_focus (find_entry (window, "hkid"));
+  gtk_editable_set_text (GTK_EDITABLE (find_entry (window, "hkid")), "A1234563");
+  iterate (200);
+  forget (&heard);
+  gtk_widget_grab_focus (find_entry (window, "name"));
+  g_assert_true (wait_for (heard_something, &heard, 5000));
+  iterate (300);
+  g_assert_true (heard_kind (&heard, TONGBAN_SPEECH_KIND_TEXT, "You typed"));
+  g_assert_true (heard_kind (&heard, TONGBAN_SPEECH_KIND_WITHHELD, NULL));
+  g_assert_false (heard_kind (&heard, TONGBAN_SPEECH_KIND_TEXT, "1 2 3"));
+  g_assert_false (heard_kind (&heard, TONGBAN_SPEECH_KIND_TEXT, "A1234563"));
+  g_assert_false (heard_kind (&heard, TONGBAN_SPEECH_KIND_PERSONAL, NULL));
+
+  /* Into a headset: digit by digit. */
+  tongban_speech_set_headset (speech, TRUE);
+  gtk_widget_grab_focus (find_entry (window, "hkid"));
+  iterate (50);
+  forget (&heard);
+  gtk_widget_grab_focus (find_entry (window, "name"));
+  g_assert_true (wait_for (heard_something, &heard, 5000));
+  iterate (300);
+  g_assert_true (heard_kind (&heard, TONGBAN_SPEECH_KIND_PERSONAL, "A 1 2 3 4 5 6 3"));
+
+  /* On request: 3 on the pad reads the field that has the focus; a name
+   * is said as words, not spelt. */
+  gtk_editable_set_text (GTK_EDITABLE (find_entry (window, "name")), "Chan Tai Man");
+  forget (&heard);
+  pad (devices, "3");
+  g_assert_true (wait_for (heard_something, &heard, 5000));
+  iterate (300);
+  g_assert_true (heard_kind (&heard, TONGBAN_SPEECH_KIND_PERSONAL, "Chan Tai Man"));
+  /* Clear on the pad empties the field; read back, it says so. */
+  pad (devices, "clear");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_entry (window, "name"))), ==, "");
+  forget (&heard);
+  pad (devices, "3");
+  g_assert_true (wait_for (heard_something, &heard, 5000));
+  iterate (300);
+  g_assert_true (heard_kind (&heard, TONGBAN_SPEECH_KIND_TEXT, "Nothing typed yet"));
+
+  tongban_speech_set_synth_hook (speech, NULL, NULL);
+  destroy_window (window);
+  tongban_devices_stop (devices);
+  /* The speech reached the file (a WAV header alone is 44 bytes). */
+  g_clear_object (&speech);
+  g_assert_cmpint (g_stat (wav, &st), ==, 0);
+  g_assert_cmpint (st.st_size, >, 44 + 22050);
+  g_unlink (wav);
+  g_rmdir (dir);
+  g_ptr_array_unref (heard.voices);
+  g_ptr_array_unref (heard.texts);
+  g_array_unref (heard.kinds);
+  g_mutex_clear (&heard.lock);
+}
+
+/* A line of the maintainer's report starting with @line. */
+static gboolean
+report_has (GtkWidget  *root,
+            const char *line)
+{
+  if (GTK_IS_LABEL (root) && gtk_widget_has_css_class (root, "report-line") &&
+      g_str_has_prefix (gtk_label_get_label (GTK_LABEL (root)), line))
+    return TRUE;
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
+    if (report_has (c, line))
+      return TRUE;
+  return FALSE;
+}
+
+/* No audio output: the kiosk works on screen as before, shows no voice
+ * controls that would do nothing, and the maintainer's report (the
+ * monitor's component list) says the voice is offline. */
+static void
+test_voice_missing (void)
+{
+  TongbanWindow *window = make_window (5);
+  g_autoptr(TongbanSpeech) speech = tongban_speech_new ("no-such-element");
+  GtkWidget *page = part (window, "flow_page");
+  TongbanMaintenanceOverlay *overlay;
+
+  g_assert_cmpint (tongban_speech_get_status (speech), ==, TONGBAN_SPEECH_STATUS_NO_AUDIO);
+  g_assert_cmpstr (tongban_speech_status_to_component (TONGBAN_SPEECH_STATUS_NO_AUDIO), ==,
+                   "offline");
+  tongban_window_set_speech (window, speech);
+  g_assert_false (gtk_widget_get_visible (part (window, "voice_controls")));
+
+  tongban_window_open (window, "category", "gd-social-insurance");
+  iterate (50);
+  click (tongban_category_page_get_row (TONGBAN_CATEGORY_PAGE (part (window, "category_page")),
+                                        "F-GD-09"));
+  g_assert_true (page_is (window, "service"));
+  click (find_by_class (part (window, "service_page"), "start-button"));
+  click (find_by_name (page, "id-card"));
+  expect_step (window, "view");
+  click (part (window, "help_button"));
+  g_assert_true (gtk_widget_get_visible (part (window, "help_panel")));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.close-help", NULL);
+  click (part (window, "back_button"));
+  iterate (50);
+
+  tongban_window_set_maintenance (window, TRUE);
+  overlay = TONGBAN_MAINTENANCE_OVERLAY (part (window, "maintenance"));
+  tongban_maintenance_overlay_open_sign_in (overlay);
+  enter_pin (overlay, TEST_PIN);
+  g_assert_true (report_has (GTK_WIDGET (overlay), "voice: offline"));
+  destroy_window (window);
+}
+
+/* ---- no codes or system text on screen ---------------------------------- */
+
+static GPtrArray *system_text;   /* GRegex, from tests/data/system-text.txt */
+
+static void
+load_system_text (void)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("G_TEST_SRCDIR"), "..", "data",
+                                            "system-text.txt", NULL);
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  if (system_text)
+    return;
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  system_text = g_ptr_array_new_with_free_func ((GDestroyNotify) g_regex_unref);
+  lines = g_strsplit (contents, "\n", -1);
+  for (guint i = 0; lines[i]; i++)
+    if (lines[i][0] != '\0' && lines[i][0] != '#')
+      {
+        g_autoptr(GError) error = NULL;
+        GRegex *regex = g_regex_new (lines[i], G_REGEX_OPTIMIZE, 0, &error);
+
+        g_assert_no_error (error);
+        g_ptr_array_add (system_text, regex);
+      }
+  g_assert_cmpuint (system_text->len, >, 10);
+}
+
+static void
+check_no_system_text (GtkWidget  *root,
+                      const char *where,
+                      guint      *n_labels)
+{
+  if (!gtk_widget_get_mapped (root))
+    return;
+  if (GTK_IS_LABEL (root))
+    {
+      const char *text = gtk_label_get_text (GTK_LABEL (root));
+
+      for (guint i = 0; text && i < system_text->len; i++)
+        if (g_regex_match (g_ptr_array_index (system_text, i), text, 0, NULL))
+          g_error ("%s: \"%s\" is on screen (%s)", where, text,
+                   g_regex_get_pattern (g_ptr_array_index (system_text, i)));
+      (*n_labels)++;
+    }
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
+    check_no_system_text (c, where, n_labels);
+}
+
+static void
+check_screen (TongbanWindow *window,
+              const char    *where)
+{
+  guint n = 0;
+
+  check_no_system_text (GTK_WIDGET (window), where, &n);
+  g_assert_cmpuint (n, >, 5);
+}
+
+static gboolean
+retry_shown (gpointer data)
+{
+  return gtk_widget_get_visible (find_by_name (data, "retry_button"));
+}
+
+/* The status panel shows a prompt or a failure. */
+static gboolean
+status_shown (gpointer data)
+{
+  GtkWidget *label = find_by_name (data, "status_label");
+
+  return gtk_widget_get_mapped (label) && *gtk_label_get_text (GTK_LABEL (label)) != '\0';
+}
+
+/* Faults injected where a citizen would meet them — every kind of back-end
+ * failure on every operation, a reader that talks garbage or has no card,
+ * printers out of paper, open or jammed — in all three languages: every
+ * label then on screen is free of codes and system text. */
+static void
+test_no_system_text (void)
+{
+  static const TongbanBackendError codes[] = {
+    TONGBAN_BACKEND_ERROR_UNAVAILABLE, TONGBAN_BACKEND_ERROR_REFUSED,
+    TONGBAN_BACKEND_ERROR_INVALID,
+  };
+  static const char *const printer_faults[][2] = {
+    { "paper out", "paper loaded" }, { "cover open", "cover closed" },
+    { "cutter error", "cutter ok" },
+  };
+  const char *langs[] = { "zh_CN", "zh_HK", "en" };
+  const char *operations[] = { "auth.id-card", "si.info" };
+  TongbanWindow *window = make_window (5);
+  g_autoptr(TongbanDevices) devices = tongban_devices_new ();
+  g_autoptr(GError) error = NULL;
+  GtkWidget *page = part (window, "flow_page");
+
+  load_system_text ();
+  g_assert_true (tongban_devices_simulate (devices, &error));
+  g_assert_no_error (error);
+  tongban_window_set_devices (window, devices);
+  g_assert_true (wait_for (device_online, tongban_devices_get (devices, "id-card-reader"), 10000));
+
+  for (guint l = 0; l < G_N_ELEMENTS (langs); l++)
+    {
+      /* The back end fails at the identity check, then at the record. */
+      for (guint c = 0; c < G_N_ELEMENTS (codes); c++)
+        for (guint o = 0; o < G_N_ELEMENTS (operations); o++)
+          {
+            g_autofree char *where = g_strdup_printf ("%s, %s fails with %d", langs[l],
+                                                      operations[o], codes[c]);
+
+            tongban_file_backend_set_failure (backend, operations[o], codes[c]);
+            /* A new citizen each time: proving who you are is asked again. */
+            tongban_session_end (tongban_window_get_session (window),
+                                 TONGBAN_SESSION_END_CANCELLED);
+            tongban_window_open (window, "flow", "F-GD-09");
+            set_language (window, langs[l]);
+            iterate (20);
+            click (find_by_name (page, "id-card"));
+            g_assert_true (wait_for (retry_shown, page, 10000));
+            iterate (20);
+            check_screen (window, where);
+            tongban_file_backend_set_failure (backend, operations[o], -1);
+          }
+
+      /* The reader talks garbage; then has no card (the prompt waits). */
+      tongban_session_end (tongban_window_get_session (window), TONGBAN_SESSION_END_CANCELLED);
+      tongban_window_open (window, "flow", "F-GD-09");
+      set_language (window, langs[l]);
+      iterate (20);
+      g_assert_true (tongban_devices_simulate_event (devices, "id-card-reader", "garbage"));
+      click (find_by_name (page, "id-card"));
+      iterate (1500);
+      check_screen (window, "card reader garbage");
+      tongban_window_open (window, "home", NULL);
+      g_assert_true (tongban_devices_simulate_event (devices, "id-card-reader", "card removed"));
+      g_assert_true (wait_for (device_online, tongban_devices_get (devices, "id-card-reader"),
+                               10000));
+      tongban_session_end (tongban_window_get_session (window), TONGBAN_SESSION_END_CANCELLED);
+      tongban_window_open (window, "flow", "F-GD-09");
+      set_language (window, langs[l]);
+      iterate (20);
+      click (find_by_name (page, "id-card"));
+      g_assert_true (wait_for (status_shown, page, 5000));
+      iterate (200);
+      check_screen (window, "no card");
+      g_assert_true (tongban_devices_simulate_event (devices, "id-card-reader", "card present"));
+      tongban_window_open (window, "home", NULL);
+
+      /* The receipt printer's faults grey out what needs it, with reasons. */
+      for (guint f = 0; f < G_N_ELEMENTS (printer_faults); f++)
+        {
+          g_autofree char *where = g_strdup_printf ("%s, receipt printer %s", langs[l],
+                                                    printer_faults[f][0]);
+
+          tongban_window_open (window, "category", "gd-online-affairs");
+          g_assert_true (tongban_devices_simulate_event (devices, "receipt-printer",
+                                                         printer_faults[f][0]));
+          g_assert_true (wait_for (row_greyed, window, 10000));
+          check_screen (window, where);
+          g_assert_true (tongban_devices_simulate_event (devices, "receipt-printer",
+                                                         printer_faults[f][1]));
+          g_assert_true (wait_for (row_usable, window, 10000));
+        }
+    }
+  destroy_window (window);
+  tongban_devices_stop (devices);
+  g_clear_pointer (&system_text, g_ptr_array_unref);
+}
+
+/* ---- contrast and clipping at each screen size --------------------------- */
+
+typedef struct {
+  TongbanWindow *window;
+  const char    *where;
+  guchar        *pixels;   /* the window as rendered: Cairo ARGB32, premultiplied */
+  gsize          stride;
+  int            width, height;
+  guint          n_checked;
+  double         worst;    /* the lowest contrast ratio seen */
+} UxCheck;
+
+/* WCAG 2 relative luminance of an sRGB colour. */
+static double
+luminance (double r, double g, double b)
+{
+  double c[3] = { r, g, b };
+
+  for (guint i = 0; i < 3; i++)
+    c[i] = c[i] <= 0.04045 ? c[i] / 12.92 : pow ((c[i] + 0.055) / 1.055, 2.4);
+  return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+}
+
+/* Whether all of @box (window coordinates) shows: inside the window and
+ * inside the viewport of every scrolled window @widget is in. */
+static gboolean
+fully_shown (GtkWidget       *widget,
+             graphene_rect_t *box,
+             gboolean        *scrolled)
+{
+  GtkWidget *window = GTK_WIDGET (gtk_widget_get_root (widget));
+  graphene_rect_t view;
+
+  gboolean shown;
+
+  *scrolled = FALSE;
+  g_assert_true (gtk_widget_compute_bounds (window, window, &view));
+  shown = graphene_rect_contains_rect (&view, box);
+  for (GtkWidget *w = gtk_widget_get_parent (widget); w; w = gtk_widget_get_parent (w))
+    if (GTK_IS_SCROLLED_WINDOW (w))
+      {
+        *scrolled = TRUE;
+        g_assert_true (gtk_widget_compute_bounds (w, window, &view));
+        shown = shown && graphene_rect_contains_rect (&view, box);
+      }
+  return shown;
+}
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+/* The background behind a label: the median luminance of the rendered
+ * pixels along the edge of its box, where the ground shows and glyphs
+ * rarely reach (a gradient has no single colour to count). */
+static double
+background_of (UxCheck         *ux,
+               graphene_rect_t *box)
+{
+  g_autoptr(GArray) lum = g_array_new (FALSE, FALSE, sizeof (double));
+  int x0 = MAX (0, (int) box->origin.x), y0 = MAX (0, (int) box->origin.y);
+  int x1 = MIN (ux->width, (int) (box->origin.x + box->size.width)) - 1;
+  int y1 = MIN (ux->height, (int) (box->origin.y + box->size.height)) - 1;
+
+  for (int y = y0; y <= y1; y++)
+    for (int x = x0; x <= x1; x++)
+      if (y == y0 || y == y1 || x == x0 || x == x1)
+        {
+          guint32 px = *(guint32 *) (ux->pixels + (gsize) y * ux->stride + (gsize) x * 4);
+          double l = luminance (((px >> 16) & 0xff) / 255.0, ((px >> 8) & 0xff) / 255.0,
+                                (px & 0xff) / 255.0);
+
+          g_array_append_val (lum, l);
+        }
+  g_assert_cmpuint (lum->len, >, 0);
+  g_array_sort (lum, compare_doubles);
+  return g_array_index (lum, double, lum->len / 2);
+}
+
+/* Contrast of a label's text, from its computed CSS colour (with the opacity
+ * of the widgets it sits in) over the rendered background. */
+static double
+contrast_of (UxCheck         *ux,
+             GtkWidget       *label,
+             graphene_rect_t *box)
+{
+  GdkRGBA fg;
+  GtkBorder border;
+  graphene_rect_t inner;
+  double alpha, l1, l2;
+
+  /* The ground is read inside the label's own border, if it has one. */
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_style_context_get_color (gtk_widget_get_style_context (label), &fg);
+  gtk_style_context_get_border (gtk_widget_get_style_context (label), &border);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  graphene_rect_init (&inner, box->origin.x + border.left + 1, box->origin.y + border.top + 1,
+                      MAX (1, box->size.width - border.left - border.right - 2),
+                      MAX (1, box->size.height - border.top - border.bottom - 2));
+  l2 = background_of (ux, &inner);
+  alpha = fg.alpha;
+  for (GtkWidget *w = label; w; w = gtk_widget_get_parent (w))
+    alpha *= gtk_widget_get_opacity (w);
+  /* A translucent text colour, blended in luminance over the ground. */
+  l1 = luminance (fg.red, fg.green, fg.blue) * alpha + l2 * (1 - alpha);
+  return (MAX (l1, l2) + 0.05) / (MIN (l1, l2) + 0.05);
+}
+
+static void
+check_ux_labels (UxCheck   *ux,
+                 GtkWidget *widget)
+{
+  if (!gtk_widget_get_mapped (widget) || gtk_widget_get_opacity (widget) == 0)
+    return;
+  if (GTK_IS_LABEL (widget) && *gtk_label_get_text (GTK_LABEL (widget)) != '\0')
+    {
+      const char *text = gtk_label_get_text (GTK_LABEL (widget));
+      int min_w, min_h, w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
+      gboolean scrolled, shown;
+      graphene_rect_t box;
+
+      g_assert_true (gtk_widget_compute_bounds (widget, GTK_WIDGET (ux->window), &box));
+      shown = fully_shown (widget, &box, &scrolled);
+      if (pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (widget))))
+        g_error ("%s: \"%s\" is cut short (ellipsized)", ux->where, text);
+      /* The text as laid out for the width it was given must fit the box
+       * it was given (a box smaller than its text cuts it). */
+      pango_layout_get_pixel_size (gtk_label_get_layout (GTK_LABEL (widget)), &min_w, &min_h);
+      if (w < min_w || h < min_h)
+        g_error ("%s: \"%s\" has %d × %d px for the %d × %d it needs", ux->where, text, w, h,
+                 min_w, min_h);
+      /* Outside a scrolled window, all of it must show. */
+      if (!scrolled && !shown)
+        g_error ("%s: \"%s\" reaches outside the window (%.0f,%.0f %.0f × %.0f)", ux->where,
+                 text, box.origin.x, box.origin.y, box.size.width, box.size.height);
+      /* Text of a control that is switched off is exempt (WCAG 1.4.3),
+       * except the reason it is off, which the citizen must read. */
+      if ((gtk_widget_is_sensitive (widget) ||
+           gtk_widget_has_css_class (widget, "unavailable-reason")) && shown)
+        {
+          double ratio = contrast_of (ux, widget, &box);
+
+          ux->worst = MIN (ux->worst, ratio);
+          if (ratio < 4.5 && g_getenv ("TONGBAN_SHOT_DIR"))
+            {
+              g_autofree char *file = g_build_filename (g_getenv ("TONGBAN_SHOT_DIR"),
+                                                        "ux-failure.png", NULL);
+
+              tongban_window_save_screenshot (ux->window, file, NULL);
+            }
+          if (ratio < 4.5)
+            g_error ("%s: \"%s\" has a contrast of %.2f:1, less than 4.5:1", ux->where, text,
+                     ratio);
+        }
+      ux->n_checked++;
+      return;
+    }
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    check_ux_labels (ux, c);
+}
+
+static void
+set_flag (gboolean *flag)
+{
+  *flag = TRUE;
+}
+
+static gboolean
+flag_set (gpointer flag)
+{
+  return *(gboolean *) flag;
+}
+
+static GtkWidget *
+mapped_scrim (GtkWidget *root)
+{
+  if (!gtk_widget_get_mapped (root))
+    return NULL;
+  if (gtk_widget_has_css_class (root, "scrim"))
+    return root;
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = mapped_scrim (c);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+stack_settled (gpointer window)
+{
+  return !gtk_stack_get_transition_running (GTK_STACK (part (window, "stack")));
+}
+
+/* The window's pixels (Cairo ARGB32) as drawn now. Now and then the widget
+ * paintable draws nothing (a page of one colour, which no kiosk page is):
+ * then it is drawn again after another frame; NULL if it never is. */
+static guchar *
+render_pixels (TongbanWindow *window,
+               gsize         *stride)
+{
+  for (guint attempt = 0; attempt < 5; attempt++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GdkTexture) texture = tongban_window_render (window, &error);
+      guint32 *pixels;
+      gsize n;
+
+      g_assert_no_error (error);
+      *stride = (gsize) gdk_texture_get_width (texture) * 4;
+      n = *stride * (gsize) gdk_texture_get_height (texture) / 4;
+      pixels = g_new (guint32, n);
+      gdk_texture_download (texture, (guchar *) pixels, *stride);
+      for (gsize i = 1; i < n; i++)
+        if (pixels[i] != pixels[0])
+          return (guchar *) pixels;
+      g_free (pixels);
+      iterate (100);
+    }
+  return NULL;
+}
+
+/* The window as shown now: it fits the screen; no text is cut, ellipsized or
+ * outside the window; every text has 4.5:1 against what is drawn behind it. */
+static void
+check_ux (TongbanWindow *window,
+          const char    *where,
+          double        *worst)
+{
+  GdkDisplay *display = gtk_widget_get_display (GTK_WIDGET (window));
+  g_autoptr(GdkMonitor) monitor = g_list_model_get_item (gdk_display_get_monitors (display), 0);
+  GdkRectangle screen;
+  UxCheck ux = { window, where, NULL, 0, 0, 0, 0, 100 };
+
+  /* Pages slide: the one going is still drawn until the move ends. Then
+   * one whole frame, so that layout is done before it is read. */
+  g_assert_true (wait_for (stack_settled, window, 5000));
+  {
+    GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+    gboolean painted = FALSE;
+    gulong id = g_signal_connect_swapped (clock, "after-paint", G_CALLBACK (set_flag), &painted);
+
+    gtk_widget_queue_draw (GTK_WIDGET (window));
+    g_assert_true (wait_for (flag_set, &painted, 5000));
+    g_signal_handler_disconnect (clock, id);
+  }
+  gdk_monitor_get_geometry (monitor, &screen);
+  ux.width = gtk_widget_get_width (GTK_WIDGET (window));
+  ux.height = gtk_widget_get_height (GTK_WIDGET (window));
+  if (ux.width > screen.width || ux.height > screen.height)
+    g_error ("%s: the window grew to %d × %d on a %d × %d screen", where, ux.width, ux.height,
+             screen.width, screen.height);
+  ux.pixels = render_pixels (window, &ux.stride);
+  if (ux.pixels == NULL)
+    g_error ("%s: the window draws nothing", where);
+  /* Under a dialog's scrim the page is dimmed on purpose: the dialog is
+   * what can be read then. */
+  check_ux_labels (&ux, mapped_scrim (GTK_WIDGET (window)) ? mapped_scrim (GTK_WIDGET (window))
+                                                           : GTK_WIDGET (window));
+  g_free (ux.pixels);
+  g_assert_cmpuint (ux.n_checked, >, 3);
+  *worst = MIN (*worst, ux.worst);
+}
+
+/* Every step of @service, each checked, answered as a citizen would. */
+static void
+check_ux_flow (TongbanWindow *window,
+               const char    *service_id,
+               const char    *lang,
+               gboolean      *seen,
+               double        *worst)
+{
+  TongbanFlowPage *page = TONGBAN_FLOW_PAGE (part (window, "flow_page"));
+  g_autoptr(TongbanFlow) flow = NULL;
+
+  tongban_session_end (tongban_window_get_session (window), TONGBAN_SESSION_END_CANCELLED);
+  tongban_window_open (window, "flow", service_id);
+  set_language (window, lang);
+  flow = g_object_ref (tongban_flow_page_get_flow (page));
+  while (tongban_flow_get_state (flow) == TONGBAN_FLOW_RUNNING)
+    {
+      const TongbanStep *step;
+      g_autofree char *where = NULL;
+
+      step = tongban_flow_get_step (flow);
+      /* Waiting for the back end (or a device) shows a page of its own. */
+      if (tongban_flow_page_get_busy (page))
+        {
+          g_autofree char *waiting = g_strdup_printf ("%s, %s step %s, waiting", lang,
+                                                      service_id, step->id);
+
+          iterate (100);
+          if (tongban_flow_page_get_busy (page))
+            check_ux (window, waiting, worst);
+          seen[step->type] = TRUE;
+          while (tongban_flow_page_get_busy (page))
+            g_main_context_iteration (NULL, TRUE);
+        }
+      step = tongban_flow_get_step (flow);
+      where = g_strdup_printf ("%s, %s step %s", lang, service_id, step->id);
+      check_ux (window, where, worst);
+      seen[step->type] = TRUE;
+      if (step->type == TONGBAN_STEP_AUTH && tongban_flow_get_data (flow, NULL) == NULL)
+        {
+          answer (flow);
+          gtk_widget_activate_action (GTK_WIDGET (page), "flow.load", NULL);
+          continue;
+        }
+      answer (flow);
+      if (!tongban_flow_next (flow, NULL))
+        g_error ("%s: the step did not complete", where);
+    }
+}
+
+static void
+test_ux_checks (void)
+{
+  const char *langs[] = { "zh_CN", "zh_HK", "en" };
+  const char *categories[] = { "gd-social-insurance", "hk-tax", "mo-civil" };
+  TongbanWindow *window = make_window (5);
+  GPtrArray *services = tongban_catalog_get_services (catalog);
+  gboolean in_catalog[TONGBAN_N_STEP_TYPES] = { FALSE };
+  double worst = 100;
+
+  /* The back end takes a moment, so its waiting pages are seen too. */
+  tongban_file_backend_set_delay (backend, 200);
+  for (guint i = 0; i < services->len; i++)
+    {
+      const TongbanService *s = g_ptr_array_index (services, i);
+
+      for (guint j = 0; j < s->steps->len; j++)
+        in_catalog[((TongbanStep *) g_ptr_array_index (s->steps, j))->type] = TRUE;
+    }
+
+  /* The attract screen speaks all three languages at once. */
+  tongban_session_end (tongban_window_get_session (window), TONGBAN_SESSION_END_TIMEOUT);
+  check_ux (window, "attract", &worst);
+  for (guint care = 0; care < 2; care++)
+    for (guint l = 0; l < G_N_ELEMENTS (langs); l++)
+      {
+        gboolean seen[TONGBAN_N_STEP_TYPES] = { FALSE };
+        g_autofree char *home = g_strdup_printf ("%s%s, home", langs[l],
+                                                 care ? " care mode" : "");
+        g_autofree char *help = g_strdup_printf ("%s%s, help", langs[l],
+                                                 care ? " care mode" : "");
+
+        tongban_window_open (window, "home", NULL);
+        set_language (window, langs[l]);
+        if (care)
+          g_object_set (window, "care-mode", TRUE, NULL);
+        check_ux (window, home, &worst);
+        click (part (window, "help_button"));
+        check_ux (window, help, &worst);
+        gtk_widget_activate_action (GTK_WIDGET (window), "win.close-help", NULL);
+        for (guint c = 0; c < G_N_ELEMENTS (categories); c++)
+          {
+            g_autofree char *where = g_strdup_printf ("%s%s, category %s", langs[l],
+                                                      care ? " care mode" : "", categories[c]);
+
+            tongban_window_open (window, "category", categories[c]);
+            check_ux (window, where, &worst);
+          }
+        /* Every kind of step the catalogue has: the services that bring a
+         * kind not seen yet, every step of each. */
+        for (guint i = 0; i < services->len; i++)
+          {
+            const TongbanService *s = g_ptr_array_index (services, i);
+            gboolean brings = FALSE;
+            g_autofree char *where = g_strdup_printf ("%s%s, service %s", langs[l],
+                                                      care ? " care mode" : "", s->id);
+
+            for (guint j = 0; j < s->steps->len; j++)
+              brings |= !seen[((TongbanStep *) g_ptr_array_index (s->steps, j))->type];
+            if (!brings)
+              continue;
+            tongban_window_open (window, "service", s->id);
+            set_language (window, langs[l]);
+            check_ux (window, where, &worst);
+            if (care)
+              g_object_set (window, "care-mode", TRUE, NULL);
+            check_ux_flow (window, s->id, langs[l], seen, &worst);
+            if (care)
+              g_object_set (window, "care-mode", TRUE, NULL);
+          }
+        for (guint t = 0; t < TONGBAN_N_STEP_TYPES; t++)
+          if (in_catalog[t] && !seen[t])
+            g_error ("%s: no step of kind %u was checked", langs[l], t);
+        tongban_session_end (tongban_window_get_session (window), TONGBAN_SESSION_END_TIMEOUT);
+        iterate (20);
+      }
+  tongban_file_backend_set_delay (backend, 0);
+  g_test_message ("lowest text contrast: %.2f:1", worst);
+  destroy_window (window);
+}
+
 /* ---- touch targets and care mode ---------------------------------------- */
 
 static void
@@ -1441,7 +2359,9 @@ main (int   argc,
   pin_hash = tongban_secret_hash_new (TEST_PIN, TONGBAN_SECRET_HASH_MIN_ITERATIONS, &error);
   g_assert_no_error (error);
 
-  if (g_getenv ("TONGBAN_PSEUDO_MO") != NULL)
+  if (g_getenv ("TONGBAN_UX_SCREEN") != NULL)
+    g_test_add_func ("/kiosk/ui/ux-checks", test_ux_checks);
+  else if (g_getenv ("TONGBAN_PSEUDO_MO") != NULL)
     g_test_add_func ("/kiosk/ui/pseudo-locale", test_pseudo_locale);
   else
     {
@@ -1458,6 +2378,10 @@ main (int   argc,
       g_test_add_func ("/kiosk/ui/targets-and-care-mode", test_targets_and_care_mode);
       g_test_add_func ("/kiosk/ui/voice", test_voice);
       g_test_add_func ("/kiosk/ui/keys-alone", test_keys_alone);
+      g_test_add_func ("/kiosk/ui/pad-alone", test_pad_alone);
+      g_test_add_func ("/kiosk/ui/read-back", test_read_back);
+      g_test_add_func ("/kiosk/ui/voice-missing", test_voice_missing);
+      g_test_add_func ("/kiosk/ui/no-system-text", test_no_system_text);
     }
   return g_test_run ();
 }
