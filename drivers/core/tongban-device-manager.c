@@ -289,6 +289,7 @@ create_device (GKeyFile    *config,
         }
       return TONGBAN_DEVICE (tongban_idcard_reader_new_with_decoder (name, link, wlt, symbol,
                                                                      code));
+    }
   if (g_str_equal (type, "fingerprint"))
     {
       g_autoptr(GError) local = NULL;
