@@ -27,6 +27,11 @@ tongban_code_message (TongbanCode code)
     case TONGBAN_CODE_ACCOUNT_LOCKED: return "account locked";
     case TONGBAN_CODE_TERMINAL_DISABLED: return "terminal disabled";
     case TONGBAN_CODE_RATE_LIMITED: return "rate limited";
+    case TONGBAN_CODE_IDENTITY_REQUIRED: return "citizen identity required";
+    case TONGBAN_CODE_MODULE_DISABLED: return "module disabled";
+    case TONGBAN_CODE_BACKEND_REFUSED: return "refused by the business system";
+    case TONGBAN_CODE_BACKEND_TIMEOUT: return "business system timed out";
+    case TONGBAN_CODE_BACKEND_INVALID: return "business system answer invalid";
     case TONGBAN_CODE_INTERNAL: return "internal error";
     case TONGBAN_CODE_UNAVAILABLE: return "service unavailable";
     default: return "error";
@@ -54,9 +59,14 @@ tongban_code_http_status (TongbanCode code)
     case TONGBAN_CODE_TERMINAL_LOCKED:
     case TONGBAN_CODE_FORBIDDEN:
     case TONGBAN_CODE_ACCOUNT_LOCKED:
-    case TONGBAN_CODE_TERMINAL_DISABLED: return 403;
+    case TONGBAN_CODE_TERMINAL_DISABLED:
+    case TONGBAN_CODE_IDENTITY_REQUIRED:
+    case TONGBAN_CODE_MODULE_DISABLED: return 403;
+    case TONGBAN_CODE_BACKEND_REFUSED: return 422;
     case TONGBAN_CODE_RATE_LIMITED: return 429;
+    case TONGBAN_CODE_BACKEND_INVALID: return 502;
     case TONGBAN_CODE_UNAVAILABLE: return 503;
+    case TONGBAN_CODE_BACKEND_TIMEOUT: return 504;
     case TONGBAN_CODE_INTERNAL:
     default: return 500;
     }

@@ -30,8 +30,13 @@ typedef enum {
   TONGBAN_CODE_ACCOUNT_LOCKED     = 2009,
   TONGBAN_CODE_TERMINAL_DISABLED  = 2010,
   TONGBAN_CODE_RATE_LIMITED       = 2011,
+  TONGBAN_CODE_IDENTITY_REQUIRED  = 2012,  /* no verified citizen session for this call */
+  TONGBAN_CODE_MODULE_DISABLED    = 2013,  /* the service's module is switched off */
+  TONGBAN_CODE_BACKEND_REFUSED    = 4001,  /* the government system said no; data.reason */
   TONGBAN_CODE_INTERNAL           = 5000,
   TONGBAN_CODE_UNAVAILABLE        = 5003,
+  TONGBAN_CODE_BACKEND_TIMEOUT    = 5004,  /* the government system did not answer in time */
+  TONGBAN_CODE_BACKEND_INVALID    = 5005,  /* its answer could not be understood */
 } TongbanCode;
 
 const char *tongban_code_message      (TongbanCode   code);
