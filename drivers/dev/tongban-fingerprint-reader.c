@@ -48,16 +48,6 @@ static GParamSpec *properties[N_PROPS];
 G_DEFINE_FINAL_TYPE (TongbanFingerprintReader, tongban_fingerprint_reader,
                      TONGBAN_TYPE_LINK_DEVICE)
 
-static gboolean
-invalid (GError    **error,
-         const char *what)
-{
-  g_message ("fingerprint: invalid data from the module: %s", what);
-  g_set_error (error, TONGBAN_DEVICE_ERROR, TONGBAN_COMPLETION_INVALID_DATA,
-               "invalid reply from the fingerprint module: %s", what);
-  return FALSE;
-}
-
 /* A known confirmation code that ends the request. */
 static gboolean
 refused (GError    **error,
@@ -121,21 +111,24 @@ transact (TongbanFingerprintReader  *self,
                                    request->len, buffer, deadline, cancellable, &length, &local))
     {
       if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_INVALID_DATA))
-        return invalid (error, local->message);
+        return tongban_device_invalid_reply (error, "fingerprint", "fingerprint module",
+                                             local->message);
       g_propagate_error (error, g_steal_pointer (&local));
       return FALSE;
     }
 
   tongban_fpm_parse (buffer->data, length, &packet, &length, NULL);
   if (packet.pid != TONGBAN_FPM_PID_ACK)
-    return invalid (error, "not an acknowledgement");
+    return tongban_device_invalid_reply (error, "fingerprint", "fingerprint module",
+                                         "not an acknowledgement");
   if (packet.address != self->address)
-    return invalid (error, "packet from another address");
+    return tongban_device_invalid_reply (error, "fingerprint", "fingerprint module",
+                                         "packet from another address");
   if (tongban_fpm_code_describe (packet.content[0]) == NULL)
     {
       g_autofree char *what = g_strdup_printf ("unknown confirmation code %02X",
                                                packet.content[0]);
-      return invalid (error, what);
+      return tongban_device_invalid_reply (error, "fingerprint", "fingerprint module", what);
     }
   *code = packet.content[0];
   if (results != NULL)
@@ -341,7 +334,8 @@ verify (TongbanDevice  *device,
         }
       if (results->len != 2)
         {
-          invalid (error, "Match without a score");
+          tongban_device_invalid_reply (error, "fingerprint", "fingerprint module",
+                                        "Match without a score");
           return NULL;
         }
       score = (results->data[0] << 8) | results->data[1];
@@ -448,7 +442,8 @@ tongban_fingerprint_reader_opened (TongbanLinkDevice  *device,
                 &results, error))
     return FALSE;
   if (!tongban_fpm_sys_para_decode (results->data, results->len, &para, &local))
-    return invalid (error, local->message);
+    return tongban_device_invalid_reply (error, "fingerprint", "fingerprint module",
+                                         local->message);
   self->packet_size = para.packet_size;
   self->finger_present = FALSE;
   return TRUE;
@@ -470,7 +465,9 @@ tongban_fingerprint_reader_poll (TongbanDevice  *device,
   if (!command (self, TONGBAN_FPM_TEMPLATE_NUM, "TemplateNum", NULL, 0, deadline, cancellable,
                 &results, error))
     return FALSE;
-  return results->len == 2 || invalid (error, "TemplateNum without a count");
+  return results->len == 2 ||
+         tongban_device_invalid_reply (error, "fingerprint", "fingerprint module",
+                                       "TemplateNum without a count");
 }
 
 static void
