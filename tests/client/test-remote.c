@@ -172,16 +172,7 @@ test_remote (void)
   admin = tm_test_login (server->port, "admin", PW);
   biz = tm_test_login (server->port, "biz", PW);
 
-  catalog = tongban_catalog_new_from_resource (RESOURCE_PREFIX "/catalog", &error);
-  g_assert_no_error (error);
-  {
-    g_autoptr(GBytes) demo = g_resources_lookup_data (RESOURCE_PREFIX "/demo/backend.json", 0,
-                                                      &error);
-
-    g_assert_no_error (error);
-    backend = tongban_file_backend_new_from_bytes (demo, &error);
-    g_assert_no_error (error);
-  }
+  ui_test_load_demo (&catalog, &backend);
   window = tongban_window_new (NULL, config, catalog, TONGBAN_BACKEND (backend));
   ui_test_show (GTK_WINDOW (window));
   g_assert_true (tongban_devices_simulate (devices, &error));

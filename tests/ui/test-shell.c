@@ -2299,16 +2299,7 @@ main (int   argc,
                                               GTK_STYLE_PROVIDER (css),
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
   tongban_keyboard_add_style (gdk_display_get_default ());
-  catalog = tongban_catalog_new_from_resource (RESOURCE_PREFIX "/catalog", &error);
-  g_assert_no_error (error);
-  {
-    g_autoptr(GBytes) demo = g_resources_lookup_data (RESOURCE_PREFIX "/demo/backend.json", 0,
-                                                      &error);
-
-    g_assert_no_error (error);
-    backend = tongban_file_backend_new_from_bytes (demo, &error);
-    g_assert_no_error (error);
-  }
+  ui_test_load_demo (&catalog, &backend);
   pin_hash = tongban_secret_hash_new (TEST_PIN, TONGBAN_SECRET_HASH_MIN_ITERATIONS, &error);
   g_assert_no_error (error);
 

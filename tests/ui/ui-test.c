@@ -2,6 +2,22 @@
 
 #include "ui-test.h"
 
+/* The catalogue and the demonstration back end, from the kiosk's resources. */
+void
+ui_test_load_demo (TongbanCatalog     **catalog,
+                   TongbanFileBackend **backend)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) demo = NULL;
+
+  *catalog = tongban_catalog_new_from_resource (RESOURCE_PREFIX "/catalog", &error);
+  g_assert_no_error (error);
+  demo = g_resources_lookup_data (RESOURCE_PREFIX "/demo/backend.json", 0, &error);
+  g_assert_no_error (error);
+  *backend = tongban_file_backend_new_from_bytes (demo, &error);
+  g_assert_no_error (error);
+}
+
 static gboolean
 timeout_flag (gpointer data)
 {
