@@ -19,7 +19,7 @@ driver_test_start (gpointer           device,
                    TongbanDeviceState state)
 {
   tongban_device_start (TONGBAN_DEVICE (device));
-  driver_test_wait_state (device, state);
+  driver_test_wait_state (device, state, 5000);
 }
 
 /* Injects a scenario event and waits until the simulator has done it. */
@@ -46,11 +46,12 @@ state_is (gpointer data)
 
 void
 driver_test_wait_state (gpointer           device,
-                        TongbanDeviceState state)
+                        TongbanDeviceState state,
+                        guint              timeout_ms)
 {
   StateWait w = { TONGBAN_DEVICE (device), state };
 
-  g_assert_true (tongban_device_wait_until (NULL, 5000, state_is, &w));
+  g_assert_true (tongban_device_wait_until (NULL, timeout_ms, state_is, &w));
 }
 
 typedef struct

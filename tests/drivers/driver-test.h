@@ -19,7 +19,8 @@ void        driver_test_start       (gpointer            device,
 void        driver_test_sim_do      (TongbanSim         *sim,
                                      const char         *event);
 void        driver_test_wait_state  (gpointer            device,
-                                     TongbanDeviceState  state);
+                                     TongbanDeviceState  state,
+                                     guint               timeout_ms);
 void        driver_test_wait_count  (const guint        *counter,
                                      guint               target,
                                      guint               timeout_ms);

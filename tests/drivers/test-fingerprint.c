@@ -52,7 +52,7 @@ on_event (TongbanDevice *dev, const char *name, GVariant *payload, Fixture *fx)
 static void
 wait_state (Fixture *fx, TongbanDeviceState state)
 {
-  driver_test_wait_state (fx->reader, state);
+  driver_test_wait_state (fx->reader, state, 5000);
 }
 
 static void

@@ -165,7 +165,7 @@ test_bad_replies (Fixture *fx, gconstpointer data)
 static void
 test_unplug_replug (Fixture *fx, gconstpointer data)
 {
-  driver_test_wait_state (fx->reader, TONGBAN_DEVICE_STATE_ONLINE);
+  driver_test_wait_state (fx->reader, TONGBAN_DEVICE_STATE_ONLINE, 5000);
   sim_do (fx, "card present");
   driver_test_wait_count (&fx->inserted, 1, 5000);
   sim_do (fx, "card removed");
@@ -174,11 +174,11 @@ test_unplug_replug (Fixture *fx, gconstpointer data)
   sim_do (fx, "unplug");
   read_card (fx, FALSE, 3000);
   g_assert_error (fx->error, TONGBAN_DEVICE_ERROR, TONGBAN_COMPLETION_DEVICE_NOT_READY);
-  driver_test_wait_state (fx->reader, TONGBAN_DEVICE_STATE_NO_DEVICE);
+  driver_test_wait_state (fx->reader, TONGBAN_DEVICE_STATE_NO_DEVICE, 5000);
 
   sim_do (fx, "replug");
   sim_do (fx, "card present");
-  driver_test_wait_state (fx->reader, TONGBAN_DEVICE_STATE_ONLINE);
+  driver_test_wait_state (fx->reader, TONGBAN_DEVICE_STATE_ONLINE, 5000);
   read_card (fx, FALSE, 5000);
   g_assert_no_error (fx->error);
   assert_same_identity (fx->identity, FALSE);
