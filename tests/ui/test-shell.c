@@ -581,12 +581,12 @@ expect_step (TongbanWindow *window,
   ui_test_iterate (20);
   if (dir)
     {
-      /* A screenshot shows the page the citizen sees once the cross-fade is over. */
-      while (gtk_stack_get_transition_running (GTK_STACK (part (window, "stack"))))
-        iterate (10);
       static guint n;
       g_autofree char *name = g_strdup_printf ("%s/flow-%02u-%s.png", dir, ++n, step);
 
+      /* A screenshot shows the page the citizen sees once the cross-fade is over. */
+      while (gtk_stack_get_transition_running (GTK_STACK (part (window, "stack"))))
+        ui_test_iterate (10);
       tongban_window_save_screenshot (window, name, NULL);
     }
 }
@@ -2197,8 +2197,8 @@ test_care_mode_service (void)
       tongban_window_open (window, "service", "F-GD-04");
       set_language (window, langs[l]);
       g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.care-mode", NULL));
-      iterate (50);
-      click (find_by_class (part (window, "service_page"), "start-button"));
+      ui_test_iterate (50);
+      click (ui_test_find_by_class (part (window, "service_page"), "start-button"));
       care_step (window, langs[l], "auth");
       click (find_by_name (page, "id-card"));
       care_step (window, langs[l], "hall");
@@ -2213,7 +2213,7 @@ test_care_mode_service (void)
       care_step (window, langs[l], "rating");
       click (find_by_name (page, "5"));
       press_continue (window);   /* Finish: the session, and care mode with it, ends */
-      iterate (20);
+      ui_test_iterate (20);
       g_assert_true (page_is (window, "attract"));
       g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (window), "care-mode"));
       destroy_window (window);
