@@ -168,6 +168,26 @@ void        sb_response_clear     (SbResponse      *response);
 /* Marks the response as "close the connection without an answer". */
 void        sb_response_close     (SbResponse      *response);
 
+/* Pages for a phone (verify, QR login, QR pay): the language from ?lang= or
+ * Accept-Language, and a small page with a strict CSP and no script. */
+typedef enum {
+  SB_LANG_ZH_CN,
+  SB_LANG_ZH_HK,
+  SB_LANG_EN,
+} SbLang;
+
+SbLang      sb_page_lang          (SbRequest       *request);
+const char *sb_tr                 (SbLang           lang,
+                                   const char      *zh_cn,
+                                   const char      *zh_hk,
+                                   const char      *en);
+/* body_html is inserted as is: escape what it holds with g_markup_escape_text(). */
+void        sb_page_respond       (SbResponse      *response,
+                                   guint            status,
+                                   SbLang           lang,
+                                   const char      *title,
+                                   const char      *body_html);
+
 /* Parses an application/x-www-form-urlencoded body into a string table. */
 GHashTable *sb_form_parse         (GBytes          *body);
 
