@@ -47,15 +47,6 @@ find_template (const char *id)
   return NULL;
 }
 
-static JsonObject *
-copy_object (JsonObject *o)
-{
-  g_autoptr(JsonNode) n = json_node_init_object (json_node_alloc (), o);
-  g_autoptr(JsonNode) c = json_node_copy (n);
-
-  return json_object_ref (json_node_get_object (c));
-}
-
 JsonObject *
 sb_document_issue (SbSandbox  *sb,
                    const char *template_id,
@@ -82,7 +73,7 @@ sb_document_issue (SbSandbox  *sb,
   known = record ? sb_str (record, "number") : NULL;
   if (known && (record = g_hash_table_lookup (sb->documents, known)) != NULL)
     {
-      doc = copy_object (sb_obj (record, "document"));
+      doc = sb_object_copy (sb_obj (record, "document"));
       json_object_set_string_member (owned_fields, "number", known);
       json_object_set_string_member (owned_fields, "issued", sb_str (doc, "issued"));
       json_object_set_object_member (doc, "fields", json_object_ref (owned_fields));
@@ -112,7 +103,7 @@ sb_document_issue (SbSandbox  *sb,
   if (valid_until)
     json_object_set_string_member (record, "valid_until", valid_until);
   json_object_set_string_member (record, "holder", masked);
-  json_object_set_object_member (record, "document", copy_object (doc));
+  json_object_set_object_member (record, "document", sb_object_copy (doc));
   g_hash_table_insert (sb->documents, g_strdup (number), record);
 
   record = json_object_new ();

@@ -54,15 +54,6 @@ with_document (JsonObject *answer,
   return answer;
 }
 
-static JsonObject *
-copy_fields (JsonObject *from)
-{
-  g_autoptr(JsonNode) n = json_node_init_object (json_node_alloc (), from);
-  g_autoptr(JsonNode) c = json_node_copy (n);
-
-  return json_object_ref (json_node_get_object (c));
-}
-
 static char *
 days_from_today (int days)
 {
@@ -96,7 +87,7 @@ gd_items (SbSandbox  *sb,
       g_autoptr(JsonObject) opt = json_object_new ();
 
       json_object_set_string_member (opt, "value", sb_str (it, "value"));
-      json_object_set_object_member (opt, "label", copy_fields (sb_obj (it, "label")));
+      json_object_set_object_member (opt, "label", sb_object_copy (sb_obj (it, "label")));
       sb_options_add_node (o, opt);
     }
   return o;
@@ -219,7 +210,7 @@ latest_receipt (SbSandbox  *sb,
     return sb_refuse (reason, "not-found");
   last = g_ptr_array_index (made, made->len - 1);
   receipt = sb_obj (last, "answer");
-  return copy_fields (receipt);
+  return sb_object_copy (receipt);
 }
 
 static JsonObject *
@@ -258,7 +249,7 @@ gd_halls (SbSandbox  *sb,
       g_autoptr(JsonObject) opt = json_object_new ();
 
       json_object_set_string_member (opt, "value", sb_str (h, "value"));
-      json_object_set_object_member (opt, "label", copy_fields (sb_obj (h, "label")));
+      json_object_set_object_member (opt, "label", sb_object_copy (sb_obj (h, "label")));
       sb_options_add_node (o, opt);
     }
   return o;
@@ -353,7 +344,7 @@ gd_book (SbSandbox  *sb,
   json_object_set_string_member (record, "kind", "gd-booking");
   json_object_set_string_member (record, "id_number", sb_str (call->person, "id_number"));
   json_object_set_string_member (record, "reference", reference);
-  json_object_set_object_member (record, "answer", copy_fields (answer));
+  json_object_set_object_member (record, "answer", sb_object_copy (answer));
   sb_store_submission (sb, record);
   return answer;
 }
@@ -415,7 +406,7 @@ si_document (SbSandbox  *sb,
     }
   else
     json_object_set_string_member (o, "period", period);
-  fields = copy_fields (o);
+  fields = sb_object_copy (o);
   return with_document (o, sb_document_issue (sb, rights ? "si-rights" : "si-certificate",
                                               "GDSI", sb_str (call->person, "name"),
                                               sb_str (call->person, "id_number"), until,
@@ -548,7 +539,7 @@ hpf_certificate (SbSandbox  *sb,
   return with_document (o, sb_document_issue (sb, "hpf-certificate", "HPF",
                                               sb_str (call->person, "name"),
                                               sb_str (call->person, "id_number"), until,
-                                              copy_fields (o)));
+                                              sb_object_copy (o)));
 }
 
 static JsonObject *
@@ -694,7 +685,7 @@ re_certificate (SbSandbox  *sb,
   return with_document (o, sb_document_issue (sb, "re-certificate", "RE",
                                               sb_str (call->person, "name"),
                                               sb_str (call->person, "id_number"), until,
-                                              copy_fields (o)));
+                                              sb_object_copy (o)));
 }
 
 /* Water, gas, cable */
@@ -768,7 +759,7 @@ service_request (SbSandbox   *sb,
   json_object_set_string_member (record, "kind", kind_name);
   json_object_set_string_member (record, "id_number", sb_str (call->person, "id_number"));
   json_object_set_string_member (record, "reference", reference);
-  json_object_set_object_member (record, "answer", copy_fields (answer));
+  json_object_set_object_member (record, "answer", sb_object_copy (answer));
   sb_store_submission (sb, record);
   return answer;
 }
@@ -826,7 +817,7 @@ water_statement (SbSandbox  *sb,
   return with_document (o, sb_document_issue (sb, "water-statement", "GZW",
                                               sb_str (call->person, "name"),
                                               sb_str (call->person, "id_number"), until,
-                                              copy_fields (o)));
+                                              sb_object_copy (o)));
 }
 
 static JsonObject *

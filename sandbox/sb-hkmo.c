@@ -19,15 +19,6 @@ need (const char *value,
          && g_utf8_validate (value, -1, NULL);
 }
 
-static JsonObject *
-copy_object (JsonObject *o)
-{
-  g_autoptr(JsonNode) n = json_node_init_object (json_node_alloc (), o);
-  g_autoptr(JsonNode) c = json_node_copy (n);
-
-  return json_object_ref (json_node_get_object (c));
-}
-
 static char *
 days_from_today (int days)
 {
@@ -87,7 +78,7 @@ store (SbSandbox  *sb,
   json_object_set_string_member (record, "reference", sb_str (answer, "reference"));
   if (key)
     json_object_set_string_member (record, "key", key);
-  json_object_set_object_member (record, "answer", copy_object (answer));
+  json_object_set_object_member (record, "answer", sb_object_copy (answer));
   sb_store_submission (sb, record);
 }
 
@@ -453,7 +444,7 @@ macao_certificate (SbSandbox  *sb,
   {
     JsonObject *doc = sb_document_issue (sb, template_id, prefix, sb_str (call->person, "name"),
                                          sb_str (call->person, "id_number"), until,
-                                         copy_object (o));
+                                         sb_object_copy (o));
 
     json_object_set_string_member (o, "number", sb_str (doc, "number"));
     json_object_set_string_member (o, "issued", sb_str (doc, "issued"));

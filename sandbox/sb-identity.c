@@ -57,6 +57,7 @@ normal_date (const char *text,
       d[0] = c20 ? '1' : '2';
       d[1] = c20 ? '9' : '0';
       j = 8;
+      n = 8;
     }
   if (j != 8 || (n != 8 && n != 10))
     return NULL;

@@ -64,6 +64,8 @@ void        sb_options_add_node (JsonObject *options,
 JsonObject *sb_receipt_new     (const char  *reference,
                                 ...) G_GNUC_NULL_TERMINATED;
 char       *sb_today           (void);
+/* A deep copy (json_node_copy() only adds references to objects). */
+JsonObject *sb_object_copy     (JsonObject  *o);
 /* Looks up a member path of strings: sb_str (obj, "a", "b") = obj.a.b or NULL. */
 const char *sb_str             (JsonObject  *o,
                                 const char  *member);
