@@ -86,12 +86,12 @@ main (int   argc,
       g_printerr ("tongban-sandbox: %s\n", error->message);
       return 1;
     }
-  printf ("listening on %s:%u\n", sb_sandbox_get_listen (sb), sb_sandbox_get_port (sb));
-  fflush (stdout);
-
   loop = g_main_loop_new (NULL, FALSE);
   g_unix_signal_add (SIGTERM, on_signal, loop);
   g_unix_signal_add (SIGINT, on_signal, loop);
+  printf ("listening on %s:%u\n", sb_sandbox_get_listen (sb), sb_sandbox_get_port (sb));
+  fflush (stdout);
+
   g_main_loop_run (loop);
   return 0;
 }

@@ -88,6 +88,8 @@ sandbox_stop (Sandbox *s)
   kill (s->pid, SIGTERM);
   g_assert_cmpint (waitpid (s->pid, &status, 0), ==, s->pid);
   /* A clean exit: a crash or a sanitizer report on shutdown fails the test. */
+  if (WIFSIGNALED (status))
+    g_test_message ("tongban-sandbox ended by signal %d", WTERMSIG (status));
   g_assert_true (WIFEXITED (status));
   g_assert_cmpint (WEXITSTATUS (status), ==, 0);
   g_spawn_close_pid (s->pid);
