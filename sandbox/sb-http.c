@@ -258,36 +258,6 @@ sb_replay_store (SbSandbox        *sb,
   sb_unlock (sb);
 }
 
-/* Form bodies: application/x-www-form-urlencoded, '+' for space. Bad escapes drop the pair. */
-GHashTable *
-sb_form_parse (GBytes *body)
-{
-  GHashTable *form = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  gsize len = 0;
-  const char *data = body ? g_bytes_get_data (body, &len) : NULL;
-  g_autofree char *text = g_strndup (data ? data : "", len);
-  g_auto(GStrv) pairs = g_strsplit (text, "&", 64);
-
-  for (guint i = 0; pairs[i]; i++)
-    {
-      char *eq = strchr (pairs[i], '=');
-      g_autofree char *key = NULL;
-      g_autofree char *value = NULL;
-
-      if (eq == NULL)
-        continue;
-      *eq = '\0';
-      g_strdelimit (pairs[i], "+", ' ');
-      g_strdelimit (eq + 1, "+", ' ');
-      key = g_uri_unescape_string (pairs[i], NULL);
-      value = g_uri_unescape_string (eq + 1, NULL);
-      if (key == NULL || value == NULL || !g_utf8_validate (value, -1, NULL))
-        continue;
-      g_hash_table_replace (form, g_steal_pointer (&key), g_steal_pointer (&value));
-    }
-  return form;
-}
-
 /* The server */
 
 static const SbRoute *

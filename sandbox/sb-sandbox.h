@@ -7,6 +7,7 @@
 #pragma once
 
 #include "sb-http.h"
+#include "sb-request.h"
 
 G_BEGIN_DECLS
 
@@ -188,7 +189,5 @@ void        sb_page_respond       (SbResponse      *response,
                                    const char      *title,
                                    const char      *body_html);
 
-/* Parses an application/x-www-form-urlencoded body into a string table. */
-GHashTable *sb_form_parse         (GBytes          *body);
 
 G_END_DECLS
