@@ -54,23 +54,6 @@ with_document (JsonObject *answer,
   return answer;
 }
 
-static char *
-days_from_today (int days)
-{
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autoptr(GDateTime) then = g_date_time_add_days (now, days);
-
-  return g_date_time_format (then, "%Y-%m-%d");
-}
-
-static gboolean
-need (const char *value,
-      gsize       max)
-{
-  return value != NULL && *value != '\0' && strlen (value) <= max
-         && g_utf8_validate (value, -1, NULL);
-}
-
 /* Online affairs: items, applications, progress */
 
 static JsonObject *
@@ -106,10 +89,10 @@ gd_apply (SbSandbox  *sb,
   g_autofree char *deadline = NULL;
   g_autoptr(JsonObject) record = json_object_new ();
 
-  if (item == NULL || !need (phone, 32))
+  if (item == NULL || !sb_text_ok (phone, 32))
     return sb_refuse (reason, "invalid-field");
   reference = sb_next_reference (sb, "GDA");
-  deadline = days_from_today ((int) json_object_get_int_member_with_default (item, "days", 20));
+  deadline = sb_days_from_today ((int) json_object_get_int_member_with_default (item, "days", 20));
   json_object_set_string_member (record, "kind", "gd-application");
   json_object_set_string_member (record, "id_number", sb_str (call->person, "id_number"));
   json_object_set_string_member (record, "reference", reference);
@@ -389,7 +372,7 @@ si_document (SbSandbox  *sb,
   JsonObject *o, *fields;
   g_autofree char *months = NULL;
   g_autofree char *period = NULL;
-  g_autofree char *until = days_from_today (90);
+  g_autofree char *until = sb_days_from_today (90);
 
   if (si == NULL)
     return sb_refuse (reason, "not-found");
@@ -527,7 +510,7 @@ hpf_certificate (SbSandbox  *sb,
   JsonObject *hpf = sb_obj (call->person, "hpf");
   JsonObject *o;
   g_autofree char *period = NULL;
-  g_autofree char *until = days_from_today (90);
+  g_autofree char *until = sb_days_from_today (90);
 
   if (hpf == NULL)
     return sb_refuse (reason, "not-found");
@@ -669,7 +652,7 @@ re_certificate (SbSandbox  *sb,
   guint n = props ? json_array_get_length (props) : 0;
   JsonArray *list = json_array_new ();
   JsonObject *o = json_object_new ();
-  g_autofree char *until = days_from_today (30);
+  g_autofree char *until = sb_days_from_today (30);
 
   if ((none && n > 0) || (!none && n == 0))
     {
@@ -751,7 +734,7 @@ service_request (SbSandbox   *sb,
     return sb_refuse (reason, "not-found");
   for (guint i = 0; kinds[i]; i++)
     known |= g_strcmp0 (kinds[i], kind) == 0;
-  if (!known || !need (phone, 32) || (date && !need (date, 10)))
+  if (!known || !sb_text_ok (phone, 32) || (date && !sb_text_ok (date, 10)))
     return sb_refuse (reason, "invalid-field");
   reference = sb_next_reference (sb, prefix);
   answer = sb_receipt_new (reference, "account", sb_str (u, "account"), "kind", kind,
@@ -793,7 +776,7 @@ water_statement (SbSandbox  *sb,
   double paid = 0;
   char buf[G_ASCII_DTOSTR_BUF_SIZE];
   g_autofree char *used = NULL;
-  g_autofree char *until = days_from_today (30);
+  g_autofree char *until = sb_days_from_today (30);
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *period = g_date_time_format (now, "%Y-01 — %Y-%m");
 

@@ -11,23 +11,6 @@
 
 #include <string.h>
 
-static gboolean
-need (const char *value,
-      gsize       max)
-{
-  return value != NULL && *value != '\0' && strlen (value) <= max
-         && g_utf8_validate (value, -1, NULL);
-}
-
-static char *
-days_from_today (int days)
-{
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autoptr(GDateTime) then = g_date_time_add_days (now, days);
-
-  return g_date_time_format (then, "%Y-%m-%d");
-}
-
 /* A positive amount with at most two decimals, at most 10 million. */
 static gboolean
 amount_ok (const char *text)
@@ -36,7 +19,7 @@ amount_ok (const char *text)
   double v;
   const char *dot;
 
-  if (!need (text, 16))
+  if (!sb_text_ok (text, 16))
     return FALSE;
   v = g_ascii_strtod (text, &end);
   dot = strchr (text, '.');
@@ -133,8 +116,8 @@ ird_bir60 (SbSandbox  *sb,
   JsonObject *answer;
   g_autofree char *reference = NULL;
 
-  if (!need (hkid, 16) || !amount_ok (salary) || (mpf && !amount_ok (mpf))
-      || (donations && !amount_ok (donations)) || !need (sb_param (call->params, "employer"), 200))
+  if (!sb_text_ok (hkid, 16) || !amount_ok (salary) || (mpf && !amount_ok (mpf))
+      || (donations && !amount_ok (donations)) || !sb_text_ok (sb_param (call->params, "employer"), 200))
     return sb_refuse (reason, "invalid-field");
   if (ird == NULL)
     return sb_refuse (reason, "not-found");
@@ -177,8 +160,8 @@ ird_bir56 (SbSandbox  *sb,
   g_autofree char *key = NULL;
   g_autofree char *brn8 = NULL;
 
-  if (!need (brn, 20) || !amount_ok (income) || !need (employee, 16)
-      || !need (sb_param (call->params, "name"), 100))
+  if (!sb_text_ok (brn, 20) || !amount_ok (income) || !sb_text_ok (employee, 16)
+      || !sb_text_ok (sb_param (call->params, "name"), 100))
     return sb_refuse (reason, "invalid-field");
   brn8 = g_strndup (brn, 8);
   company = sb_seed_company (sb, brn8);
@@ -219,7 +202,7 @@ company_name_ok (const char *name_en)
 {
   g_autofree char *up = NULL;
 
-  if (!need (name_en, 120))
+  if (!sb_text_ok (name_en, 120))
     return FALSE;
   up = g_ascii_strup (name_en, -1);
   return g_str_has_suffix (up, " LIMITED");
@@ -263,9 +246,9 @@ cr_incorporate (SbSandbox  *sb,
   g_autofree char *brn = NULL;
   g_autofree char *today = sb_today ();
 
-  if (!company_name_ok (name_en) || (name_zh && !need (name_zh, 60))
-      || !need (sb_param (call->params, "office"), 300)
-      || !amount_ok (sb_param (call->params, "capital")) || !need (director, 16))
+  if (!company_name_ok (name_en) || (name_zh && !sb_text_ok (name_zh, 60))
+      || !sb_text_ok (sb_param (call->params, "office"), 300)
+      || !amount_ok (sb_param (call->params, "capital")) || !sb_text_ok (director, 16))
     return sb_refuse (reason, "invalid-field");
   if (!same_id (director, sb_str (call->person, "hkid")))
     return sb_refuse (reason, "identity-mismatch");
@@ -309,8 +292,8 @@ cr_change_name (SbSandbox  *sb,
   JsonObject *answer;
   g_autofree char *reference = NULL;
 
-  if (!need (brn, 20) || !need (current, 120) || !company_name_ok (new_en)
-      || (new_zh && !need (new_zh, 60)) || !need (sb_param (call->params, "resolution"), 10))
+  if (!sb_text_ok (brn, 20) || !sb_text_ok (current, 120) || !company_name_ok (new_en)
+      || (new_zh && !sb_text_ok (new_zh, 60)) || !sb_text_ok (sb_param (call->params, "resolution"), 10))
     return sb_refuse (reason, "invalid-field");
   brn8 = g_strndup (brn, 8);
   company = sb_seed_company (sb, brn8);
@@ -353,7 +336,7 @@ immd_enrol (SbSandbox  *sb,
   JsonObject *answer;
   g_autofree char *reference = NULL;
 
-  if (!need (hkid, 16) || !need (sb_param (call->params, "phone"), 32))
+  if (!sb_text_ok (hkid, 16) || !sb_text_ok (sb_param (call->params, "phone"), 32))
     return sb_refuse (reason, "invalid-field");
   if (sb_str (call->person, "hkid") == NULL)
     return sb_refuse (reason, "not-eligible");
@@ -382,9 +365,9 @@ dsi_renew (SbSandbox  *sb,
   const char *collect = sb_param (call->params, "collect");
   JsonObject *answer;
   g_autofree char *reference = NULL;
-  g_autofree char *ready = days_from_today (10);
+  g_autofree char *ready = sb_days_from_today (10);
 
-  if (!need (moid, 16) || !need (sb_param (call->params, "phone"), 32)
+  if (!sb_text_ok (moid, 16) || !sb_text_ok (sb_param (call->params, "phone"), 32)
       || (g_strcmp0 (collect, "macao") != 0 && g_strcmp0 (collect, "hengqin") != 0))
     return sb_refuse (reason, "invalid-field");
   if (macau == NULL)
@@ -408,7 +391,7 @@ macao_certificate (SbSandbox  *sb,
 {
   JsonObject *macau = sb_obj (call->person, "macau");
   JsonObject *o;
-  g_autofree char *until = days_from_today (90);
+  g_autofree char *until = sb_days_from_today (90);
   const char *prefix;
 
   if (macau == NULL)
@@ -516,8 +499,8 @@ pay_order (SbSandbox  *sb,
 
   if (service == NULL)
     service = call->service;
-  if (!need (service, 16) || !amount_ok (amount) || g_ascii_strtod (amount, NULL) <= 0
-      || !need (item, 48) || (fee && g_ascii_strtod (fee, NULL) != g_ascii_strtod (amount, NULL)))
+  if (!sb_text_ok (service, 16) || !amount_ok (amount) || g_ascii_strtod (amount, NULL) <= 0
+      || !sb_text_ok (item, 48) || (fee && g_ascii_strtod (fee, NULL) != g_ascii_strtod (amount, NULL)))
     return sb_refuse (reason, "invalid-field");
   order_id = sb_next_reference (sb, "PAY");
   base = sb_sandbox_base_url (sb);

@@ -207,6 +207,23 @@ sb_today (void)
   return g_date_time_format (now, "%Y-%m-%d");
 }
 
+char *
+sb_days_from_today (int days)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) then = g_date_time_add_days (now, days);
+
+  return g_date_time_format (then, "%Y-%m-%d");
+}
+
+gboolean
+sb_text_ok (const char *value,
+            gsize       max)
+{
+  return value != NULL && *value != '\0' && strlen (value) <= max
+         && g_utf8_validate (value, -1, NULL);
+}
+
 /* The garbage a "garbage" fault sends: truncated JSON, then bytes that are not UTF-8. */
 static GBytes *
 garbage_bytes (void)
