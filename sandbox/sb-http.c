@@ -446,6 +446,11 @@ sb_sandbox_new (const SbConfig  *config,
   sb->config.listen = g_strdup (config->listen ? config->listen : "127.0.0.1");
   sb->config.seed_file = g_strdup (config->seed_file);
   sb->config.token = g_strdup (config->token ? config->token : SB_DEFAULT_TOKEN);
+  sb->config.public_url = config->public_url && *config->public_url
+                            ? g_strndup (config->public_url,
+                                         strlen (config->public_url)
+                                         - (g_str_has_suffix (config->public_url, "/") ? 1 : 0))
+                            : NULL;
   if (sb->config.max_body == 0)
     sb->config.max_body = SB_DEFAULT_MAX_BODY;
   if (sb->config.threads == 0)
@@ -537,6 +542,8 @@ sb_sandbox_base_url (SbSandbox *sb)
 {
   const char *host = sb->config.listen;
 
+  if (sb->config.public_url)
+    return g_strdup (sb->config.public_url);
   if (strcmp (host, "0.0.0.0") == 0)
     host = "127.0.0.1";
   return g_strdup_printf ("http://%s:%u", host, sb->port);
@@ -576,6 +583,7 @@ sb_sandbox_free (SbSandbox *sb)
   g_free ((char *) sb->config.listen);
   g_free ((char *) sb->config.seed_file);
   g_free ((char *) sb->config.token);
+  g_free ((char *) sb->config.public_url);
   g_mutex_clear (&sb->lock);
   g_free (sb);
 }

@@ -16,6 +16,7 @@ typedef struct {
   guint       port;         /* 0: any free port */
   const char *seed_file;    /* NULL: the built-in seed */
   const char *token;        /* bearer token the REST front end requires; NULL: "sandbox" */
+  const char *public_url;   /* base of URLs in answers (QR, verify); NULL: from listen/port */
   gboolean    control;      /* /_control/ routes on */
   gsize       max_body;     /* 0: SB_DEFAULT_MAX_BODY */
   guint       threads;      /* 0: 4 */

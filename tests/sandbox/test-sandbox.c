@@ -851,6 +851,26 @@ test_control_needs_flag (void)
   the_sandbox = saved;
 }
 
+static void
+test_public_url (void)
+{
+  Sandbox *saved = the_sandbox;
+  const char *args[] = { "--public-url", "http://kiosk-lan.example:9999/", NULL };
+  g_autoptr(Reply) start = NULL, cert = NULL;
+
+  the_sandbox = sandbox_start (args);
+  start = call_as ("identity", "auth.qr-start", NULL, NULL, NULL, NULL);
+  g_assert_true (g_str_has_prefix (json_object_get_string_member (data_of (start), "url"),
+                                   "http://kiosk-lan.example:9999/phone/qr/"));
+  cert = call ("gd-hpf", "hpf.certificate", NULL);
+  g_assert_true (g_str_has_prefix (json_object_get_string_member (
+                                     json_object_get_object_member (data_of (cert), "document"),
+                                     "verify_url"),
+                                   "http://kiosk-lan.example:9999/verify/HPF-"));
+  sandbox_stop (the_sandbox);
+  the_sandbox = saved;
+}
+
 static char *
 extract (const char *html,
          const char *before,
@@ -1205,6 +1225,7 @@ main (int   argc,
   g_test_add_func ("/sandbox/control-needs-flag", test_control_needs_flag);
   g_test_add_func ("/sandbox/concurrent-replay", test_concurrent_replay);
   g_test_add_func ("/sandbox/qr-login", test_qr_login);
+  g_test_add_func ("/sandbox/public-url", test_public_url);
   g_test_add_func ("/sandbox/verify-pages", test_verify_pages);
   g_test_add_func ("/sandbox/read-shape", test_read_shape);
   g_test_add_func ("/sandbox/identity-mismatch", test_identity_mismatch);
