@@ -5,12 +5,10 @@
  * bad tokens, bodies and faults get the documented status without a crash.
  */
 
-#include <curl/curl.h>
-#include <signal.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
+#include <unistd.h>
 
+#include "sb-test.h"
 #include "sb-sandbox.h"
 #include "sb-ops.h"
 #include "tongban-validate.h"
@@ -20,102 +18,36 @@
 #define DEMO_ID   "440106199001011235"
 #define DEMO_NAME "演示样卡"
 
-typedef struct {
-  GPid  pid;
-  guint port;
-} Sandbox;
-
-typedef struct {
-  long        status;
-  GByteArray *body;
-  JsonNode   *root;
-  gboolean    failed;     /* no HTTP answer at all */
-} Reply;
+typedef SbTestSandbox Sandbox;
+typedef SbTestReply Reply;
 
 static Sandbox *the_sandbox;
-
-static void
-die_with_parent (gpointer data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGTERM);
-}
 
 static Sandbox *
 sandbox_start_with (gboolean            control,
                     const char * const *extra)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GIOChannel) ch = NULL;
-  g_autofree char *line = NULL;
-  Sandbox *s = g_new0 (Sandbox, 1);
-  int out_fd = -1;
-
-  g_ptr_array_add (argv, (gpointer) g_getenv ("TONGBAN_SANDBOX"));
-  g_ptr_array_add (argv, (gpointer) "--port");
-  g_ptr_array_add (argv, (gpointer) "0");
-  if (control)
-    g_ptr_array_add (argv, (gpointer) "--control");
-  for (guint i = 0; extra && extra[i]; i++)
-    g_ptr_array_add (argv, (gpointer) extra[i]);
-  g_ptr_array_add (argv, NULL);
-  g_assert_nonnull (argv->pdata[0]);
-  g_spawn_async_with_pipes (NULL, (char **) argv->pdata, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
-                            die_with_parent, NULL, &s->pid, NULL, &out_fd, NULL, &error);
-  g_assert_no_error (error);
-  ch = g_io_channel_unix_new (out_fd);
-  g_io_channel_set_close_on_unref (ch, TRUE);
-  g_io_channel_read_line (ch, &line, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
-  g_assert_true (g_str_has_prefix (line, "listening on 127.0.0.1:"));
-  s->port = (guint) g_ascii_strtoull (strrchr (line, ':') + 1, NULL, 10);
-  g_assert_cmpuint (s->port, >, 0);
-  return s;
+  return sb_test_start (control, extra);
 }
 
 static Sandbox *
 sandbox_start (const char * const *extra)
 {
-  return sandbox_start_with (TRUE, extra);
+  return sb_test_start (TRUE, extra);
 }
 
 static void
 sandbox_stop (Sandbox *s)
 {
-  int status = 0;
-
-  kill (s->pid, SIGTERM);
-  g_assert_cmpint (waitpid (s->pid, &status, 0), ==, s->pid);
-  /* A clean exit: a crash or a sanitizer report on shutdown fails the test. */
-  if (WIFSIGNALED (status))
-    g_test_message ("tongban-sandbox ended by signal %d", WTERMSIG (status));
-  g_assert_true (WIFEXITED (status));
-  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
-  g_spawn_close_pid (s->pid);
-  g_free (s);
+  sb_test_stop (s);
 }
 
 static void
 reply_free (Reply *r)
 {
-  g_byte_array_unref (r->body);
-  g_clear_pointer (&r->root, json_node_unref);
-  g_free (r);
-}
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Reply, reply_free)
-
-static size_t
-on_data (char   *ptr,
-         size_t  size,
-         size_t  nmemb,
-         void   *user_data)
-{
-  g_byte_array_append (user_data, (const guint8 *) ptr, size * nmemb);
-  return size * nmemb;
+  sb_test_reply_free (r);
 }
 
-/* One HTTP request; headers NULL-terminated "Name: value" strings. */
 static Reply *
 http (const char         *method,
       const char         *path,
@@ -123,44 +55,7 @@ http (const char         *method,
       const char         *body,
       gssize              body_len)
 {
-  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u%s", the_sandbox->port, path);
-  struct curl_slist *list = NULL;
-  Reply *r = g_new0 (Reply, 1);
-  CURL *curl = curl_easy_init ();
-  CURLcode rc;
-
-  r->body = g_byte_array_new ();
-  for (guint i = 0; headers && headers[i]; i++)
-    list = curl_slist_append (list, headers[i]);
-  curl_easy_setopt (curl, CURLOPT_URL, url);
-  curl_easy_setopt (curl, CURLOPT_CUSTOMREQUEST, method);
-  curl_easy_setopt (curl, CURLOPT_HTTPHEADER, list);
-  curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, on_data);
-  curl_easy_setopt (curl, CURLOPT_WRITEDATA, r->body);
-  curl_easy_setopt (curl, CURLOPT_TIMEOUT, 20L);
-  curl_easy_setopt (curl, CURLOPT_NOPROXY, "*");
-  if (body)
-    {
-      curl_easy_setopt (curl, CURLOPT_POSTFIELDS, body);
-      curl_easy_setopt (curl, CURLOPT_POSTFIELDSIZE_LARGE,
-                        (curl_off_t) (body_len >= 0 ? (gsize) body_len : strlen (body)));
-    }
-  rc = curl_easy_perform (curl);
-  if (rc == CURLE_OK)
-    {
-      g_autoptr(JsonParser) parser = json_parser_new ();
-
-      curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &r->status);
-      if (json_parser_load_from_data (parser, (const char *) r->body->data,
-                                      (gssize) r->body->len, NULL)
-          && json_parser_get_root (parser))
-        r->root = json_node_copy (json_parser_get_root (parser));
-    }
-  else
-    r->failed = TRUE;
-  curl_slist_free_all (list);
-  curl_easy_cleanup (curl);
-  return r;
+  return sb_test_http (NULL, the_sandbox->port, method, path, headers, body, body_len);
 }
 
 static guint request_serial;
@@ -381,12 +276,12 @@ paid_order (const char *item,
 {
   g_autofree char *params = g_strdup_printf ("{\"service\": \"F-HK-04\", \"amount\": \"%s\", "
                                              "\"item\": \"%s\"}", amount, item);
-  g_autoptr(Reply) o = call_as ("payment", "pay.order", NULL, NULL, NULL, params);
+  g_autoptr(SbTestReply) o = call_as ("payment", "pay.order", NULL, NULL, NULL, params);
   JsonObject *d = data_of (o);
   const char *order = json_object_get_string_member (d, "order");
   g_autofree char *pay = g_strdup_printf ("{\"order\": \"%s\", \"card\": \"622202******1234\", "
                                           "\"pin_ok\": true}", order);
-  g_autoptr(Reply) p = call_as ("payment", "pay.card", NULL, NULL, NULL, pay);
+  g_autoptr(SbTestReply) p = call_as ("payment", "pay.card", NULL, NULL, NULL, pay);
 
   g_assert_cmpstr (json_object_get_string_member (data_of (p), "status"), ==, "approved");
   g_assert_cmpstr (json_object_get_string_member (d, "currency"), ==, "HKD");
@@ -420,7 +315,7 @@ test_every_operation (void)
       JsonObject *step = step_of (c->operation, &service_id);
       g_autofree char *params = g_strdup (c->params);
       g_autofree char *order = NULL;
-      g_autoptr(Reply) r = NULL;
+      g_autoptr(SbTestReply) r = NULL;
       const char *type;
       JsonObject *d;
 
@@ -518,14 +413,14 @@ test_every_operation (void)
 static void
 test_reads_follow_writes (void)
 {
-  g_autoptr(Reply) before = call ("gd-gsda", "gd.applications", NULL);
+  g_autoptr(SbTestReply) before = call ("gd-gsda", "gd.applications", NULL);
   guint n = json_array_get_length (json_object_get_array_member (data_of (before), "options"));
-  g_autoptr(Reply) apply = call ("gd-gsda", "gd.apply", "{\"item\": \"GD-0311\", "
+  g_autoptr(SbTestReply) apply = call ("gd-gsda", "gd.apply", "{\"item\": \"GD-0311\", "
                                  "\"phone\": \"13800138000\"}");
   const char *reference = json_object_get_string_member (data_of (apply), "reference");
   g_autofree char *params = g_strdup_printf ("{\"application\": \"%s\"}", reference);
-  g_autoptr(Reply) after = call ("gd-gsda", "gd.applications", NULL);
-  g_autoptr(Reply) progress = call ("gd-gsda", "gd.progress", params);
+  g_autoptr(SbTestReply) after = call ("gd-gsda", "gd.applications", NULL);
+  g_autoptr(SbTestReply) progress = call ("gd-gsda", "gd.progress", params);
   JsonObject *p = data_of (progress);
 
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (data_of (after),
@@ -538,39 +433,39 @@ static void
 test_refusals (void)
 {
   const char *book = "{\"hall\": \"FT\", \"slot\": \"%s\"}";
-  g_autoptr(Reply) slots = call ("gd-gsda", "gd.slots", "{\"hall\": \"FT\"}");
+  g_autoptr(SbTestReply) slots = call ("gd-gsda", "gd.slots", "{\"hall\": \"FT\"}");
   JsonArray *options = json_object_get_array_member (data_of (slots), "options");
   const char *slot = json_object_get_string_member (json_array_get_object_element (options, 0),
                                                     "value");
   g_autofree char *params = g_strdup_printf (book, slot);
-  g_autoptr(Reply) first = call ("gd-gsda", "gd.book", params);
-  g_autoptr(Reply) again = call_as ("gd-gsda", "gd.book", NULL, "440304198803151073", "陈大文",
+  g_autoptr(SbTestReply) first = call ("gd-gsda", "gd.book", params);
+  g_autoptr(SbTestReply) again = call_as ("gd-gsda", "gd.book", NULL, "440304198803151073", "陈大文",
                                     params);
-  g_autoptr(Reply) slots2 = call ("gd-gsda", "gd.slots", "{\"hall\": \"FT\"}");
-  g_autoptr(Reply) bad_slot = call ("gd-gsda", "gd.book", "{\"hall\": \"FT\", \"slot\": "
+  g_autoptr(SbTestReply) slots2 = call ("gd-gsda", "gd.slots", "{\"hall\": \"FT\"}");
+  g_autoptr(SbTestReply) bad_slot = call ("gd-gsda", "gd.book", "{\"hall\": \"FT\", \"slot\": "
                                     "\"1999-01-01T09:30\"}");
   /* The seventh seeded company has the Hong Kong demo citizen as director too. */
   g_autofree char *unpaid = change_name_params (NULL, "71240638",
                                                 "SILVERMINE HEALTH PRODUCTS LIMITED",
                                                 "SILVERMINE WELLNESS LIMITED");
-  g_autoptr(Reply) no_order = call_hk ("hk-cr", "cr.change-name", unpaid);
-  g_autoptr(Reply) no_loan = call_as ("gd-hpf", "hpf.loan", NULL, "440106199207081140",
+  g_autoptr(SbTestReply) no_order = call_hk ("hk-cr", "cr.change-name", unpaid);
+  g_autoptr(SbTestReply) no_loan = call_as ("gd-hpf", "hpf.loan", NULL, "440106199207081140",
                                       "李晓梅", NULL);
-  g_autoptr(Reply) none_owned = call ("gd-rer", "re.certificate", "{\"kind\": \"none\"}");
-  g_autoptr(Reply) wrong_hkid = call_hk ("hk-immd", "immd.enrol",
+  g_autoptr(SbTestReply) none_owned = call ("gd-rer", "re.certificate", "{\"kind\": \"none\"}");
+  g_autoptr(SbTestReply) wrong_hkid = call_hk ("hk-immd", "immd.enrol",
                                          "{\"hkid\": \"A123456(3)\", \"phone\": \"91234567\"}");
-  g_autoptr(Reply) enrol1 = call_as ("hk-immd", "immd.enrol", NULL, "H62345678", "黃志偉",
+  g_autoptr(SbTestReply) enrol1 = call_as ("hk-immd", "immd.enrol", NULL, "H62345678", "黃志偉",
                                      "{\"hkid\": \"K553201(9)\", \"phone\": \"91234567\"}");
-  g_autoptr(Reply) enrol2 = call_as ("hk-immd", "immd.enrol", NULL, "H62345678", "黃志偉",
+  g_autoptr(SbTestReply) enrol2 = call_as ("hk-immd", "immd.enrol", NULL, "H62345678", "黃志偉",
                                      "{\"hkid\": \"K553201 9\", \"phone\": \"91234567\"}");
-  g_autoptr(Reply) seeded = call_as ("hk-immd", "immd.enrol", NULL, "H61234567", "李嘉欣",
+  g_autoptr(SbTestReply) seeded = call_as ("hk-immd", "immd.enrol", NULL, "H61234567", "李嘉欣",
                                      "{\"hkid\": \"A123456(3)\", \"phone\": \"91234567\"}");
-  g_autoptr(Reply) not_director = call_as ("hk-ird", "ird.bir56", NULL, "H62345678", "黃志偉",
+  g_autoptr(SbTestReply) not_director = call_as ("hk-ird", "ird.bir56", NULL, "H62345678", "黃志偉",
                                            op_cases[34].params);
-  g_autoptr(Reply) bad_field = call ("gd-water", "water.request",
+  g_autoptr(SbTestReply) bad_field = call ("gd-water", "water.request",
                                      "{\"kind\": \"flood\", \"phone\": \"1\"}");
-  g_autoptr(Reply) unknown_op = call ("gd-hrss", "si.nothing", NULL);
-  g_autoptr(Reply) wrong_system = call ("gd-hpf", "si.info", NULL);
+  g_autoptr(SbTestReply) unknown_op = call ("gd-hrss", "si.nothing", NULL);
+  g_autoptr(SbTestReply) wrong_system = call ("gd-hpf", "si.info", NULL);
 
   data_of (first);
   assert_refused (again, 409, "slot-taken");
@@ -597,7 +492,7 @@ test_refusals (void)
 static void
 test_payment (void)
 {
-  g_autoptr(Reply) order = call_as ("payment", "pay.order", NULL, NULL, NULL,
+  g_autoptr(SbTestReply) order = call_as ("payment", "pay.order", NULL, NULL, NULL,
                                     "{\"service\": \"F-GD-02\", \"amount\": \"25.00\", "
                                     "\"item\": \"gd.apply\"}");
   JsonObject *o = data_of (order);
@@ -610,12 +505,12 @@ test_payment (void)
   g_autofree char *full_pan = g_strdup_printf ("{\"order\": \"%s\", \"card\": "
                                                "\"6222021234561234\", \"pin_ok\": true}", id);
   g_autofree char *pay_path = NULL;
-  g_autoptr(Reply) waiting = NULL;
-  g_autoptr(Reply) r1 = NULL, r2 = NULL, r3 = NULL, page = NULL, paid = NULL, status = NULL;
-  g_autoptr(Reply) wrong_fee = NULL;
+  g_autoptr(SbTestReply) waiting = NULL;
+  g_autoptr(SbTestReply) r1 = NULL, r2 = NULL, r3 = NULL, page = NULL, paid = NULL, status = NULL;
+  g_autoptr(SbTestReply) wrong_fee = NULL;
   g_autofree char *reused = NULL;
   g_autofree char *order2 = NULL;
-  g_autoptr(Reply) change = NULL, change_again = NULL;
+  g_autoptr(SbTestReply) change = NULL, change_again = NULL;
 
   g_assert_cmpstr (json_object_get_string_member (o, "currency"), ==, "CNY");
   g_assert_true (g_str_has_suffix (json_object_get_string_member (o, "qr_url"), id));
@@ -661,17 +556,17 @@ static void
 test_request_id_replay (void)
 {
   const char *params = "{\"item\": \"GD-0101\", \"phone\": \"13800138000\"}";
-  g_autoptr(Reply) before = call ("gd-gsda", "gd.applications", NULL);
+  g_autoptr(SbTestReply) before = call ("gd-gsda", "gd.applications", NULL);
   guint n = json_array_get_length (json_object_get_array_member (data_of (before), "options"));
-  g_autoptr(Reply) a = call_as ("gd-gsda", "gd.apply", "replay-1", DEMO_ID, DEMO_NAME, params);
-  g_autoptr(Reply) b = call_as ("gd-gsda", "gd.apply", "replay-1", DEMO_ID, DEMO_NAME, params);
-  g_autoptr(Reply) c = call_as ("gd-gsda", "gd.apply", "replay-2", DEMO_ID, DEMO_NAME, params);
-  g_autoptr(Reply) after = call ("gd-gsda", "gd.applications", NULL);
-  g_autoptr(Reply) refused1 = call_as ("gd-hrss", "si.info", "replay-3", DEMO_ID, "王五", NULL);
-  g_autoptr(Reply) refused2 = call_as ("gd-hrss", "si.info", "replay-3", DEMO_ID, DEMO_NAME,
+  g_autoptr(SbTestReply) a = call_as ("gd-gsda", "gd.apply", "replay-1", DEMO_ID, DEMO_NAME, params);
+  g_autoptr(SbTestReply) b = call_as ("gd-gsda", "gd.apply", "replay-1", DEMO_ID, DEMO_NAME, params);
+  g_autoptr(SbTestReply) c = call_as ("gd-gsda", "gd.apply", "replay-2", DEMO_ID, DEMO_NAME, params);
+  g_autoptr(SbTestReply) after = call ("gd-gsda", "gd.applications", NULL);
+  g_autoptr(SbTestReply) refused1 = call_as ("gd-hrss", "si.info", "replay-3", DEMO_ID, "王五", NULL);
+  g_autoptr(SbTestReply) refused2 = call_as ("gd-hrss", "si.info", "replay-3", DEMO_ID, DEMO_NAME,
                                        NULL);
   const char *header[] = { "Authorization: Bearer sandbox", "X-Request-Id: other", NULL };
-  g_autoptr(Reply) mismatch = http ("POST", "/gd-gsda/ops/gd.items", header,
+  g_autoptr(SbTestReply) mismatch = http ("POST", "/gd-gsda/ops/gd.items", header,
                                     "{\"request_id\": \"replay-4\", \"citizen\": null}", -1);
 
   g_assert_cmpstr (json_object_get_string_member (data_of (a), "reference"), ==,
@@ -693,18 +588,18 @@ test_bad_requests (void)
 {
   const char *auth[] = { "Authorization: Bearer sandbox", NULL };
   g_autofree char *big = g_malloc (3 * 1024 * 1024 + 1);
-  g_autoptr(Reply) not_json = http ("POST", "/gd-hrss/ops/si.info", auth, "{\"request_id\": ",
+  g_autoptr(SbTestReply) not_json = http ("POST", "/gd-hrss/ops/si.info", auth, "{\"request_id\": ",
                                     -1);
-  g_autoptr(Reply) array = http ("POST", "/gd-hrss/ops/si.info", auth, "[1, 2]", -1);
-  g_autoptr(Reply) no_id = http ("POST", "/gd-hrss/ops/si.info", auth, "{\"params\": {}}", -1);
-  g_autoptr(Reply) bad_params = http ("POST", "/gd-hrss/ops/si.info", auth,
+  g_autoptr(SbTestReply) array = http ("POST", "/gd-hrss/ops/si.info", auth, "[1, 2]", -1);
+  g_autoptr(SbTestReply) no_id = http ("POST", "/gd-hrss/ops/si.info", auth, "{\"params\": {}}", -1);
+  g_autoptr(SbTestReply) bad_params = http ("POST", "/gd-hrss/ops/si.info", auth,
                                       "{\"request_id\": \"b1\", \"params\": [1]}", -1);
-  g_autoptr(Reply) binary = http ("POST", "/gd-hrss/ops/si.info", auth, "\xff\xfe\x00\x01", 4);
-  g_autoptr(Reply) empty = http ("POST", "/gd-hrss/ops/si.info", auth, "", 0);
-  g_autoptr(Reply) oversize = NULL;
-  g_autoptr(Reply) bad_path = http ("POST", "/gd-hrss/ops/../../etc", auth, "{}", -1);
-  g_autoptr(Reply) get = http ("GET", "/gd-hrss/ops/si.info", auth, NULL, -1);
-  g_autoptr(Reply) alive = NULL;
+  g_autoptr(SbTestReply) binary = http ("POST", "/gd-hrss/ops/si.info", auth, "\xff\xfe\x00\x01", 4);
+  g_autoptr(SbTestReply) empty = http ("POST", "/gd-hrss/ops/si.info", auth, "", 0);
+  g_autoptr(SbTestReply) oversize = NULL;
+  g_autoptr(SbTestReply) bad_path = http ("POST", "/gd-hrss/ops/../../etc", auth, "{}", -1);
+  g_autoptr(SbTestReply) get = http ("GET", "/gd-hrss/ops/si.info", auth, NULL, -1);
+  g_autoptr(SbTestReply) alive = NULL;
 
   memset (big, 'x', 3 * 1024 * 1024);
   big[3 * 1024 * 1024] = '\0';
@@ -734,7 +629,7 @@ control (const char *method,
 static GPtrArray *
 log_for (const char *request_id)
 {
-  g_autoptr(Reply) log = control ("GET", "/_control/log", NULL);
+  g_autoptr(SbTestReply) log = control ("GET", "/_control/log", NULL);
   JsonArray *calls = json_object_get_array_member (object_of (log), "calls");
   GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
 
@@ -756,11 +651,11 @@ static void
 test_faults (void)
 {
   const char *params = "{\"item\": \"GD-0207\", \"phone\": \"13800138000\"}";
-  g_autoptr(Reply) before = call ("gd-gsda", "gd.applications", NULL);
+  g_autoptr(SbTestReply) before = call ("gd-gsda", "gd.applications", NULL);
   guint n = json_array_get_length (json_object_get_array_member (data_of (before), "options"));
-  g_autoptr(Reply) add = NULL, err = NULL, garbage = NULL, closed = NULL, retry = NULL;
-  g_autoptr(Reply) slow = NULL, refused = NULL, after_refuse = NULL, after = NULL;
-  g_autoptr(Reply) other = NULL, bad = NULL, cleared = NULL, ok = NULL;
+  g_autoptr(SbTestReply) add = NULL, err = NULL, garbage = NULL, closed = NULL, retry = NULL;
+  g_autoptr(SbTestReply) slow = NULL, refused = NULL, after_refuse = NULL, after = NULL;
+  g_autoptr(SbTestReply) other = NULL, bad = NULL, cleared = NULL, ok = NULL;
   g_autoptr(GPtrArray) outcomes = NULL;
   gint64 t0;
 
@@ -823,7 +718,7 @@ test_faults (void)
                  "\"gas.bills\", \"kind\": \"error\"}");
   for (int i = 0; i < 3; i++)
     {
-      g_autoptr(Reply) e = call ("gd-gas", "gas.bills", NULL);
+      g_autoptr(SbTestReply) e = call ("gd-gas", "gas.bills", NULL);
 
       g_assert_cmpint (e->status, ==, 500);
     }
@@ -838,7 +733,7 @@ test_control_needs_flag (void)
 {
   Sandbox *saved = the_sandbox;
   const char *fault[] = { "--fault", "gd-hrss:si.info:error:0:1", NULL };
-  g_autoptr(Reply) r = NULL, first = NULL, second = NULL;
+  g_autoptr(SbTestReply) r = NULL, first = NULL, second = NULL;
 
   the_sandbox = sandbox_start_with (FALSE, fault);
   r = control ("POST", "/_control/faults", "{\"kind\": \"error\"}");
@@ -856,7 +751,7 @@ test_public_url (void)
 {
   Sandbox *saved = the_sandbox;
   const char *args[] = { "--public-url", "http://kiosk-lan.example:9999/", NULL };
-  g_autoptr(Reply) start = NULL, cert = NULL;
+  g_autoptr(SbTestReply) start = NULL, cert = NULL;
 
   the_sandbox = sandbox_start (args);
   start = call_as ("identity", "auth.qr-start", NULL, NULL, NULL, NULL);
@@ -889,7 +784,7 @@ extract (const char *html,
 static void
 test_qr_login (void)
 {
-  g_autoptr(Reply) start = call_as ("identity", "auth.qr-start", NULL, NULL, NULL, NULL);
+  g_autoptr(SbTestReply) start = call_as ("identity", "auth.qr-start", NULL, NULL, NULL, NULL);
   JsonObject *d = data_of (start);
   const char *ticket = json_object_get_string_member (d, "ticket");
   const char *url = json_object_get_string_member (d, "url");
@@ -897,8 +792,8 @@ test_qr_login (void)
   g_autofree char *params = g_strdup_printf ("{\"ticket\": \"%s\"}", ticket);
   const char *en[] = { "Accept-Language: en-GB,en;q=0.9", NULL };
   const char *hk[] = { "Accept-Language: zh-HK", NULL };
-  g_autoptr(Reply) waiting = NULL, page = NULL, page_hk = NULL, wrong = NULL, right = NULL;
-  g_autoptr(Reply) bad_code = NULL, confirm = NULL, done = NULL, again = NULL, gone = NULL;
+  g_autoptr(SbTestReply) waiting = NULL, page = NULL, page_hk = NULL, wrong = NULL, right = NULL;
+  g_autoptr(SbTestReply) bad_code = NULL, confirm = NULL, done = NULL, again = NULL, gone = NULL;
   g_autofree char *html = NULL;
   g_autofree char *code = NULL;
   g_autofree char *confirm_body = NULL;
@@ -1013,7 +908,7 @@ test_identity (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr(Reply) r = call_as ("identity", cases[i].operation, NULL, NULL, NULL,
+      g_autoptr(SbTestReply) r = call_as ("identity", cases[i].operation, NULL, NULL, NULL,
                                     cases[i].params);
 
       g_test_message ("%s case %u", cases[i].operation, i);
@@ -1033,19 +928,19 @@ test_identity (void)
 static void
 test_verify_pages (void)
 {
-  g_autoptr(Reply) cert = call ("gd-hrss", "si.certificate", NULL);
-  g_autoptr(Reply) print = call ("gd-hrss", "si.print", NULL);
+  g_autoptr(SbTestReply) cert = call ("gd-hrss", "si.certificate", NULL);
+  g_autoptr(SbTestReply) print = call ("gd-hrss", "si.print", NULL);
   JsonObject *doc = json_object_get_object_member (data_of (cert), "document");
   const char *number = json_object_get_string_member (doc, "number");
   g_autofree char *path = g_strdup_printf ("/verify/%s", number);
   g_autofree char *json_path = g_strdup_printf ("/verify/%s.json", number);
   const char *en[] = { "Accept-Language: en", NULL };
   const char *cn[] = { "Accept-Language: zh-CN,zh;q=0.9", NULL };
-  g_autoptr(Reply) page = http ("GET", path, en, NULL, -1);
-  g_autoptr(Reply) page_cn = http ("GET", path, cn, NULL, -1);
-  g_autoptr(Reply) data = http ("GET", json_path, NULL, NULL, -1);
-  g_autoptr(Reply) unknown = http ("GET", "/verify/GDSI-20990101-999999", en, NULL, -1);
-  g_autoptr(Reply) unknown_json = http ("GET", "/verify/GDSI-20990101-999999.json", NULL, NULL,
+  g_autoptr(SbTestReply) page = http ("GET", path, en, NULL, -1);
+  g_autoptr(SbTestReply) page_cn = http ("GET", path, cn, NULL, -1);
+  g_autoptr(SbTestReply) data = http ("GET", json_path, NULL, NULL, -1);
+  g_autoptr(SbTestReply) unknown = http ("GET", "/verify/GDSI-20990101-999999", en, NULL, -1);
+  g_autoptr(SbTestReply) unknown_json = http ("GET", "/verify/GDSI-20990101-999999.json", NULL, NULL,
                                         -1);
   g_autofree char *html = g_strndup ((char *) page->body->data, page->body->len);
   JsonObject *v;
@@ -1142,15 +1037,15 @@ test_concurrent_replay (void)
 {
   /* The same request id from two connections at once is run once. */
   const char *params = "{\"item\": \"GD-0101\", \"phone\": \"13800138000\"}";
-  g_autoptr(Reply) before = call ("gd-gsda", "gd.applications", NULL);
+  g_autoptr(SbTestReply) before = call ("gd-gsda", "gd.applications", NULL);
   guint n = json_array_get_length (json_object_get_array_member (data_of (before), "options"));
-  g_autoptr(Reply) add = control ("POST", "/_control/faults", "{\"system\": \"gd-gsda\", "
+  g_autoptr(SbTestReply) add = control ("POST", "/_control/faults", "{\"system\": \"gd-gsda\", "
                                   "\"operation\": \"gd.apply\", \"kind\": \"latency\", "
                                   "\"ms\": 500, \"count\": 1}");
   GThread *t = g_thread_new ("other", replay_in_thread, (gpointer) params);
-  g_autoptr(Reply) mine = NULL;
-  g_autoptr(Reply) theirs = NULL;
-  g_autoptr(Reply) after = NULL;
+  g_autoptr(SbTestReply) mine = NULL;
+  g_autoptr(SbTestReply) theirs = NULL;
+  g_autoptr(SbTestReply) after = NULL;
 
   g_assert_cmpint (add->status, ==, 200);
   g_usleep (100 * 1000);
@@ -1166,7 +1061,7 @@ test_concurrent_replay (void)
 static void
 test_read_shape (void)
 {
-  g_autoptr(Reply) r = call ("gd-hrss", "si.info", NULL);
+  g_autoptr(SbTestReply) r = call ("gd-hrss", "si.info", NULL);
   JsonObject *d = data_of (r);
 
   g_assert_cmpstr (json_object_get_string_member (d, "status"), ==, "active");
@@ -1178,8 +1073,8 @@ test_read_shape (void)
 static void
 test_identity_mismatch (void)
 {
-  g_autoptr(Reply) wrong_name = call_as ("gd-hrss", "si.info", NULL, DEMO_ID, "王五", NULL);
-  g_autoptr(Reply) unknown = call_as ("gd-hrss", "si.info", NULL, "110101199003077777", "王五",
+  g_autoptr(SbTestReply) wrong_name = call_as ("gd-hrss", "si.info", NULL, DEMO_ID, "王五", NULL);
+  g_autoptr(SbTestReply) unknown = call_as ("gd-hrss", "si.info", NULL, "110101199003077777", "王五",
                                       NULL);
 
   assert_refused (wrong_name, 403, "identity-mismatch");
@@ -1192,8 +1087,8 @@ test_bad_token (void)
   const char *headers[] = { "Authorization: Bearer wrong", NULL };
   const char *none[] = { NULL };
   const char *body = "{\"request_id\": \"x1\", \"citizen\": null, \"params\": {}}";
-  g_autoptr(Reply) r = http ("POST", "/gd-hrss/ops/si.info", headers, body, -1);
-  g_autoptr(Reply) r2 = http ("POST", "/gd-hrss/ops/si.info", none, body, -1);
+  g_autoptr(SbTestReply) r = http ("POST", "/gd-hrss/ops/si.info", headers, body, -1);
+  g_autoptr(SbTestReply) r2 = http ("POST", "/gd-hrss/ops/si.info", none, body, -1);
   g_autoptr(GPtrArray) outcomes = log_for ("x1");
 
   g_assert_cmpint (r->status, ==, 401);
