@@ -657,6 +657,10 @@ test_faults (void)
   g_autoptr(SbTestReply) slow = NULL, refused = NULL, after_refuse = NULL, after = NULL;
   g_autoptr(SbTestReply) other = NULL, bad = NULL, cleared = NULL, ok = NULL;
   g_autoptr(GPtrArray) outcomes = NULL;
+  const char *bad_specs[] = { "{\"system\": 5, \"kind\": \"error\"}",
+                              "{\"kind\": \"latency\", \"ms\": -5}",
+                              "{\"kind\": \"latency\", \"ms\": \"5\"}",
+                              "{\"kind\": \"error\", \"count\": 1.5}", "[]", "not json" };
   gint64 t0;
 
   add = control ("POST", "/_control/faults", "{\"system\": \"gd-gsda\", \"operation\": "
@@ -711,6 +715,12 @@ test_faults (void)
 
   bad = control ("POST", "/_control/faults", "{\"kind\": \"explode\"}");
   g_assert_cmpint (bad->status, ==, 400);
+  for (guint i = 0; i < G_N_ELEMENTS (bad_specs); i++)
+    {
+      g_autoptr(SbTestReply) b = control ("POST", "/_control/faults", bad_specs[i]);
+
+      g_assert_cmpint (b->status, ==, 400);
+    }
 
   /* Unlimited until cleared. */
   g_clear_pointer (&add, reply_free);
