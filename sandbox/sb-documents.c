@@ -268,8 +268,46 @@ handle_verify (SbSandbox  *sb,
     }
 }
 
+/* GET /: what this is, for a person who opens the address in a browser. */
+static void
+handle_index (SbSandbox  *sb,
+              SbRequest  *request,
+              SbResponse *response,
+              gpointer    user_data)
+{
+  SbLang lang = sb_page_lang (request);
+  g_autofree char *system = NULL;
+  g_autofree char *operation = NULL;
+
+  if (sb_call_path_split (sb_request_path (request), &system, &operation))
+    {
+      sb_response_text (response, 405, "application/json",
+                        "{\"ok\": false, \"detail\": \"operations are called with POST\"}");
+      return;
+    }
+  if (strcmp (sb_request_path (request), "/") != 0)
+    {
+      sb_page_respond (response, 404, lang, sb_tr (lang, "没有这个页面", "沒有這個頁面",
+                                                   "No such page"), "");
+      return;
+    }
+  sb_page_respond (response, 200, lang,
+                   sb_tr (lang, "政务系统模拟服务", "政務系統模擬服務",
+                          "Stand-in government systems"),
+                   sb_tr (lang,
+                          "<p>本服务为湾区通办的演示和测试模拟各政务系统，数据均为虚构。"
+                          "业务接口：POST /{系统}/ops/{操作}；证明核验：/verify/{编号}。</p>",
+                          "<p>本服務為灣區通辦的示範和測試模擬各政務系統，資料均為虛構。"
+                          "業務接口：POST /{系統}/ops/{操作}；證明核驗：/verify/{編號}。</p>",
+                          "<p>This service stands in for the government systems in Tongban's "
+                          "demonstration and tests; every record is made up. Business calls: "
+                          "POST /{system}/ops/{operation}; document checks: "
+                          "/verify/{number}.</p>"));
+}
+
 void
 sb_documents_add_routes (SbSandbox *sb)
 {
+  sb_http_add_route (sb, "GET", "/", handle_index, NULL);
   sb_http_add_route (sb, "GET", "/verify/", handle_verify, NULL);
 }

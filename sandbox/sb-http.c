@@ -252,7 +252,15 @@ sb_replay_store (SbSandbox        *sb,
   sb_response_set (copy, response->status, response->content_type, response->body);
   sb_lock (sb);
   if (!g_hash_table_contains (sb->replies, key))
-    g_hash_table_insert (sb->replies, g_strdup (key), copy);
+    {
+      char *k = g_strdup (key);
+
+      g_hash_table_insert (sb->replies, k, copy);
+      g_queue_push_tail (&sb->reply_order, k);
+      /* A retry comes within minutes: the oldest answers go beyond a bound. */
+      while (sb->reply_order.length > SB_MAX_REPLIES)
+        g_hash_table_remove (sb->replies, g_queue_pop_head (&sb->reply_order));
+    }
   else
     response_free (copy);
   sb_unlock (sb);
@@ -577,6 +585,7 @@ sb_sandbox_free (SbSandbox *sb)
   g_hash_table_unref (sb->tickets);
   g_hash_table_unref (sb->orders);
   g_hash_table_unref (sb->taken_slots);
+  g_queue_clear (&sb->reply_order);
   g_hash_table_unref (sb->replies);
   g_ptr_array_unref (sb->faults);
   g_ptr_array_unref (sb->log);

@@ -48,11 +48,13 @@ struct _SbSandbox
   GHashTable *orders;         /* payment order → JsonObject */
   GHashTable *taken_slots;    /* "hall/slot" → reference */
   GHashTable *replies;        /* request key → SbResponse* */
+  GQueue      reply_order;    /* their keys, oldest first (owned by replies) */
   GPtrArray  *faults;         /* SbFault* */
   GPtrArray  *log;            /* JsonObject */
 };
 
 #define SB_DEFAULT_MAX_BODY (2 * 1024 * 1024)
+#define SB_MAX_REPLIES      50000  /* first answers kept for repeated request ids */
 #define SB_DEFAULT_TOKEN    "sandbox"
 
 SbSandbox  *sb_sandbox_new        (const SbConfig  *config,

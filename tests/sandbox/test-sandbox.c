@@ -599,6 +599,8 @@ test_bad_requests (void)
   g_autoptr(SbTestReply) oversize = NULL;
   g_autoptr(SbTestReply) bad_path = http ("POST", "/gd-hrss/ops/../../etc", auth, "{}", -1);
   g_autoptr(SbTestReply) get = http ("GET", "/gd-hrss/ops/si.info", auth, NULL, -1);
+  g_autoptr(SbTestReply) index = http ("GET", "/", NULL, NULL, -1);
+  g_autoptr(SbTestReply) no_page = http ("GET", "/nothing/here", NULL, NULL, -1);
   g_autoptr(SbTestReply) alive = NULL;
 
   memset (big, 'x', 3 * 1024 * 1024);
@@ -613,6 +615,9 @@ test_bad_requests (void)
   g_assert_cmpint (oversize->status, ==, 413);
   g_assert_cmpint (bad_path->status, ==, 404);
   g_assert_cmpint (get->status, ==, 405);
+  g_assert_cmpint (index->status, ==, 200);
+  g_assert_nonnull (g_strstr_len ((char *) index->body->data, index->body->len, "/verify/"));
+  g_assert_cmpint (no_page->status, ==, 404);
   alive = call ("gd-hrss", "si.info", NULL);
   data_of (alive);
 }
