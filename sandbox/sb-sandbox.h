@@ -98,7 +98,9 @@ GPtrArray  *sb_submissions        (SbSandbox       *sb,
                                    const char      *kind,
                                    const char      *id_number);
 
-/* Documents (sb-documents.c): registers and returns the section 5 "document" object. */
+/* Documents (sb-documents.c): registers a certificate and returns its section 5 "document"
+ * object (new); takes fields. The same id_number and template on the same day get the same
+ * number. Call with the lock held. */
 JsonObject *sb_document_issue     (SbSandbox       *sb,
                                    const char      *template_id,
                                    const char      *prefix,
