@@ -114,12 +114,15 @@ sb_document_issue (SbSandbox  *sb,
 
 /* Pages */
 
+/* The recognised language with the highest q in Accept-Language (first wins a tie). */
 SbLang
 sb_page_lang (SbRequest *request)
 {
   const char *q = sb_request_query (request, "lang");
   const char *accept = sb_request_header (request, "Accept-Language");
   g_auto(GStrv) tags = NULL;
+  SbLang best = SB_LANG_ZH_CN;
+  double best_q = -1;
 
   if (q)
     return strcmp (q, "en") == 0 ? SB_LANG_EN
@@ -128,16 +131,33 @@ sb_page_lang (SbRequest *request)
   for (guint i = 0; tags[i]; i++)
     {
       g_autofree char *t = g_ascii_strdown (g_strstrip (tags[i]), -1);
+      char *semi = strchr (t, ';');
+      double weight = 1;
+      SbLang lang;
 
+      if (semi)
+        {
+          const char *qv = strstr (semi, "q=");
+
+          *semi = '\0';
+          weight = qv ? g_ascii_strtod (qv + 2, NULL) : 1;
+        }
       if (g_str_has_prefix (t, "zh-hk") || g_str_has_prefix (t, "zh-mo")
           || g_str_has_prefix (t, "zh-tw") || g_str_has_prefix (t, "zh-hant"))
-        return SB_LANG_ZH_HK;
-      if (g_str_has_prefix (t, "zh"))
-        return SB_LANG_ZH_CN;
-      if (g_str_has_prefix (t, "en"))
-        return SB_LANG_EN;
+        lang = SB_LANG_ZH_HK;
+      else if (g_str_has_prefix (t, "zh"))
+        lang = SB_LANG_ZH_CN;
+      else if (g_str_has_prefix (t, "en"))
+        lang = SB_LANG_EN;
+      else
+        continue;
+      if (weight > best_q)
+        {
+          best = lang;
+          best_q = weight;
+        }
     }
-  return SB_LANG_ZH_CN;
+  return best;
 }
 
 const char *

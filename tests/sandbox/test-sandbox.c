@@ -806,7 +806,7 @@ test_qr_login (void)
   g_autofree char *path = g_strdup (strstr (url, "/phone/qr/"));
   g_autofree char *params = g_strdup_printf ("{\"ticket\": \"%s\"}", ticket);
   const char *en[] = { "Accept-Language: en-GB,en;q=0.9", NULL };
-  const char *hk[] = { "Accept-Language: zh-HK", NULL };
+  const char *hk[] = { "Accept-Language: en;q=0.5, zh-HK, zh;q=0.8", NULL };
   g_autoptr(SbTestReply) waiting = NULL, page = NULL, page_hk = NULL, wrong = NULL, right = NULL;
   g_autoptr(SbTestReply) bad_code = NULL, confirm = NULL, done = NULL, again = NULL, gone = NULL;
   g_autofree char *html = NULL;
