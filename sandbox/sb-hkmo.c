@@ -347,8 +347,9 @@ immd_enrol (SbSandbox  *sb,
       || already (sb, call, "immd-enrol", NULL))
     return sb_refuse (reason, "duplicate");
   reference = sb_next_reference (sb, "ECH");
-  answer = sb_receipt_new (reference, "service", "e-Channel", "valid_with",
-                           "HKID", NULL);
+  /* The back office checks the enrolment before the e-Channel lets the person through. */
+  answer = sb_receipt_new (reference, "service", "e-Channel", "valid_with", "HKID",
+                           "status", "pending", NULL);
   store (sb, call, "immd-enrol", NULL, answer);
   return answer;
 }
