@@ -1,7 +1,8 @@
 /* main.c: tongban-sandbox, the stand-in government systems (see docs/gateway.md)
  *
  * tongban-sandbox [--listen 127.0.0.1] [--port 8650] [--seed FILE] [--token TOKEN]
- *                 [--control] [--fault SYSTEM:OPERATION:KIND[:MS[:COUNT]]]...
+ *                 [--public-url URL] [--control]
+ *                 [--fault SYSTEM:OPERATION:KIND[:MS[:COUNT]]]...
  * Prints "listening on HOST:PORT" once it answers, and runs until SIGTERM or SIGINT.
  */
 
@@ -25,6 +26,7 @@ main (int   argc,
   g_autofree char *listen = NULL;
   g_autofree char *seed = NULL;
   g_autofree char *token = NULL;
+  g_autofree char *public_url = NULL;
   g_auto(GStrv) faults = NULL;
   gint port = 8650;
   gint64 max_body = 0;
@@ -36,6 +38,8 @@ main (int   argc,
       "FILE" },
     { "token", 0, 0, G_OPTION_ARG_STRING, &token, "Bearer token callers must send (sandbox)",
       "TOKEN" },
+    { "public-url", 0, 0, G_OPTION_ARG_STRING, &public_url,
+      "Base of the URLs phones open (QR login, verify), e.g. http://192.168.1.5:8650", "URL" },
     { "control", 0, 0, G_OPTION_ARG_NONE, &control, "Allow /_control/ from this machine",
       NULL },
     { "fault", 0, 0, G_OPTION_ARG_STRING_ARRAY, &faults,
@@ -62,10 +66,17 @@ main (int   argc,
       g_printerr ("tongban-sandbox: --port must be 0 to 65535, --max-body at most 64 MiB\n");
       return 2;
     }
+  if (public_url && !g_str_has_prefix (public_url, "http://")
+      && !g_str_has_prefix (public_url, "https://"))
+    {
+      g_printerr ("tongban-sandbox: --public-url must start with http:// or https://\n");
+      return 2;
+    }
   config.listen = listen ? listen : "127.0.0.1";
   config.port = (guint) port;
   config.seed_file = seed;
   config.token = token;
+  config.public_url = public_url;
   config.control = control;
   config.max_body = (gsize) max_body;
 
@@ -86,12 +97,12 @@ main (int   argc,
       g_printerr ("tongban-sandbox: %s\n", error->message);
       return 1;
     }
-  printf ("listening on %s:%u\n", sb_sandbox_get_listen (sb), sb_sandbox_get_port (sb));
-  fflush (stdout);
-
   loop = g_main_loop_new (NULL, FALSE);
   g_unix_signal_add (SIGTERM, on_signal, loop);
   g_unix_signal_add (SIGINT, on_signal, loop);
+  printf ("listening on %s:%u\n", sb_sandbox_get_listen (sb), sb_sandbox_get_port (sb));
+  fflush (stdout);
+
   g_main_loop_run (loop);
   return 0;
 }

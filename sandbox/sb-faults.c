@@ -6,7 +6,7 @@
  * without answering, refuse drops new connections before reading anything.
  */
 
-#include "sb-sandbox.h"
+#include "sb-ops.h"
 
 #include <string.h>
 
@@ -79,7 +79,7 @@ sb_faults_add_json (SbSandbox   *sb,
     {
       JsonNode *n = json_object_get_member (spec, names[i]);
 
-      if (n && !JSON_NODE_HOLDS_VALUE (n))
+      if (n && sb_str (spec, names[i]) == NULL)
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "%s must be text",
                        names[i]);
@@ -93,9 +93,9 @@ sb_faults_add_json (SbSandbox   *sb,
                    "ms and count must be whole numbers");
       return FALSE;
     }
-  return add (sb, json_object_get_string_member_with_default (spec, "system", "*"),
-              json_object_get_string_member_with_default (spec, "operation", "*"),
-              json_object_get_string_member_with_default (spec, "kind", NULL),
+  return add (sb, sb_str (spec, "system") ? sb_str (spec, "system") : "*",
+              sb_str (spec, "operation") ? sb_str (spec, "operation") : "*",
+              sb_str (spec, "kind"),
               ms ? json_node_get_int (ms) : 0, count ? json_node_get_int (count) : 0, error);
 }
 
@@ -193,8 +193,9 @@ sb_log_call (SbSandbox  *sb,
     json_object_set_null_member (o, "request_id");
   json_object_set_string_member (o, "outcome", outcome);
   sb_lock (sb);
-  if (sb->log->len >= 10000)
-    g_ptr_array_remove_index (sb->log, 0);
+  /* The last 10000 calls or so; the oldest go a thousand at a time. */
+  if (sb->log->len >= 11000)
+    g_ptr_array_remove_range (sb->log, 0, 1000);
   g_ptr_array_add (sb->log, o);
   sb_unlock (sb);
 }

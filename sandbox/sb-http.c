@@ -252,40 +252,18 @@ sb_replay_store (SbSandbox        *sb,
   sb_response_set (copy, response->status, response->content_type, response->body);
   sb_lock (sb);
   if (!g_hash_table_contains (sb->replies, key))
-    g_hash_table_insert (sb->replies, g_strdup (key), copy);
+    {
+      char *k = g_strdup (key);
+
+      g_hash_table_insert (sb->replies, k, copy);
+      g_queue_push_tail (&sb->reply_order, k);
+      /* A retry comes within minutes: the oldest answers go beyond a bound. */
+      while (sb->reply_order.length > SB_MAX_REPLIES)
+        g_hash_table_remove (sb->replies, g_queue_pop_head (&sb->reply_order));
+    }
   else
     response_free (copy);
   sb_unlock (sb);
-}
-
-/* Form bodies: application/x-www-form-urlencoded, '+' for space. Bad escapes drop the pair. */
-GHashTable *
-sb_form_parse (GBytes *body)
-{
-  GHashTable *form = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  gsize len = 0;
-  const char *data = body ? g_bytes_get_data (body, &len) : NULL;
-  g_autofree char *text = g_strndup (data ? data : "", len);
-  g_auto(GStrv) pairs = g_strsplit (text, "&", 64);
-
-  for (guint i = 0; pairs[i]; i++)
-    {
-      char *eq = strchr (pairs[i], '=');
-      g_autofree char *key = NULL;
-      g_autofree char *value = NULL;
-
-      if (eq == NULL)
-        continue;
-      *eq = '\0';
-      g_strdelimit (pairs[i], "+", ' ');
-      g_strdelimit (eq + 1, "+", ' ');
-      key = g_uri_unescape_string (pairs[i], NULL);
-      value = g_uri_unescape_string (eq + 1, NULL);
-      if (key == NULL || value == NULL || !g_utf8_validate (value, -1, NULL))
-        continue;
-      g_hash_table_replace (form, g_steal_pointer (&key), g_steal_pointer (&value));
-    }
-  return form;
 }
 
 /* The server */
@@ -476,6 +454,11 @@ sb_sandbox_new (const SbConfig  *config,
   sb->config.listen = g_strdup (config->listen ? config->listen : "127.0.0.1");
   sb->config.seed_file = g_strdup (config->seed_file);
   sb->config.token = g_strdup (config->token ? config->token : SB_DEFAULT_TOKEN);
+  sb->config.public_url = config->public_url && *config->public_url
+                            ? g_strndup (config->public_url,
+                                         strlen (config->public_url)
+                                         - (g_str_has_suffix (config->public_url, "/") ? 1 : 0))
+                            : NULL;
   if (sb->config.max_body == 0)
     sb->config.max_body = SB_DEFAULT_MAX_BODY;
   if (sb->config.threads == 0)
@@ -567,6 +550,8 @@ sb_sandbox_base_url (SbSandbox *sb)
 {
   const char *host = sb->config.listen;
 
+  if (sb->config.public_url)
+    return g_strdup (sb->config.public_url);
   if (strcmp (host, "0.0.0.0") == 0)
     host = "127.0.0.1";
   return g_strdup_printf ("http://%s:%u", host, sb->port);
@@ -600,12 +585,14 @@ sb_sandbox_free (SbSandbox *sb)
   g_hash_table_unref (sb->tickets);
   g_hash_table_unref (sb->orders);
   g_hash_table_unref (sb->taken_slots);
+  g_queue_clear (&sb->reply_order);
   g_hash_table_unref (sb->replies);
   g_ptr_array_unref (sb->faults);
   g_ptr_array_unref (sb->log);
   g_free ((char *) sb->config.listen);
   g_free ((char *) sb->config.seed_file);
   g_free ((char *) sb->config.token);
+  g_free ((char *) sb->config.public_url);
   g_mutex_clear (&sb->lock);
   g_free (sb);
 }

@@ -124,10 +124,8 @@ void
 sb_options_add_node (JsonObject *options,
                      JsonObject *option)
 {
-  g_autoptr(JsonNode) n = json_node_init_object (json_node_alloc (), option);
-
-  json_array_add_element (json_object_get_array_member (options, "options"),
-                          json_node_copy (n));
+  json_array_add_object_element (json_object_get_array_member (options, "options"),
+                                 sb_object_copy (option));
 }
 
 JsonObject *
@@ -158,12 +156,72 @@ sb_receipt_new (const char *reference,
   return answer;
 }
 
+static JsonNode *
+deep_copy (JsonNode *node)
+{
+  JsonNode *copy;
+
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObject *from = json_node_get_object (node);
+      JsonObject *to = json_object_new ();
+      JsonObjectIter it;
+      const char *name;
+      JsonNode *member;
+
+      json_object_iter_init (&it, from);
+      while (json_object_iter_next (&it, &name, &member))
+        json_object_set_member (to, name, deep_copy (member));
+      copy = json_node_init_object (json_node_alloc (), to);
+      json_object_unref (to);
+      return copy;
+    }
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *from = json_node_get_array (node);
+      JsonArray *to = json_array_sized_new (json_array_get_length (from));
+
+      for (guint i = 0; i < json_array_get_length (from); i++)
+        json_array_add_element (to, deep_copy (json_array_get_element (from, i)));
+      copy = json_node_init_array (json_node_alloc (), to);
+      json_array_unref (to);
+      return copy;
+    }
+  return json_node_copy (node);
+}
+
+JsonObject *
+sb_object_copy (JsonObject *o)
+{
+  g_autoptr(JsonNode) n = json_node_init_object (json_node_alloc (), o);
+  g_autoptr(JsonNode) c = deep_copy (n);
+
+  return json_object_ref (json_node_get_object (c));
+}
+
 char *
 sb_today (void)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
 
   return g_date_time_format (now, "%Y-%m-%d");
+}
+
+char *
+sb_days_from_today (int days)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) then = g_date_time_add_days (now, days);
+
+  return g_date_time_format (then, "%Y-%m-%d");
+}
+
+gboolean
+sb_text_ok (const char *value,
+            gsize       max)
+{
+  return value != NULL && *value != '\0' && strlen (value) <= max
+         && g_utf8_validate (value, -1, NULL);
 }
 
 /* The garbage a "garbage" fault sends: truncated JSON, then bytes that are not UTF-8. */

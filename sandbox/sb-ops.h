@@ -64,6 +64,13 @@ void        sb_options_add_node (JsonObject *options,
 JsonObject *sb_receipt_new     (const char  *reference,
                                 ...) G_GNUC_NULL_TERMINATED;
 char       *sb_today           (void);
+/* The date so many days from today, "YYYY-MM-DD". */
+char       *sb_days_from_today (int          days);
+/* Present, not empty, UTF-8 and at most max bytes. */
+gboolean    sb_text_ok         (const char  *value,
+                                gsize        max);
+/* A deep copy (json_node_copy() only adds references to objects). */
+JsonObject *sb_object_copy     (JsonObject  *o);
 /* Looks up a member path of strings: sb_str (obj, "a", "b") = obj.a.b or NULL. */
 const char *sb_str             (JsonObject  *o,
                                 const char  *member);

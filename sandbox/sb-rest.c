@@ -68,91 +68,11 @@ token_ok (SbSandbox *sb,
   return strlen (auth) == strlen (want) && CRYPTO_memcmp (auth, want, strlen (want)) == 0;
 }
 
-/* Splits "/{system}/ops/{operation}"; both parts are plain names. */
-static gboolean
-split_path (const char  *path,
-            char       **system,
-            char       **operation)
-{
-  g_auto(GStrv) parts = g_strsplit (path, "/", 5);
-
-  if (g_strv_length (parts) != 4 || *parts[0] != '\0' || strcmp (parts[2], "ops") != 0
-      || *parts[1] == '\0' || *parts[3] == '\0' || strlen (parts[1]) > 32
-      || strlen (parts[3]) > 48)
-    return FALSE;
-  for (const char *p = parts[1]; *p; p++)
-    if (!g_ascii_isalnum (*p) && *p != '-')
-      return FALSE;
-  for (const char *p = parts[3]; *p; p++)
-    if (!g_ascii_isalnum (*p) && *p != '-' && *p != '.')
-      return FALSE;
-  *system = g_strdup (parts[1]);
-  *operation = g_strdup (parts[3]);
-  return TRUE;
-}
-
-/* Checks the envelope of a call; on failure fills response. */
-static JsonNode *
-parse_call (SbRequest   *request,
-            SbResponse  *response,
-            const char **request_id)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-  GBytes *body = sb_request_body (request);
-  gsize len = 0;
-  const char *data = g_bytes_get_data (body, &len);
-  const char *header_id = sb_request_header (request, "X-Request-Id");
-  JsonNode *root;
-  JsonObject *o;
-  JsonNode *citizen, *params;
-  const char *id;
-
-  if (len == 0 || !json_parser_load_from_data (parser, data, (gssize) len, &error))
-    {
-      answer_error (response, 400, "invalid-field", "the body is not JSON");
-      return NULL;
-    }
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    {
-      answer_error (response, 400, "invalid-field", "the body must be a JSON object");
-      return NULL;
-    }
-  o = json_node_get_object (root);
-  id = sb_str (o, "request_id");
-  if (id == NULL || *id == '\0' || strlen (id) > 128)
-    {
-      answer_error (response, 400, "invalid-field", "request_id is missing or too long");
-      return NULL;
-    }
-  if (header_id && strcmp (header_id, id) != 0)
-    {
-      answer_error (response, 400, "invalid-field", "X-Request-Id differs from request_id");
-      return NULL;
-    }
-  citizen = json_object_get_member (o, "citizen");
-  params = json_object_get_member (o, "params");
-  if ((citizen && !JSON_NODE_HOLDS_NULL (citizen) && !JSON_NODE_HOLDS_OBJECT (citizen))
-      || (params && !JSON_NODE_HOLDS_NULL (params) && !JSON_NODE_HOLDS_OBJECT (params))
-      || (json_object_has_member (o, "service") && sb_str (o, "service") == NULL))
-    {
-      answer_error (response, 400, "invalid-field",
-                    "citizen and params must be objects, service text");
-      return NULL;
-    }
-  *request_id = id;
-  return json_node_ref (root);
-}
-
 static void
-run_call (SbSandbox  *sb,
-          const char *system,
-          const char *operation,
-          JsonObject *call,
-          const char *request_id,
-          SbResponse *response,
-          gboolean   *keep)
+run_call (SbSandbox     *sb,
+          SbCallRequest *call,
+          SbResponse    *response,
+          gboolean      *keep)
 {
   g_autofree char *reason = NULL;
   g_autoptr(GBytes) garbage = NULL;
@@ -161,9 +81,10 @@ run_call (SbSandbox  *sb,
   g_autofree char *outcome = NULL;
 
   *keep = FALSE;
-  answer = sb_ops_call_full (sb, system, operation, sb_str (call, "service"),
-                             sb_obj (call, "citizen"), sb_obj (call, "params"), &reason,
-                             &garbage, &error);
+  const char *operation = call->operation;
+
+  answer = sb_ops_call_full (sb, call->system, operation, call->service, call->citizen,
+                             call->params, &reason, &garbage, &error);
   if (answer)
     {
       g_autoptr(JsonObject) o = json_object_new ();
@@ -199,7 +120,7 @@ run_call (SbSandbox  *sb,
       answer_error (response, 500, NULL, error ? error->message : "failed");
       outcome = g_strdup ("fault:error");
     }
-  sb_log_call (sb, system, operation, request_id, outcome);
+  sb_log_call (sb, call->system, operation, call->request_id, outcome);
 }
 
 static void
@@ -208,14 +129,14 @@ handle_ops (SbSandbox  *sb,
             SbResponse *response,
             gpointer    user_data)
 {
-  g_autofree char *system = NULL;
-  g_autofree char *operation = NULL;
-  g_autoptr(JsonNode) root = NULL;
+  g_auto(SbCallRequest) call = { 0 };
   g_autofree char *key = NULL;
-  const char *request_id = NULL;
+  const char *problem = NULL;
+  gsize len = 0;
+  const char *data = g_bytes_get_data (sb_request_body (request), &len);
   gboolean keep = FALSE;
 
-  if (!split_path (sb_request_path (request), &system, &operation))
+  if (!sb_call_path_split (sb_request_path (request), &call.system, &call.operation))
     {
       answer_error (response, 404, "not-found", "no such path");
       return;
@@ -223,17 +144,18 @@ handle_ops (SbSandbox  *sb,
   if (!token_ok (sb, request))
     {
       answer_error (response, 401, NULL, "missing or wrong bearer token");
-      sb_log_call (sb, system, operation, NULL, "unauthorised");
+      sb_log_call (sb, call.system, call.operation, NULL, "unauthorised");
       return;
     }
-  root = parse_call (request, response, &request_id);
-  if (root == NULL)
+  if (!sb_call_request_parse (&call, data, len, sb_request_header (request, "X-Request-Id"),
+                              &problem))
     {
-      sb_log_call (sb, system, operation, NULL, "malformed");
+      answer_error (response, 400, "invalid-field", problem);
+      sb_log_call (sb, call.system, call.operation, NULL, "malformed");
       return;
     }
 
-  key = g_strconcat ("rest\n", request_id, NULL);
+  key = g_strconcat ("rest\n", call.request_id, NULL);
   g_mutex_lock (&running_lock);
   if (running == NULL)
     running = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -242,13 +164,13 @@ handle_ops (SbSandbox  *sb,
   if (sb_replay_lookup (sb, key, response))
     {
       g_mutex_unlock (&running_lock);
-      sb_log_call (sb, system, operation, request_id, "replayed");
+      sb_log_call (sb, call.system, call.operation, call.request_id, "replayed");
       return;
     }
   g_hash_table_add (running, g_strdup (key));
   g_mutex_unlock (&running_lock);
 
-  run_call (sb, system, operation, json_node_get_object (root), request_id, response, &keep);
+  run_call (sb, &call, response, &keep);
   if (keep)
     sb_replay_store (sb, key, response);
 

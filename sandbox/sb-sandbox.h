@@ -7,6 +7,7 @@
 #pragma once
 
 #include "sb-http.h"
+#include "sb-request.h"
 
 G_BEGIN_DECLS
 
@@ -15,6 +16,7 @@ typedef struct {
   guint       port;         /* 0: any free port */
   const char *seed_file;    /* NULL: the built-in seed */
   const char *token;        /* bearer token the REST front end requires; NULL: "sandbox" */
+  const char *public_url;   /* base of URLs in answers (QR, verify); NULL: from listen/port */
   gboolean    control;      /* /_control/ routes on */
   gsize       max_body;     /* 0: SB_DEFAULT_MAX_BODY */
   guint       threads;      /* 0: 4 */
@@ -46,11 +48,13 @@ struct _SbSandbox
   GHashTable *orders;         /* payment order → JsonObject */
   GHashTable *taken_slots;    /* "hall/slot" → reference */
   GHashTable *replies;        /* request key → SbResponse* */
+  GQueue      reply_order;    /* their keys, oldest first (owned by replies) */
   GPtrArray  *faults;         /* SbFault* */
   GPtrArray  *log;            /* JsonObject */
 };
 
 #define SB_DEFAULT_MAX_BODY (2 * 1024 * 1024)
+#define SB_MAX_REPLIES      50000  /* first answers kept for repeated request ids */
 #define SB_DEFAULT_TOKEN    "sandbox"
 
 SbSandbox  *sb_sandbox_new        (const SbConfig  *config,
@@ -94,7 +98,9 @@ GPtrArray  *sb_submissions        (SbSandbox       *sb,
                                    const char      *kind,
                                    const char      *id_number);
 
-/* Documents (sb-documents.c): registers and returns the section 5 "document" object. */
+/* Documents (sb-documents.c): registers a certificate and returns its section 5 "document"
+ * object (new); takes fields. The same id_number and template on the same day get the same
+ * number. Call with the lock held. */
 JsonObject *sb_document_issue     (SbSandbox       *sb,
                                    const char      *template_id,
                                    const char      *prefix,
@@ -168,7 +174,25 @@ void        sb_response_clear     (SbResponse      *response);
 /* Marks the response as "close the connection without an answer". */
 void        sb_response_close     (SbResponse      *response);
 
-/* Parses an application/x-www-form-urlencoded body into a string table. */
-GHashTable *sb_form_parse         (GBytes          *body);
+/* Pages for a phone (verify, QR login, QR pay): the language from ?lang= or
+ * Accept-Language, and a small page with a strict CSP and no script. */
+typedef enum {
+  SB_LANG_ZH_CN,
+  SB_LANG_ZH_HK,
+  SB_LANG_EN,
+} SbLang;
+
+SbLang      sb_page_lang          (SbRequest       *request);
+const char *sb_tr                 (SbLang           lang,
+                                   const char      *zh_cn,
+                                   const char      *zh_hk,
+                                   const char      *en);
+/* body_html is inserted as is: escape what it holds with g_markup_escape_text(). */
+void        sb_page_respond       (SbResponse      *response,
+                                   guint            status,
+                                   SbLang           lang,
+                                   const char      *title,
+                                   const char      *body_html);
+
 
 G_END_DECLS

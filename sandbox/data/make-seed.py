@@ -102,7 +102,7 @@ for i, (name, name_en, birth, sex, region, addr) in enumerate(GD_PEOPLE):
         "name_en": name_en,
         "birth": birth,
         "sex": sex,
-        "card_expiry": "2020-01-01" if i == 17 else "%d-%s" % (2030 + i % 12, birth[5:]),
+        "card_expiry": "2040-01-01" if i == 0 else "2020-01-01" if i == 17 else "%d-%s" % (2030 + i % 12, birth[5:]),
         "face": i not in (16,),
         "password": pw_hash(),
         "si": {
