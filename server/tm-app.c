@@ -3,6 +3,7 @@
 #include "tm-app.h"
 #include "tm-events.h"
 #include "tm-live.h"
+#include "tm-gateway.h"
 #include "tongban-sm.h"
 
 #include <stdarg.h>
@@ -168,6 +169,7 @@ tm_app_new (const TmConfig  *config,
   if (!tm_db_migrate (app->db, error) || !tm_regions_load (app, error))
     return NULL;
   app->events = tm_events_new ();
+  app->gateway = tm_gateway_new ();
   app->live = tm_live_new ();
   tm_live_start (app);
   return g_steal_pointer (&app);
@@ -209,6 +211,7 @@ tm_app_free (TmApp *app)
   tm_live_stop (app);
   g_clear_pointer (&app->live, tm_live_free);
   g_clear_pointer (&app->events, tm_events_free);
+  g_clear_pointer (&app->gateway, tm_gateway_free);
   tm_db_free (app->db);
   g_mutex_clear (&app->audit_lock);
   explicit_bzero (app->master_key, sizeof app->master_key);

@@ -47,12 +47,14 @@ typedef struct {
 
 typedef struct _TmLive TmLive;
 typedef struct _TmEvents TmEvents;
+typedef struct _TmGateway TmGateway;
 
 typedef struct {
   TmConfig   config;
   TmDb      *db;
   TmLive    *live;
   TmEvents  *events;
+  TmGateway *gateway;        /* citizen sessions, routing (tm-gateway.c) */
   guint8     master_key[16];
   GMutex     audit_lock;
   GThread   *worker;
