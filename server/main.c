@@ -57,7 +57,7 @@ main (int    argc,
   g_autofree char *backends = NULL;
   g_autofree char *create = NULL, *role = NULL, *region = NULL, *client = NULL;
   int port = -1, threads = 0, interval = 0, escalate = -1, sweep_ms = 0, skew = -1;
-  int session_ttl = 0;
+  int session_ttl = 0, citizen_idle = 0;
   gboolean migrate_only = FALSE;
   g_auto(GStrv) allow = NULL, deny = NULL;
   double rate = 0, burst = 0;
@@ -74,6 +74,8 @@ main (int    argc,
     { "sweep-ms", 0, 0, G_OPTION_ARG_INT, &sweep_ms, "background check period", "MS" },
     { "clock-skew", 0, 0, G_OPTION_ARG_INT, &skew, "accepted request clock skew", "S" },
     { "session-ttl", 0, 0, G_OPTION_ARG_INT, &session_ttl, "terminal session lifetime", "S" },
+    { "citizen-idle", 0, 0, G_OPTION_ARG_INT, &citizen_idle, "a citizen session ends after "
+      "this long without a call (default 900)", "S" },
     { "allow", 0, 0, G_OPTION_ARG_STRING_ARRAY, &allow, "only these clients (repeatable)", "CIDR" },
     { "deny", 0, 0, G_OPTION_ARG_STRING_ARRAY, &deny, "never these clients (repeatable)", "CIDR" },
     { "rate-limit", 0, 0, G_OPTION_ARG_DOUBLE, &rate, "requests/s per caller (0: off)", "N" },
@@ -119,6 +121,8 @@ main (int    argc,
     config.clock_skew = skew;
   if (session_ttl > 0)
     config.session_ttl = session_ttl;
+  if (citizen_idle > 0)
+    config.citizen_idle = citizen_idle;
   config.allow = g_steal_pointer (&allow);
   config.deny = g_steal_pointer (&deny);
   config.rate_limit = rate;

@@ -23,6 +23,7 @@ tm_config_init (TmConfig *c)
   c->threads = 4;
   c->max_body = 256 * 1024;
   c->session_ttl = 15 * 60;
+  c->citizen_idle = 15 * 60;
   c->challenge_ttl = 60;
   c->clock_skew = 300;
   c->heartbeat_interval = 30;
@@ -169,7 +170,7 @@ tm_app_new (const TmConfig  *config,
   if (!tm_db_migrate (app->db, error) || !tm_regions_load (app, error))
     return NULL;
   app->events = tm_events_new ();
-  app->gateway = tm_gateway_new ();
+  app->gateway = tm_gateway_new (app->config.citizen_idle);
   app->live = tm_live_new ();
   tm_live_start (app);
   return g_steal_pointer (&app);

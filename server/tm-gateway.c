@@ -17,7 +17,6 @@
 #include "tongban-mask.h"
 #include "tongban-sm.h"
 
-#define SESSION_IDLE_US   (15 * 60 * G_USEC_PER_SEC)
 #define MAX_SESSIONS      100000
 
 typedef struct {
@@ -41,6 +40,7 @@ typedef struct {
 
 struct _TmGateway {
   GMutex      lock;
+  gint64      idle_us;     /* a session ends after this long without a call */
   GHashTable *sessions;    /* token → CitizenSession */
   JsonParser *routes;      /* keeps the schema objects alive */
   GHashTable *operations;  /* name → Operation */
@@ -253,10 +253,11 @@ session_free (gpointer p)
 }
 
 TmGateway *
-tm_gateway_new (void)
+tm_gateway_new (gint64 idle_seconds)
 {
   TmGateway *gw = g_new0 (TmGateway, 1);
 
+  gw->idle_us = idle_seconds * G_USEC_PER_SEC;
   g_mutex_init (&gw->lock);
   gw->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, session_free);
   gw->operations = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, operation_free);
@@ -488,7 +489,7 @@ sessions_expire (TmGateway *gw,
 
   g_hash_table_iter_init (&iter, gw->sessions);
   while (g_hash_table_iter_next (&iter, NULL, &value))
-    if (now - ((CitizenSession *) value)->last_used > SESSION_IDLE_US)
+    if (now - ((CitizenSession *) value)->last_used > gw->idle_us)
       g_hash_table_iter_remove (&iter);
 }
 
@@ -506,7 +507,7 @@ session_use (TmGateway  *gw,
     return NULL;
   g_mutex_lock (&gw->lock);
   s = g_hash_table_lookup (gw->sessions, token);
-  if (s != NULL && now - s->last_used > SESSION_IDLE_US)
+  if (s != NULL && now - s->last_used > gw->idle_us)
     {
       g_hash_table_remove (gw->sessions, token);
       s = NULL;
@@ -1015,7 +1016,7 @@ identity_answer (TmApp            *app,
   json_builder_set_member_name (b, "verified");
   json_builder_add_boolean_value (b, TRUE);
   json_builder_set_member_name (b, "expires_in");
-  json_builder_add_int_value (b, SESSION_IDLE_US / G_USEC_PER_SEC);
+  json_builder_add_int_value (b, app->gateway->idle_us / G_USEC_PER_SEC);
   json_builder_set_member_name (b, "citizen");
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "name");

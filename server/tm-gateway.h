@@ -79,7 +79,7 @@ JsonObject *tm_gw_rest_call         (const TmBackendSystem *system,
                                      GError               **error);
 
 /* Per-manager state: citizen sessions (memory only) and the routing table. */
-TmGateway *tm_gateway_new           (void);
+TmGateway *tm_gateway_new           (gint64 idle_seconds);
 void       tm_gateway_free          (TmGateway *gateway);
 
 /* POST /api/terminal/v1/calls and /api/terminal/v1/sessions/end */

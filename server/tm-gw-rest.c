@@ -3,9 +3,11 @@
  * POST {base_url}/ops/{operation} with a bearer credential and the request id, through a
  * libcurl easy handle kept per request thread so the connection to each back end stays
  * open between calls. The whole call is bounded by the system's time-out and the answer
- * by a size cap; the answer is parsed strictly. A read whose connection failed is tried
+ * by a size cap; the answer is parsed strictly. A read whose connection failed is sent
  * once more on a fresh connection (a kept-alive one may have been closed under us); a
- * write never is, since it may have arrived — the back end de-duplicates by request id.
+ * write is sent once, always on a new connection (libcurl would otherwise re-send it on a
+ * dead kept-alive one), since it may have arrived — the back end de-duplicates by
+ * request id.
  * Error messages carry the cause for the manager's log, never the credential or the
  * citizen's data.
  */
@@ -20,6 +22,7 @@
 typedef struct {
   GByteArray *data;
   gboolean    too_big;
+  guint       sends;     /* requests put on the wire, libcurl's own retry included */
 } Answer;
 
 static void
@@ -66,6 +69,22 @@ on_data (char   *ptr,
     }
   g_byte_array_append (a->data, (const guint8 *) ptr, (guint) (size * n));
   return size * n;
+}
+
+/* Counts the requests actually sent: libcurl itself re-sends once when a kept-alive
+ * connection turns out dead, and that is the read's one retry too. */
+static int
+on_debug (CURL          *curl,
+          curl_infotype  type,
+          char          *data,
+          size_t         size,
+          void          *user)
+{
+  Answer *a = user;
+
+  if (type == CURLINFO_HEADER_OUT)
+    a->sends++;
+  return 0;
 }
 
 static char *
@@ -144,7 +163,7 @@ tm_gw_rest_call (const TmBackendSystem *system,
   g_autoptr(JsonObject) answer = NULL;
   struct curl_slist *headers = NULL;
   char curl_error[CURL_ERROR_SIZE] = "";
-  Answer a = { data, FALSE };
+  Answer a = { data, FALSE, 0 };
   CURL *curl = thread_curl ();
   long status = 0;
   CURLcode rc;
@@ -183,12 +202,16 @@ tm_gw_rest_call (const TmBackendSystem *system,
       curl_easy_setopt (curl, CURLOPT_WRITEDATA, &a);
       curl_easy_setopt (curl, CURLOPT_ERRORBUFFER, curl_error);
       curl_easy_setopt (curl, CURLOPT_USERAGENT, "tongban-manager gateway");
-      /* The retry goes on a new connection: the kept one is the likely culprit. */
-      curl_easy_setopt (curl, CURLOPT_FRESH_CONNECT, attempts > 1 ? 1L : 0L);
+      curl_easy_setopt (curl, CURLOPT_DEBUGFUNCTION, on_debug);
+      curl_easy_setopt (curl, CURLOPT_DEBUGDATA, &a);
+      curl_easy_setopt (curl, CURLOPT_VERBOSE, 1L);
+      /* A write goes on a new connection, so libcurl never re-sends it on its own; a read's
+       * retry does too, the kept one being the likely culprit. */
+      curl_easy_setopt (curl, CURLOPT_FRESH_CONNECT, !call->idempotent || attempts > 1 ? 1L : 0L);
       rc = curl_easy_perform (curl);
       curl_easy_setopt (curl, CURLOPT_HTTPHEADER, NULL);
     }
-  while (connection_failed (rc) && call->idempotent && attempts < 2);
+  while (connection_failed (rc) && call->idempotent && attempts < 2 && a.sends < 2);
   curl_slist_free_all (headers);
   if (auth != NULL)
     explicit_bzero (auth, strlen (auth));
@@ -211,7 +234,7 @@ tm_gw_rest_call (const TmBackendSystem *system,
     {
       g_set_error (error, TM_GATEWAY_ERROR, TM_GATEWAY_ERROR_UNAVAILABLE,
                    "%s (%s) after %u attempt%s%s", *curl_error ? curl_error : curl_easy_strerror (rc),
-                   curl_easy_strerror (rc), attempts, attempts == 1 ? "" : "s",
+                   curl_easy_strerror (rc), MAX (a.sends, 1), a.sends > 1 ? "s" : "",
                    call->idempotent ? ""
                    : "; a write: not retried, the back end de-duplicates by request id");
       return NULL;
