@@ -7,6 +7,8 @@
 
 #include <string.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
 
@@ -532,6 +534,74 @@ test_rate_and_idle (void)
   fixture_stop (&f);
 }
 
+/* The real tongban-sandbox behind the gateway: a seeded citizen's record, a refusal. */
+static void
+test_real_sandbox (void)
+{
+  const char *sandbox = g_getenv ("TONGBAN_SANDBOX");
+  const char *sb_argv[] = { sandbox, "--port", "0", "--token", SECRET, NULL };
+  Fixture f = { 0 };
+  g_autoptr(TmTestTerminal) a = NULL;
+  g_autofree char *session = NULL;
+  g_autofree char *body = NULL;
+  guint sb_port = 0;
+  GPid sb_pid;
+  int status = 0;
+
+  if (sandbox == NULL)
+    {
+      g_test_skip ("tongban-sandbox is not built");
+      return;
+    }
+  sb_pid = tm_test_spawn_listening (sb_argv, -1, &sb_port);
+  fixture_start (&f, tm_test_backend_start (), NULL);
+  put_backend (&f, "identity", 2000);
+  body = g_strdup_printf ("{\"transport\":\"rest\",\"base_url\":\"http://127.0.0.1:%u/gd-hrss\","
+                          "\"timeout_ms\":2000,\"credential\":\"" SECRET "\"}", sb_port);
+  {
+    g_autoptr(TmTestResponse) r = tm_test_console (f.server->port, f.admin, "PUT",
+                                                   "/api/v1/backends/gd-hrss", body);
+
+    g_assert_cmpint (r->code, ==, 0);
+  }
+  a = active_terminal (&f, "GZ-TH-0005");
+  /* The sandbox's seeded demonstration citizen. */
+  {
+    g_autoptr(TmTestResponse) r = call (a, "F-GD-09", "auth.id-card", NULL,
+                                        "{\"id_number\":\"440106199001011235\","
+                                        "\"name\":\"演示样卡\",\"birth\":\"1990-01-01\","
+                                        "\"expiry\":\"2030-01-01\"}", NULL);
+
+    g_assert_cmpint (r->code, ==, 0);
+    session = g_strdup (json_object_get_string_member (tm_test_data (r), "session"));
+  }
+  {
+    g_autoptr(TmTestResponse) r = call (a, "F-GD-09", "si.info", session, NULL, NULL);
+
+    g_assert_cmpint (r->code, ==, 0);
+    g_assert_true (json_object_has_member (tm_test_data (r), "status"));
+    g_assert_true (json_object_has_member (tm_test_data (r), "since"));
+  }
+  /* Someone the sandbox has no record of: refused with its reason id, not an error. */
+  {
+    g_autoptr(TmTestResponse) p = call (a, "F-GD-09", "auth.id-card", NULL,
+                                        "{\"id_number\":\"110101199003077777\","
+                                        "\"name\":\"王五\",\"birth\":\"1990-03-07\","
+                                        "\"expiry\":\"2030-01-01\"}", NULL);
+    const char *other = json_object_get_string_member (tm_test_data (p), "session");
+    g_autoptr(TmTestResponse) r = call (a, "F-GD-09", "si.info", other, NULL, NULL);
+
+    g_assert_cmpint (p->code, ==, 0);
+    g_assert_cmpint (r->code, ==, 4001);
+    g_assert_cmpstr (json_object_get_string_member (tm_test_data (r), "reason"), ==, "not-found");
+  }
+  fixture_stop (&f);
+  kill (sb_pid, SIGTERM);
+  g_assert_cmpint (waitpid (sb_pid, &status, 0), ==, sb_pid);
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  g_spawn_close_pid (sb_pid);
+}
+
 /* Every operation the catalogue uses is routed, to the system its prefix names. */
 static void
 test_routing_covers_catalogue (void)
@@ -611,6 +681,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/gateway/calls", test_calls);
   g_test_add_func ("/gateway/rate-and-idle", test_rate_and_idle);
+  g_test_add_func ("/gateway/real-sandbox", test_real_sandbox);
   g_test_add_func ("/gateway/routing-covers-catalogue", test_routing_covers_catalogue);
   return g_test_run ();
 }

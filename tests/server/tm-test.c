@@ -107,18 +107,39 @@ tm_test_server_start_on (const char         *db_uri,
   return tm_test_server_start_logged (db_uri, extra_args, -1);
 }
 
+GPid
+tm_test_spawn_listening (const char * const *argv,
+                         int                 stderr_fd,
+                         guint              *port)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GIOChannel) ch = NULL;
+  g_autofree char *line = NULL;
+  GPid pid = 0;
+  int out_fd = -1;
+
+  g_spawn_async_with_pipes_and_fds (NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
+                                    die_with_parent, NULL, -1, -1, stderr_fd, NULL, NULL, 0,
+                                    &pid, NULL, &out_fd, NULL, &error);
+  g_assert_no_error (error);
+  ch = g_io_channel_unix_new (out_fd);
+  g_io_channel_set_close_on_unref (ch, TRUE);
+  g_io_channel_read_line (ch, &line, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  g_assert_true (g_str_has_prefix (line, "listening on "));
+  *port = (guint) g_ascii_strtoull (strrchr (line, ':') + 1, NULL, 10);
+  g_assert_cmpuint (*port, >, 0);
+  return pid;
+}
+
 TmTestServer *
 tm_test_server_start_logged (const char         *db_uri,
                              const char * const *extra_args,
                              int                 stderr_fd)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GIOChannel) ch = NULL;
-  g_autofree char *line = NULL;
   TmTestServer *s = g_new0 (TmTestServer, 1);
-  const char *colon;
-  int out_fd = -1;
 
   s->db_uri = g_strdup (db_uri);
   g_ptr_array_add (argv, (gpointer) manager_path ());
@@ -129,21 +150,7 @@ tm_test_server_start_logged (const char         *db_uri,
   for (guint i = 0; extra_args && extra_args[i]; i++)
     g_ptr_array_add (argv, (gpointer) extra_args[i]);
   g_ptr_array_add (argv, NULL);
-
-  g_spawn_async_with_pipes_and_fds (NULL, (const char * const *) argv->pdata, NULL,
-                                    G_SPAWN_DO_NOT_REAP_CHILD, die_with_parent, NULL,
-                                    -1, -1, stderr_fd, NULL, NULL, 0, &s->pid, NULL, &out_fd,
-                                    NULL, &error);
-  g_assert_no_error (error);
-  ch = g_io_channel_unix_new (out_fd);
-  g_io_channel_set_close_on_unref (ch, TRUE);
-  g_io_channel_read_line (ch, &line, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
-  g_assert_true (g_str_has_prefix (line, "listening on "));
-  colon = strrchr (line, ':');
-  s->port = (guint) g_ascii_strtoull (colon + 1, NULL, 10);
-  g_assert_cmpuint (s->port, >, 0);
+  s->pid = tm_test_spawn_listening ((const char * const *) argv->pdata, stderr_fd, &s->port);
   return s;
 }
 
@@ -829,11 +836,41 @@ backend_request (void                  *cls,
                            "\"no record for 44030019900101123X\"}", started, b);
   if (strcmp (mode, "bad-reason") == 0)
     return backend_answer (c, 409, "{\"ok\":false,\"reason\":\"rm -rf\"}", started, b);
-  if (strcmp (op, "auth.id-card") == 0 || strcmp (op, "auth.permit") == 0)
-    return backend_answer (c, 200, "{\"ok\":true,\"data\":{\"verified\":true,\"citizen\":"
-                           "{\"id_type\":\"resident-id\",\"id_number\":\"" TM_TEST_ID_NUMBER "\","
-                           "\"name\":\"陈大文\",\"name_en\":\"CHAN Tai Man\","
-                           "\"birth\":\"1990-01-01\"}}}", started, b);
+  if (strcmp (op, "auth.id-card") == 0)
+    {
+      /* The stand-in trusts the card: the citizen is who the card's fields say. */
+      g_autofree char *text_in = g_strndup ((const char *) up->body->data, up->body->len);
+      g_autoptr(JsonNode) root = json_from_string (text_in, NULL);
+      JsonObject *params = root ? json_object_get_object_member (json_node_get_object (root),
+                                                                 "params") : NULL;
+      g_autoptr(JsonBuilder) jb = json_builder_new ();
+      g_autoptr(JsonNode) answer = NULL;
+      g_autofree char *text = NULL;
+
+      json_builder_begin_object (jb);
+      json_builder_set_member_name (jb, "ok");
+      json_builder_add_boolean_value (jb, TRUE);
+      json_builder_set_member_name (jb, "data");
+      json_builder_begin_object (jb);
+      json_builder_set_member_name (jb, "verified");
+      json_builder_add_boolean_value (jb, TRUE);
+      json_builder_set_member_name (jb, "citizen");
+      json_builder_begin_object (jb);
+      json_builder_set_member_name (jb, "id_type");
+      json_builder_add_string_value (jb, "resident-id");
+      json_builder_set_member_name (jb, "id_number");
+      json_builder_add_string_value (jb, json_object_get_string_member (params, "id_number"));
+      json_builder_set_member_name (jb, "name");
+      json_builder_add_string_value (jb, json_object_get_string_member (params, "name"));
+      json_builder_set_member_name (jb, "birth");
+      json_builder_add_string_value (jb, json_object_get_string_member (params, "birth"));
+      json_builder_end_object (jb);
+      json_builder_end_object (jb);
+      json_builder_end_object (jb);
+      answer = json_builder_get_root (jb);
+      text = json_to_string (answer, FALSE);
+      return backend_answer (c, 200, text, started, b);
+    }
   if (strcmp (op, "auth.qr") == 0)
     return backend_answer (c, 200, "{\"ok\":true,\"data\":{\"verified\":false,"
                            "\"state\":\"waiting\"}}", started, b);

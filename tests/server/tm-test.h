@@ -28,6 +28,8 @@ typedef struct {
 TmTestServer *tm_test_server_start   (const char * const *extra_args);
 /* Same, on an existing database (db_uri is copied). */
 TmTestServer *tm_test_server_start_on (const char *db_uri, const char * const *extra_args);
+/* Starts a program that prints "listening on ADDR:PORT" first; its stderr to stderr_fd. */
+GPid          tm_test_spawn_listening (const char * const *argv, int stderr_fd, guint *port);
 /* Same, the server's stderr (its log) going to stderr_fd (-1: inherited). */
 TmTestServer *tm_test_server_start_logged (const char *db_uri, const char * const *extra_args,
                                            int stderr_fd);
@@ -90,7 +92,7 @@ void         tm_test_ws_close     (TmTestWs *ws);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TmTestWs, tm_test_ws_close)
 
 /* A stand-in government system on REST (docs/gateway.md section 2). Modes: "ok" (echo;
- * auth.id-card and auth.permit verify TM_TEST_ID_NUMBER), "refuse" (not-found),
+ * auth.id-card verifies whoever the card names), "refuse" (not-found),
  * "bad-reason", "slow" (slow_ms, then ok), "500", "garbage", "no-data", "close" (drop
  * the connection), "close-once" (drop the first attempt of each request id). */
 #define TM_TEST_ID_NUMBER "44030019900101123X"
