@@ -464,6 +464,22 @@ check_value (TmGateway   *gw,
   return FALSE;
 }
 
+gboolean
+tm_gateway_check_params (TmGateway   *gw,
+                         const char  *operation,
+                         JsonObject  *params,
+                         GError     **error)
+{
+  Operation *op = operation ? g_hash_table_lookup (gw->operations, operation) : NULL;
+
+  if (op == NULL)
+    {
+      tm_set_error (error, TONGBAN_CODE_INVALID_FIELD, "operation", "no such operation");
+      return FALSE;
+    }
+  return check_object (gw, op->params, params, "params", error);
+}
+
 /* Citizen sessions */
 
 static const char *
@@ -1001,6 +1017,15 @@ hex_id (const char *s)
   return TRUE;
 }
 
+static gboolean
+verified (JsonObject *answer)
+{
+  JsonNode *v = json_object_get_member (answer, "verified");
+
+  return v != NULL && JSON_NODE_HOLDS_VALUE (v) && json_node_get_value_type (v) == G_TYPE_BOOLEAN
+         && json_node_get_boolean (v);
+}
+
 /* The answer to an identity call that verified someone: the session and a masked view. */
 static JsonNode *
 identity_answer (TmApp            *app,
@@ -1130,7 +1155,7 @@ tm_gateway_call (TmApp             *app,
           return NULL;
         }
     }
-  if (!check_object (gw, op->params, params, "params", error))
+  if (!tm_gateway_check_params (gw, op_name, params, error))
     return NULL;
 
   started = g_get_monotonic_time ();
@@ -1157,8 +1182,7 @@ tm_gateway_call (TmApp             *app,
     }
 
   /* An identity answer that verifies someone opens (or replaces) the citizen session. */
-  if (answer != NULL && auth_method (op_name) != NULL
-      && json_object_get_boolean_member_with_default (answer, "verified", FALSE))
+  if (answer != NULL && auth_method (op_name) != NULL && verified (answer))
     {
       JsonObject *who = citizen_from_answer (answer, auth_method (op_name), &failure);
 

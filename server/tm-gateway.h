@@ -78,9 +78,17 @@ JsonObject *tm_gw_rest_call         (const TmBackendSystem *system,
                                      const TmGatewayCall   *call,
                                      GError               **error);
 
+/* A REST back end's answer (status and body) to the data object or a TM_GATEWAY_ERROR. */
+JsonObject *tm_gw_rest_parse_answer (long status, const guint8 *bytes, gsize len,
+                                     GError **error);
+
 /* Per-manager state: citizen sessions (memory only) and the routing table. */
 TmGateway *tm_gateway_new           (gint64 idle_seconds);
 void       tm_gateway_free          (TmGateway *gateway);
+
+/* The operation's parameter schema (1002 naming the field); FALSE also for an unknown one. */
+gboolean   tm_gateway_check_params  (TmGateway *gateway, const char *operation,
+                                     JsonObject *params, GError **error);
 
 /* POST /api/terminal/v1/calls and /api/terminal/v1/sessions/end */
 JsonNode  *tm_gateway_call          (TmApp *app, const TmTerminal *terminal, JsonObject *body,

@@ -129,18 +129,76 @@ request_body (const TmGatewayCall *call)
 
 /* Strict: valid UTF-8, one JSON object. */
 static JsonObject *
-parse_object (GByteArray *data)
+parse_object (const guint8 *bytes,
+              gsize         len)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
   JsonNode *root;
 
-  if (data->len == 0 || !g_utf8_validate ((const char *) data->data, (gssize) data->len, NULL)
-      || !json_parser_load_from_data (parser, (const char *) data->data, (gssize) data->len, NULL))
+  if (len == 0 || len > MAX_ANSWER || !g_utf8_validate ((const char *) bytes, (gssize) len, NULL)
+      || !json_parser_load_from_data (parser, (const char *) bytes, (gssize) len, NULL))
     return NULL;
   root = json_parser_get_root (parser);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return NULL;
   return json_object_ref (json_node_get_object (root));
+}
+
+JsonObject *
+tm_gw_rest_parse_answer (long           status,
+                         const guint8  *bytes,
+                         gsize          len,
+                         GError       **error)
+{
+  g_autoptr(JsonObject) answer = NULL;
+
+  if (status >= 500)
+    {
+      g_set_error (error, TM_GATEWAY_ERROR, TM_GATEWAY_ERROR_UNAVAILABLE, "HTTP %ld", status);
+      return NULL;
+    }
+  answer = parse_object (bytes, len);
+  if (answer == NULL)
+    {
+      g_set_error (error, TM_GATEWAY_ERROR, TM_GATEWAY_ERROR_INVALID,
+                   "HTTP %ld with an answer that is not a JSON object (%u bytes)", status,
+                   (guint) len);
+      return NULL;
+    }
+  if (status == 200)
+    {
+      JsonNode *ok = json_object_get_member (answer, "ok");
+      JsonNode *d = json_object_get_member (answer, "data");
+
+      if (ok == NULL || !JSON_NODE_HOLDS_VALUE (ok)
+          || json_node_get_value_type (ok) != G_TYPE_BOOLEAN
+          || !json_node_get_boolean (ok) || d == NULL || !JSON_NODE_HOLDS_OBJECT (d))
+        {
+          g_set_error (error, TM_GATEWAY_ERROR, TM_GATEWAY_ERROR_INVALID,
+                       "HTTP 200 without {\"ok\": true, \"data\": {...}}");
+          return NULL;
+        }
+      return json_object_ref (json_node_get_object (d));
+    }
+  if (status >= 400 && status < 500)
+    {
+      JsonNode *r = json_object_get_member (answer, "reason");
+      const char *reason = r != NULL && JSON_NODE_HOLDS_VALUE (r)
+                           && json_node_get_value_type (r) == G_TYPE_STRING
+                           ? json_node_get_string (r) : NULL;
+
+      /* The back end's "detail" stays out of the log: it may quote the citizen. */
+      if (!tm_gateway_reason_known (reason))
+        {
+          g_set_error (error, TM_GATEWAY_ERROR, TM_GATEWAY_ERROR_INVALID,
+                       "HTTP %ld without a known reason id", status);
+          return NULL;
+        }
+      g_set_error_literal (error, TM_GATEWAY_ERROR, TM_GATEWAY_ERROR_REFUSED, reason);
+      return NULL;
+    }
+  g_set_error (error, TM_GATEWAY_ERROR, TM_GATEWAY_ERROR_INVALID, "unexpected HTTP %ld", status);
+  return NULL;
 }
 
 static gboolean
@@ -160,7 +218,6 @@ tm_gw_rest_call (const TmBackendSystem *system,
   g_autofree char *body = request_body (call);
   g_autofree char *auth = NULL, *rid = NULL;
   g_autoptr(GByteArray) data = g_byte_array_new ();
-  g_autoptr(JsonObject) answer = NULL;
   struct curl_slist *headers = NULL;
   char curl_error[CURL_ERROR_SIZE] = "";
   Answer a = { data, FALSE, 0 };
@@ -240,47 +297,5 @@ tm_gw_rest_call (const TmBackendSystem *system,
       return NULL;
     }
   curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &status);
-  if (status >= 500)
-    {
-      g_set_error (error, TM_GATEWAY_ERROR, TM_GATEWAY_ERROR_UNAVAILABLE, "HTTP %ld", status);
-      return NULL;
-    }
-  answer = parse_object (data);
-  if (answer == NULL)
-    {
-      g_set_error (error, TM_GATEWAY_ERROR, TM_GATEWAY_ERROR_INVALID,
-                   "HTTP %ld with an answer that is not a JSON object (%u bytes)", status,
-                   data->len);
-      return NULL;
-    }
-  if (status == 200)
-    {
-      JsonNode *ok = json_object_get_member (answer, "ok");
-      JsonNode *d = json_object_get_member (answer, "data");
-
-      if (ok == NULL || json_node_get_value_type (ok) != G_TYPE_BOOLEAN
-          || !json_node_get_boolean (ok) || d == NULL || !JSON_NODE_HOLDS_OBJECT (d))
-        {
-          g_set_error (error, TM_GATEWAY_ERROR, TM_GATEWAY_ERROR_INVALID,
-                       "HTTP 200 without {\"ok\": true, \"data\": {...}}");
-          return NULL;
-        }
-      return json_object_ref (json_node_get_object (d));
-    }
-  if (status >= 400 && status < 500)
-    {
-      const char *reason = json_object_get_string_member_with_default (answer, "reason", NULL);
-
-      /* The back end's "detail" stays out of the log: it may quote the citizen. */
-      if (!tm_gateway_reason_known (reason))
-        {
-          g_set_error (error, TM_GATEWAY_ERROR, TM_GATEWAY_ERROR_INVALID,
-                       "HTTP %ld without a known reason id", status);
-          return NULL;
-        }
-      g_set_error_literal (error, TM_GATEWAY_ERROR, TM_GATEWAY_ERROR_REFUSED, reason);
-      return NULL;
-    }
-  g_set_error (error, TM_GATEWAY_ERROR, TM_GATEWAY_ERROR_INVALID, "unexpected HTTP %ld", status);
-  return NULL;
+  return tm_gw_rest_parse_answer (status, data->data, data->len, error);
 }
