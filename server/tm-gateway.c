@@ -242,6 +242,17 @@ wipe_object (JsonObject *o)
       }
 }
 
+/* A citizen copy for one call: wiped when the call is done. */
+typedef JsonObject CitizenCopy;
+
+static void
+citizen_copy_free (CitizenCopy *c)
+{
+  wipe_object (c);
+  json_object_unref (c);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CitizenCopy, citizen_copy_free)
+
 static void
 session_free (gpointer p)
 {
@@ -1074,7 +1085,7 @@ tm_gateway_call (TmApp             *app,
   TmGateway *gw = app->gateway;
   const char *call_id = NULL, *service_id = NULL, *op_name = NULL, *token = NULL;
   const char *reason = NULL, *bad = NULL, *outcome = "failure";
-  g_autoptr(JsonObject) citizen = NULL;
+  g_autoptr(CitizenCopy) citizen = NULL;
   g_autoptr(JsonObject) answer = NULL;
   g_autoptr(JsonObject) empty = NULL;
   g_autoptr(TmBackendSystem) sys = NULL;
