@@ -480,7 +480,13 @@ test_rate_and_idle (void)
   gint64 first_limited = -1;
 
   /* Back ends loaded from a file at start, sealed as they load. */
-  file = g_build_filename (g_get_tmp_dir (), "tongban-gw-backends.json", NULL);
+  /* A file of its own: the SQLite and PostgreSQL runs of this test run side by side. */
+  {
+    int fd = g_file_open_tmp ("tongban-gw-backends-XXXXXX.json", &file, NULL);
+
+    g_assert_cmpint (fd, >=, 0);
+    close (fd);
+  }
   json = g_strdup_printf ("{\"systems\":[{\"id\":\"identity\",\"transport\":\"rest\","
                           "\"base_url\":\"http://127.0.0.1:%u/identity\",\"timeout_ms\":1000,"
                           "\"credential\":\"" SECRET "\"},{\"id\":\"gd-hrss\",\"transport\":"
