@@ -632,6 +632,17 @@ citizen_from_answer (JsonObject  *answer,
 
 /* Back-end systems */
 
+/* A member's text, or NULL if absent or not text (outside input: no criticals). */
+static const char *
+string_member (JsonObject *o,
+               const char *name)
+{
+  JsonNode *n = json_object_get_member (o, name);
+
+  return n != NULL && JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_STRING
+         ? json_node_get_string (n) : NULL;
+}
+
 static char *
 seal (TmApp      *app,
       const char *id,
@@ -845,6 +856,11 @@ tm_backend_put (TmApp       *app,
       tm_set_error (error, TONGBAN_CODE_INVALID_FIELD, bad, "unknown field");
       return NULL;
     }
+  if (json_object_has_member (body, "id") && g_strcmp0 (string_member (body, "id"), id) != 0)
+    {
+      tm_set_error (error, TONGBAN_CODE_INVALID_FIELD, "id", "differs from the address");
+      return NULL;
+    }
   if (id == NULL || !system_id_known (app, id))
     {
       tm_set_error (error, TONGBAN_CODE_INVALID_FIELD, "id",
@@ -937,8 +953,7 @@ tm_backend_load_file (TmApp       *app,
       GError *local = NULL;
 
       if (!JSON_NODE_HOLDS_OBJECT (n)
-          || (id = json_object_get_string_member_with_default (json_node_get_object (n), "id",
-                                                                NULL)) == NULL)
+          || (id = string_member (json_node_get_object (n), "id")) == NULL)
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                        "%s: systems[%u] needs an \"id\"", path, i);
