@@ -830,12 +830,14 @@ get_secret (JsonObject   *body,
   return TRUE;
 }
 
-JsonNode *
-tm_backend_put (TmApp       *app,
-                const char  *actor,
-                const char  *id,
-                JsonObject  *body,
-                GError     **error)
+/* Checks a system's fields; stores them (sealing the secrets) unless check_only. */
+static gboolean
+backend_store (TmApp       *app,
+               const char  *actor,
+               const char  *id,
+               JsonObject  *body,
+               gboolean     check_only,
+               GError     **error)
 {
   static const char * const fields[] = { "id", "transport", "base_url", "timeout_ms",
                                          "credential", "peer_key", NULL };
@@ -854,21 +856,21 @@ tm_backend_put (TmApp       *app,
   if (!tongban_json_only_fields (body, fields, &bad))
     {
       tm_set_error (error, TONGBAN_CODE_INVALID_FIELD, bad, "unknown field");
-      return NULL;
+      return FALSE;
     }
   if (json_object_has_member (body, "id") && g_strcmp0 (string_member (body, "id"), id) != 0)
     {
       tm_set_error (error, TONGBAN_CODE_INVALID_FIELD, "id", "differs from the address");
-      return NULL;
+      return FALSE;
     }
   if (id == NULL || !system_id_known (app, id))
     {
       tm_set_error (error, TONGBAN_CODE_INVALID_FIELD, "id",
                     "not a system any operation is routed to");
-      return NULL;
+      return FALSE;
     }
 #define FIELD_FAIL(f) \
-  { tm_set_error (error, TONGBAN_CODE_INVALID_FIELD, f, "%s", reason); return NULL; }
+  { tm_set_error (error, TONGBAN_CODE_INVALID_FIELD, f, "%s", reason); return FALSE; }
   if (!tongban_json_get_string (body, "transport", TRUE, 16, &transport, &reason))
     FIELD_FAIL ("transport");
   if (!g_strv_contains (transports, transport))
@@ -894,6 +896,8 @@ tm_backend_put (TmApp       *app,
   if (!clear_peer && !get_secret (body, "peer_key", &peer, &reason))
     FIELD_FAIL ("peer_key");
 #undef FIELD_FAIL
+  if (check_only)
+    return TRUE;
   cred_sealed = seal (app, id, "credential", credential);
   peer_sealed = seal (app, id, "peer-key", peer);
 
@@ -914,14 +918,60 @@ tm_backend_put (TmApp       *app,
   if (!ok)
     {
       tm_db_fail (error, db_error);
-      return NULL;
+      return FALSE;
     }
   /* The audit names what changed, never the secret. */
   detail = g_strdup_printf ("%s %s timeout=%" G_GINT64_FORMAT "%s%s", transport, url, timeout,
                             credential ? " credential=replaced" : "",
                             peer ? " peer_key=replaced" : clear_peer ? " peer_key=cleared" : "");
   tm_audit_append (app, actor, "backend.update", id, detail, NULL);
+  return TRUE;
+}
+
+JsonNode *
+tm_backend_put (TmApp       *app,
+                const char  *actor,
+                const char  *id,
+                JsonObject  *body,
+                GError     **error)
+{
+  if (!backend_store (app, actor, id, body, FALSE, error))
+    return NULL;
   return tm_backend_list (app, id, error);
+}
+
+static gboolean
+load_entries (TmApp       *app,
+              const char  *path,
+              JsonArray   *a,
+              gboolean     check_only,
+              GError     **error)
+{
+  for (guint i = 0; i < json_array_get_length (a); i++)
+    {
+      JsonNode *n = json_array_get_element (a, i);
+      const char *id;
+      GError *local = NULL;
+
+      if (!JSON_NODE_HOLDS_OBJECT (n)
+          || (id = string_member (json_node_get_object (n), "id")) == NULL)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                       "%s: systems[%u] needs an \"id\"", path, i);
+          return FALSE;
+        }
+      if (!backend_store (app, "cli", id, json_node_get_object (n), check_only, &local))
+        {
+          g_autofree char *field = NULL, *reason = NULL;
+
+          tm_error_split (local, &field, &reason);
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s: system %s: %s%s%s",
+                       path, id, field ? field : "", field && *field ? ": " : "", reason);
+          g_clear_error (&local);
+          return FALSE;
+        }
+    }
+  return TRUE;
 }
 
 gboolean
@@ -931,7 +981,6 @@ tm_backend_load_file (TmApp       *app,
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
   JsonNode *root, *systems;
-  JsonArray *a;
 
   if (!json_parser_load_from_file (parser, path, error))
     return FALSE;
@@ -944,34 +993,9 @@ tm_backend_load_file (TmApp       *app,
                    "%s: expected {\"systems\": [...]}", path);
       return FALSE;
     }
-  a = json_node_get_array (systems);
-  for (guint i = 0; i < json_array_get_length (a); i++)
-    {
-      JsonNode *n = json_array_get_element (a, i);
-      const char *id;
-      g_autoptr(JsonNode) done = NULL;
-      GError *local = NULL;
-
-      if (!JSON_NODE_HOLDS_OBJECT (n)
-          || (id = string_member (json_node_get_object (n), "id")) == NULL)
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                       "%s: systems[%u] needs an \"id\"", path, i);
-          return FALSE;
-        }
-      done = tm_backend_put (app, "cli", id, json_node_get_object (n), &local);
-      if (done == NULL)
-        {
-          g_autofree char *field = NULL, *reason = NULL;
-
-          tm_error_split (local, &field, &reason);
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s: system %s: %s%s%s",
-                       path, id, field ? field : "", field && *field ? ": " : "", reason);
-          g_clear_error (&local);
-          return FALSE;
-        }
-    }
-  return TRUE;
+  /* Every entry checked before any is stored: a bad file changes nothing. */
+  return load_entries (app, path, json_node_get_array (systems), TRUE, error)
+         && load_entries (app, path, json_node_get_array (systems), FALSE, error);
 }
 
 /* Calls */

@@ -4,6 +4,7 @@
  * routing table covering the whole catalogue. */
 
 #include "tm-test.h"
+#include "tm-gateway.h"
 
 #include <string.h>
 #include <fcntl.h>
@@ -11,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
+#include <libpq-fe.h>
 
 #define PW "Tongban#2026ok"
 #define SECRET "tok-SECRET-4b1d9e"
@@ -537,7 +539,82 @@ test_rate_and_idle (void)
       g_assert_false (file_contains (wal, SECRET));
       g_assert_true (file_contains (db_path, "gd-hrss") || file_contains (wal, "gd-hrss"));
     }
+  else
+    {
+      /* PostgreSQL: every column of every stored system, as text. */
+      g_autofree char *conninfo = g_strdup (f.server->db_uri);
+      PGconn *pg = PQconnectdb (conninfo);
+      PGresult *res;
+
+      g_assert_cmpint (PQstatus (pg), ==, CONNECTION_OK);
+      res = PQexec (pg, "SELECT b::text FROM backend_system b");
+      g_assert_cmpint (PQresultStatus (res), ==, PGRES_TUPLES_OK);
+      g_assert_cmpint (PQntuples (res), ==, 2);
+      for (int i = 0; i < PQntuples (res); i++)
+        g_assert_null (strstr (PQgetvalue (res, i, 0), SECRET));
+      PQclear (res);
+      PQfinish (pg);
+    }
   fixture_stop (&f);
+}
+
+/* A back-end file the manager cannot use: a clear message, exit 1, nothing half-loaded. */
+static void
+test_backends_file_refused (void)
+{
+  static const char * const bad[] = {
+    "{\"systems\": [{\"id\": \"gd-hrss\", \"transport\": \"rest\", \"base_url\": "
+    "\"http://127.0.0.1:1/gd-hrss\", \"timeout_ms\": 1000}, {\"id\": \"gd-hpf\", "
+    "\"transport\": \"telnet\", \"base_url\": \"http://x\", \"timeout_ms\": 1000}]}",
+    "{\"systems\": [{\"id\": 7}]}",
+    "[1, 2]",
+    "{\"systems\": [",
+  };
+  static const char * const expect[] = { "system gd-hpf: transport", "needs an \"id\"",
+                                          "expected {\"systems\"", "backends-" };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autofree char *file = NULL;
+      g_autofree char *uri = tm_test_db_uri ();
+      g_autofree char *err = NULL;
+      g_autoptr(GError) error = NULL;
+      int fd = g_file_open_tmp ("tongban-gw-backends-XXXXXX.json", &file, NULL);
+      const char *argv[] = { g_getenv ("TONGBAN_MANAGER"), "--db", uri, "--backends", file,
+                             "--migrate-only", NULL };
+      int status = 0;
+
+      g_assert_cmpint (fd, >=, 0);
+      close (fd);
+      g_assert_true (g_file_set_contents (file, bad[i], -1, NULL));
+      g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL,
+                                   NULL, NULL, &err, &status, &error));
+      g_unlink (file);
+      g_assert_false (g_spawn_check_wait_status (status, NULL));
+      g_assert_true (WIFEXITED (status));
+      g_assert_cmpint (WEXITSTATUS (status), ==, 1);
+      g_test_message ("%s", err);
+      g_assert_nonnull (strstr (err, expect[i]));
+      /* Nothing of the file was stored, not even its good first entry. */
+      if (i == 0)
+        {
+          TmConfig config;
+          g_autoptr(TmApp) app = NULL;
+          g_autoptr(JsonNode) list = NULL;
+
+          tm_config_init (&config);
+          g_free (config.db_uri);
+          config.db_uri = g_strdup (uri);
+          config.threads = 1;
+          app = tm_app_new (&config, &error);
+          tm_config_clear (&config);
+          g_assert_no_error (error);
+          list = tm_backend_list (app, NULL, &error);
+          g_assert_no_error (error);
+          g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
+                              json_node_get_object (list), "systems")), ==, 0);
+        }
+    }
 }
 
 /* The real tongban-sandbox behind the gateway: a seeded citizen's record, a refusal. */
@@ -688,6 +765,7 @@ main (int    argc,
   g_test_add_func ("/gateway/calls", test_calls);
   g_test_add_func ("/gateway/rate-and-idle", test_rate_and_idle);
   g_test_add_func ("/gateway/real-sandbox", test_real_sandbox);
+  g_test_add_func ("/gateway/backends-file-refused", test_backends_file_refused);
   g_test_add_func ("/gateway/routing-covers-catalogue", test_routing_covers_catalogue);
   return g_test_run ();
 }
