@@ -1241,6 +1241,9 @@ tm_gateway_call (TmApp             *app,
     }
   else if (answer != NULL)
     {
+      /* Whoever an identity answer names stays here until it verifies them. */
+      if (g_str_has_prefix (op_name, "auth."))
+        json_object_remove_member (answer, "citizen");
       result = json_node_new (JSON_NODE_OBJECT);
       json_node_set_object (result, answer);
     }
