@@ -323,6 +323,8 @@ test_calls (void)
     g_assert_cmpint (r->code, ==, 0);
     g_assert_false (json_object_get_boolean_member (tm_test_data (r), "verified"));
     g_assert_cmpstr (json_object_get_string_member (tm_test_data (r), "state"), ==, "waiting");
+    g_assert_false (json_object_has_member (tm_test_data (r), "citizen"));
+    g_assert_null (strstr (r->body, TM_TEST_ID_NUMBER));
   }
 
   /* Schema: each failure names the field. */
