@@ -82,6 +82,13 @@ component_online (gpointer data)
                  " WHERE t.number = ? AND c.name = ? AND c.status = 'online'", data) == 1;
 }
 
+static gboolean
+voice_offline (gpointer data)
+{
+  return scalar ("SELECT COUNT(*) FROM component_status c JOIN terminal t ON t.id = c.terminal_id"
+                 " WHERE t.number = ? AND c.name = ? AND c.status = 'offline'", "voice") == 1;
+}
+
 static guint self_tests_done;
 
 static void
@@ -248,6 +255,18 @@ test_remote (void)
   /* The device layer's states reach the manager in the heartbeats. */
   wait_for (component_online, "receipt", "the receipt printer reported online");
   wait_for (component_online, "idcard", "the card reader reported online");
+  /* Voice guidance is watched like a device: working, then its sound output gone. */
+  {
+    g_autoptr(TongbanSpeech) voice = tongban_speech_new ("fakesink");
+    g_autoptr(TongbanSpeech) mute = tongban_speech_new ("no-such-element");
+
+    g_assert_cmpint (tongban_speech_get_status (voice), ==, TONGBAN_SPEECH_STATUS_READY);
+    tongban_window_set_speech (window, voice);
+    wait_for (component_online, "voice", "the voice reported online");
+    tongban_window_set_speech (window, mute);
+    wait_for (voice_offline, NULL, "the voice reported offline");
+    tongban_window_set_speech (window, NULL);
+  }
   /* The receipt printer's paper, as the printer tells it. */
   g_assert_true (tongban_devices_simulate_event (devices, "receipt-printer", "paper out"));
   wait_for (paper_state, "out", "paper out reported");

@@ -633,6 +633,9 @@ expect_step (TongbanWindow *window,
   iterate (20);
   if (dir)
     {
+      /* A screenshot shows the page the citizen sees once the cross-fade is over. */
+      while (gtk_stack_get_transition_running (GTK_STACK (part (window, "stack"))))
+        iterate (10);
       static guint n;
       g_autofree char *name = g_strdup_printf ("%s/flow-%02u-%s.png", dir, ++n, step);
 
@@ -2205,6 +2208,65 @@ test_targets_and_care_mode (void)
   destroy_window (window);
 }
 
+/* A whole service in care mode, in each language: care mode holds from the first
+ * step to the rating, every target stays large enough, and the steps are saved
+ * as care-LANG-NN-STEP.png where TONGBAN_SHOT_DIR is set, to be looked at. */
+static void
+care_step (TongbanWindow *window,
+           const char    *lang,
+           const char    *step)
+{
+  static guint n;
+  g_autofree char *where = g_strdup_printf ("care mode, %s, step %s", lang, step);
+
+  expect_step (window, step);
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (window), "care-mode"));
+  check_targets (GTK_WIDGET (window), where);
+  if (g_getenv ("TONGBAN_SHOT_DIR"))
+    {
+      g_autofree char *file = g_strdup_printf ("%s/care-%s-%02u-%s.png",
+                                               g_getenv ("TONGBAN_SHOT_DIR"), lang, ++n, step);
+
+      tongban_window_save_screenshot (window, file, NULL);
+    }
+}
+
+static void
+test_care_mode_service (void)
+{
+  const char *langs[] = { "zh_CN", "zh_HK", "en" };
+
+  for (guint l = 0; l < G_N_ELEMENTS (langs); l++)
+    {
+      TongbanWindow *window = make_window (5);
+      GtkWidget *page = part (window, "flow_page");
+
+      tongban_window_open (window, "service", "F-GD-04");
+      set_language (window, langs[l]);
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.care-mode", NULL));
+      iterate (50);
+      click (find_by_class (part (window, "service_page"), "start-button"));
+      care_step (window, langs[l], "auth");
+      click (find_by_name (page, "id-card"));
+      care_step (window, langs[l], "hall");
+      click (find_by_name (page, "TH"));
+      care_step (window, langs[l], "slot");
+      click (find_by_name (page, "2026-12-01T09:30"));
+      care_step (window, langs[l], "review");
+      press_continue (window);   /* Confirm and send */
+      care_step (window, langs[l], "result");
+      g_assert_nonnull (find_by_name (page, "reference-qr"));
+      press_continue (window);
+      care_step (window, langs[l], "rating");
+      click (find_by_name (page, "5"));
+      press_continue (window);   /* Finish: the session, and care mode with it, ends */
+      iterate (20);
+      g_assert_true (page_is (window, "attract"));
+      g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (window), "care-mode"));
+      destroy_window (window);
+    }
+}
+
 /* ---- lockdown ----------------------------------------------------------- */
 
 static void
@@ -2376,6 +2438,7 @@ main (int   argc,
       g_test_add_func ("/kiosk/ui/smart-guidance", test_smart_guidance);
       g_test_add_func ("/kiosk/ui/devices", test_devices);
       g_test_add_func ("/kiosk/ui/targets-and-care-mode", test_targets_and_care_mode);
+      g_test_add_func ("/kiosk/ui/care-mode-service", test_care_mode_service);
       g_test_add_func ("/kiosk/ui/voice", test_voice);
       g_test_add_func ("/kiosk/ui/keys-alone", test_keys_alone);
       g_test_add_func ("/kiosk/ui/pad-alone", test_pad_alone);
