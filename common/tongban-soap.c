@@ -885,6 +885,26 @@ tongban_soap_keyring_add (TongbanSoapKeyring *keyring,
   g_ptr_array_add (keyring->keys, entry);
 }
 
+char *
+tongban_soap_key_name (EVP_PKEY *key)
+{
+  unsigned char *der = NULL;
+  int len = i2d_PUBKEY (key, &der);
+  guint8 md[EVP_MAX_MD_SIZE];
+  guint md_len = 0;
+  g_autofree char *hex = NULL;
+
+  if (len <= 0)
+    return NULL;
+  if (EVP_Digest (der, len, md, &md_len, EVP_sm3 (), NULL) != 1)
+    md_len = 0;
+  OPENSSL_free (der);
+  if (md_len < 16)
+    return NULL;
+  hex = tongban_hex_encode (md, 16);
+  return g_strconcat ("sm3:", hex, NULL);
+}
+
 static KeyEntry *
 keyring_by_name (TongbanSoapKeyring *keyring,
                  const char         *name)

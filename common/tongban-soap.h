@@ -135,6 +135,9 @@ typedef struct _TongbanSoapKeyring TongbanSoapKeyring;
 
 TongbanSoapKeyring *tongban_soap_keyring_new   (void);
 void                tongban_soap_keyring_free  (TongbanSoapKeyring *keyring);
+/* The name a signer puts in ds:KeyName and a verifier registers the key under: "sm3:"
+ * and the first 16 bytes, in hex, of the SM3 digest of the key's SubjectPublicKeyInfo. */
+char               *tongban_soap_key_name      (EVP_PKEY           *key);
 /* Takes a reference to key. */
 void                tongban_soap_keyring_add   (TongbanSoapKeyring *keyring,
                                                 const char         *name,
