@@ -1220,6 +1220,25 @@ exc_c14n_method (xmlNode   *method,
   return TRUE;
 }
 
+/* The enveloped-signature transform removes the Signature from what it covers; the
+ * Signature never sits inside the Body or the Timestamp, so there it changes nothing
+ * (clients such as npm soap send it by default). */
+static gboolean
+enveloped_noop (xmlNode *transform,
+                xmlNode *signature,
+                xmlNode *target)
+{
+  g_autofree char *alg = (char *) xmlGetProp (transform, BAD_CAST "Algorithm");
+
+  if (g_strcmp0 (alg, TONGBAN_DS_NS "enveloped-signature") != 0
+      || first_element (transform->children) != NULL)
+    return FALSE;
+  for (xmlNode *n = signature; n != NULL; n = n->parent)
+    if (n == target)
+      return FALSE;
+  return TRUE;
+}
+
 static gboolean
 check_timestamp (xmlNode    *timestamp,
                  GDateTime  *now,
@@ -1422,7 +1441,9 @@ tongban_soap_verify (TongbanSoapMessage  *message,
       if (c != NULL && is_element (c, TONGBAN_DS_NS, "Transforms"))
         {
           for (xmlNode *t = first_element (c->children); t != NULL; t = next_element (t))
-            if (!is_element (t, TONGBAN_DS_NS, "Transform") || !exc_c14n_method (t, &prefixes))
+            if (!is_element (t, TONGBAN_DS_NS, "Transform")
+                || !(exc_c14n_method (t, &prefixes)
+                     || enveloped_noop (t, signature, target)))
               return security_error (error, "only the exclusive C14N transform is accepted");
           c = next_element (c);
         }
