@@ -74,6 +74,17 @@ only_child (xmlNode    *parent,
   return found;
 }
 
+/* The node after node in document order below the root element (NULL at the end). */
+static xmlNode *
+walk_next (xmlNode *node)
+{
+  if (node->type == XML_ELEMENT_NODE && node->children != NULL)
+    return node->children;
+  while (node != NULL && node->next == NULL)
+    node = node->parent != NULL && node->parent->type == XML_ELEMENT_NODE ? node->parent : NULL;
+  return node != NULL ? node->next : NULL;
+}
+
 /* A child without namespace (xmlNewChild would give it the parent's). */
 static xmlNode *
 plain_child (xmlNode    *parent,
@@ -748,16 +759,7 @@ tongban_soap_types_from_wsdl (const char  *wsdl,
                                               max != NULL && !g_str_equal (max, "1")
                                               ? "[]" : "", NULL));
         }
-      if (node->children != NULL && node->type == XML_ELEMENT_NODE)
-        node = node->children;
-      else
-        {
-          while (node != NULL && node->next == NULL)
-            node = node->parent != NULL && node->parent->type == XML_ELEMENT_NODE
-                   ? node->parent : NULL;
-          if (node != NULL)
-            node = node->next;
-        }
+      node = walk_next (node);
     }
   return g_steal_pointer (&types);
 }
@@ -1184,16 +1186,7 @@ find_by_id (xmlDoc     *doc,
               count++;
             }
         }
-      if (node->type == XML_ELEMENT_NODE && node->children != NULL)
-        node = node->children;
-      else
-        {
-          while (node != NULL && node->next == NULL)
-            node = node->parent != NULL && node->parent->type == XML_ELEMENT_NODE
-                   ? node->parent : NULL;
-          if (node != NULL)
-            node = node->next;
-        }
+      node = walk_next (node);
     }
   return count == 1 ? found : NULL;
 }
