@@ -10,6 +10,7 @@
 #include "sb-soap.h"
 #include "sb-ops.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <openssl/pem.h>
 
@@ -30,8 +31,26 @@ typedef struct {
   GHashTable         *types;    /* system → element types of its WSDL */
 } SbSoap;
 
-/* Reachable for the whole run (one front end per process). */
+/* One front end per process, released at exit (after main has stopped the server). */
 static SbSoap *the_soap;
+
+static void
+soap_free (SbSoap *soap)
+{
+  EVP_PKEY_free (soap->key);
+  g_free (soap->key_name);
+  g_free (soap->public_pem);
+  tongban_soap_keyring_free (soap->keyring);
+  g_hash_table_unref (soap->types);
+  g_mutex_clear (&soap->lock);
+  g_free (soap);
+}
+
+static void
+release_at_exit (void)
+{
+  g_clear_pointer (&the_soap, soap_free);
+}
 
 static const char *
 known_system (const char *name)
@@ -368,8 +387,10 @@ load_keys (SbSoap *soap)
 void
 sb_soap_register (SbSandbox *sb)
 {
-  SbSoap *soap = g_new0 (SbSoap, 1);
+  SbSoap *soap;
 
+  g_return_if_fail (the_soap == NULL);
+  soap = g_new0 (SbSoap, 1);
   g_mutex_init (&soap->lock);
   soap->keyring = tongban_soap_keyring_new ();
   soap->types = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
@@ -390,6 +411,7 @@ sb_soap_register (SbSandbox *sb)
     }
   load_keys (soap);
   the_soap = soap;
+  atexit (release_at_exit);
 
   sb_http_add_route (sb, "POST", "/soap/", handle_call, soap);
   sb_http_add_route (sb, "GET", "/soap/", handle_wsdl, soap);
