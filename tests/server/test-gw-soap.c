@@ -79,16 +79,20 @@ on_data (char   *ptr,
 }
 
 static long
-http (const char *method,
-      const char *path,
-      const char *body,
-      GString    *out)
+http_typed (const char *method,
+            const char *path,
+            const char *content_type,
+            const char *body,
+            GString    *out)
 {
   g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u%s", sandbox_port, path);
+  g_autofree char *ct = content_type ? g_strconcat ("Content-Type: ", content_type, NULL) : NULL;
+  struct curl_slist *headers = ct ? curl_slist_append (NULL, ct) : NULL;
   CURL *curl = curl_easy_init ();
   long status = 0;
 
   curl_easy_setopt (curl, CURLOPT_URL, url);
+  curl_easy_setopt (curl, CURLOPT_HTTPHEADER, headers);
   curl_easy_setopt (curl, CURLOPT_CUSTOMREQUEST, method);
   curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, on_data);
   curl_easy_setopt (curl, CURLOPT_WRITEDATA, out);
@@ -98,7 +102,17 @@ http (const char *method,
   g_assert_cmpint (curl_easy_perform (curl), ==, CURLE_OK);
   curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &status);
   curl_easy_cleanup (curl);
+  curl_slist_free_all (headers);
   return status;
+}
+
+static long
+http (const char *method,
+      const char *path,
+      const char *body,
+      GString    *out)
+{
+  return http_typed (method, path, NULL, body, out);
 }
 
 static void
@@ -335,6 +349,56 @@ test_faults (void)
   }
 }
 
+/* What the sandbox's front end answers bad requests: a signed Client fault, never a crash. */
+static void
+test_sandbox_refuses (void)
+{
+  g_autoptr(EVP_PKEY) peer = tongban_soap_key_from_pem (sandbox_pub, FALSE);
+  g_autoptr(TongbanSoapKeyring) ring = tongban_soap_keyring_new ();
+  g_autofree char *peer_name = tongban_soap_key_name (peer);
+  g_autoptr(TongbanSoapMessage) unsigned_msg =
+    tongban_soap_message_new (TONGBAN_SOAP_12, "urn:gba:tongban:backend:gd-hrss", "si.info",
+                              NULL, NULL);
+  g_autofree char *unsigned_xml = tongban_soap_message_to_string (unsigned_msg, NULL);
+  struct {
+    const char *content_type;
+    const char *body;
+    long        status;
+    gboolean    soap12;
+    const char *words;
+  } cases[] = {
+    { "text/xml", "<?xml version=\"1.0\"?><!DOCTYPE e [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>"
+      "<e>&x;</e>", 500, FALSE, "DOCTYPE" },
+    { "text/xml", "<soap:Envelope xmlns:soap=\"" TONGBAN_SOAP11_NS "\"><soap:Body>", 500, FALSE,
+      "not well-formed" },
+    { "application/soap+xml", unsigned_xml, 400, TRUE, "WS-Security" },
+    { "text/xml", unsigned_xml, 500, FALSE, "version" },
+    { "application/json", "{}", 415, FALSE, "Content-Type" },
+  };
+
+  tongban_soap_keyring_add (ring, peer_name, peer);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GString) out = g_string_new (NULL);
+      g_autoptr(TongbanSoapMessage) fault = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *text = NULL;
+      gboolean sender = FALSE;
+
+      g_assert_cmpint (http_typed ("POST", "/soap/gd-hrss", cases[i].content_type,
+                                   cases[i].body, out), ==, cases[i].status);
+      fault = tongban_soap_message_parse (out->str, out->len, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (fault->version, ==, cases[i].soap12 ? TONGBAN_SOAP_12 : TONGBAN_SOAP_11);
+      g_assert_true (tongban_soap_verify (fault, ring, NULL, NULL, &error));
+      g_assert_no_error (error);
+      g_assert_true (tongban_soap_message_get_fault (fault, &sender, NULL, &text));
+      g_assert_true (sender);
+      g_test_message ("%s", text);
+      g_assert_nonnull (strstr (text, cases[i].words));
+    }
+}
+
 static void
 test_unreachable (void)
 {
@@ -364,6 +428,7 @@ main (int   argc,
   g_test_add_func ("/gw-soap/refused", test_refused);
   g_test_add_func ("/gw-soap/keys", test_keys);
   g_test_add_func ("/gw-soap/faults", test_faults);
+  g_test_add_func ("/gw-soap/sandbox-refuses", test_sandbox_refuses);
   g_test_add_func ("/gw-soap/unreachable", test_unreachable);
   ret = g_test_run ();
   sandbox_stop ();

@@ -142,7 +142,19 @@ async function main() {
     check(again.status === 200 && /si\.infoResponse/.test(again.body),
       'the untouched signed request is answered', `${again.status} ${again.body}`);
 
-    // 4. A correctly signed call by a certificate the sandbox does not know: a Fault.
+    // 4. The same over SOAP 1.2.
+    const client12 = await soap.createClientAsync(wsdl, { forceSoap12Headers: true });
+    client12.setSecurity(security(registered));
+    try {
+      const [answer12] = await invoke(client12, 'si.info', args(`interop-${process.pid}-12`));
+      check(/application\/soap\+xml/.test(client12.lastRequestHeaders['Content-Type'])
+        && typeof answer12.status === 'string', 'a SOAP 1.2 call answers',
+      JSON.stringify(answer12));
+    } catch (err) {
+      check(false, 'a SOAP 1.2 call answers', err.body || err.message);
+    }
+
+    // 5. A correctly signed call by a certificate the sandbox does not know: a Fault.
     const other = await soap.createClientAsync(wsdl);
     other.setSecurity(security(stranger));
     try {
