@@ -108,7 +108,8 @@ static GMutex types_lock;
 static GHashTable *types_by_url;
 
 static GHashTable *
-wsdl_types (const TmBackendSystem *system)
+wsdl_types (const TmBackendSystem *system,
+            guint                  timeout_ms)
 {
   g_autofree char *url = g_strconcat (system->base_url, "?wsdl", NULL);
   g_autoptr(GByteArray) data = NULL;
@@ -126,7 +127,9 @@ wsdl_types (const TmBackendSystem *system)
   if (types != NULL)
     return types;
 
-  data = exchange (url, NULL, NULL, 0, system->timeout_ms, &status, NULL);
+  if (timeout_ms == 0)
+    return NULL;
+  data = exchange (url, NULL, NULL, 0, timeout_ms, &status, NULL);
   if (data == NULL || status != 200)
     return NULL;
   types = tongban_soap_types_from_wsdl ((const char *) data->data, data->len, NULL);
@@ -229,6 +232,8 @@ soap_call (const TmBackendSystem *system,
   struct curl_slist *headers = NULL;
   gsize xml_len = 0;
   long status = 0;
+  gint64 started = g_get_monotonic_time ();
+  gint64 left_ms;
   JsonObject *result;
 
   if (key == NULL || !EVP_PKEY_is_a (key, "SM2"))
@@ -294,7 +299,10 @@ soap_call (const TmBackendSystem *system,
                    "HTTP %ld, the Body holds no %s", status, response_name);
       return NULL;
     }
-  types = wsdl_types (system);
+  /* The first call to a system also reads its WSDL, within what is left of the time-out;
+   * without it the answer is read untyped (text leaves, arrays only where repeated). */
+  left_ms = (gint64) system->timeout_ms - (g_get_monotonic_time () - started) / 1000;
+  types = wsdl_types (system, (guint) CLAMP (left_ms, 0, G_MAXUINT));
   result = tongban_soap_xml_to_json (answer->payload, types, &local);
   if (result == NULL)
     g_set_error (error, TM_GATEWAY_ERROR, TM_GATEWAY_ERROR_INVALID,

@@ -245,6 +245,38 @@ test_answers (void)
     }
 }
 
+/* The WSDL the adapter types answers by: served with this address, types for si.info. */
+static void
+test_wsdl (void)
+{
+  g_autoptr(GString) wsdl = g_string_new (NULL);
+  g_autoptr(GHashTable) types = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *address = g_strdup_printf ("location=\"http://127.0.0.1:%u/soap/gd-hrss\"",
+                                              sandbox_port);
+  const char *one = "<r xmlns=\"urn:gba:tongban:backend:gd-hrss\"><status>active</status>"
+                    "<types>Pension</types></r>";
+  g_autoptr(xmlDoc) doc = tongban_soap_parse_xml (one, strlen (one), NULL);
+  g_autoptr(JsonObject) answer = NULL;
+
+  g_assert_cmpint (http ("GET", "/soap/gd-hrss?wsdl", NULL, wsdl), ==, 200);
+  g_assert_nonnull (strstr (wsdl->str, address));
+  types = tongban_soap_types_from_wsdl (wsdl->str, wsdl->len, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (g_hash_table_lookup (types, "types"), ==, "string[]");
+  g_assert_cmpstr (g_hash_table_lookup (types, "citizen"), ==, "object");
+  g_assert_cmpstr (g_hash_table_lookup (types, "lines"), ==, "object[]");
+  /* One contribution type is still an array. */
+  answer = tongban_soap_xml_to_json (xmlDocGetRootElement (doc), types, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (answer, "types")), ==, 1);
+  {
+    g_autoptr(GString) none = g_string_new (NULL);
+
+    g_assert_cmpint (http ("GET", "/soap/nowhere?wsdl", NULL, none), ==, 404);
+  }
+}
+
 static void
 test_refused (void)
 {
@@ -425,6 +457,7 @@ main (int   argc,
   sandbox_start ();
   g_test_add_func ("/gw-soap/register", test_register);
   g_test_add_func ("/gw-soap/answers", test_answers);
+  g_test_add_func ("/gw-soap/wsdl", test_wsdl);
   g_test_add_func ("/gw-soap/refused", test_refused);
   g_test_add_func ("/gw-soap/keys", test_keys);
   g_test_add_func ("/gw-soap/faults", test_faults);
