@@ -2,6 +2,7 @@
 
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <glib/gstdio.h>
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
@@ -435,6 +436,25 @@ test_hostile_xml (void)
   g_assert_null (tongban_soap_parse_xml (utf16, utf16_len, &error));
   g_assert_error (error, TONGBAN_SOAP_ERROR, TONGBAN_SOAP_ERROR_FORBIDDEN);
   g_clear_error (&error);
+
+  /* An external entity naming a FIFO, in UTF-16 so only the parser's hook can stop it:
+   * opening the FIFO to read it would block this test for good. */
+  {
+    g_autofree char *dir = g_dir_make_tmp ("tongban-xxe-XXXXXX", NULL);
+    g_autofree char *fifo = g_build_filename (dir, "fifo", NULL);
+    g_autofree char *doc8 = NULL, *doc16 = NULL;
+    gsize doc16_len = 0;
+
+    g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+    doc8 = g_strdup_printf ("<?xml version=\"1.0\" encoding=\"UTF-16\"?>"
+                            "<!DOCTYPE e [<!ENTITY x SYSTEM \"file://%s\">]><e>&x;</e>", fifo);
+    doc16 = g_convert (doc8, -1, "UTF-16LE", "UTF-8", NULL, &doc16_len, NULL);
+    g_assert_null (tongban_soap_parse_xml (doc16, doc16_len, &error));
+    g_assert_error (error, TONGBAN_SOAP_ERROR, TONGBAN_SOAP_ERROR_FORBIDDEN);
+    g_clear_error (&error);
+    g_unlink (fifo);
+    g_rmdir (dir);
+  }
 
   /* An entity reference without any declaration is just not well-formed. */
   expect_parse_error ("<e>&x;</e>", 10, TONGBAN_SOAP_ERROR_PARSE);
