@@ -289,49 +289,45 @@ test_refused (void)
   g_assert_cmpstr (error->message, ==, "not-found");
 }
 
+/* Runs si.info on s (freed here) and expects it to fail with code, the message holding words. */
+static void
+expect_failure (TmBackendSystem *s,
+                int              code,
+                const char      *words)
+{
+  g_autoptr(TmBackendSystem) system = s;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) answer = run (system, DEMO_ID, &error);
+
+  g_assert_null (answer);
+  g_assert_error (error, TM_GATEWAY_ERROR, code);
+  if (words != NULL)
+    g_assert_nonnull (strstr (error->message, words));
+}
+
 static void
 test_keys (void)
 {
   g_autoptr(EVP_PKEY) stranger = tongban_sm2_generate ();
+  TmBackendSystem *s;
 
   /* Answers signed by another key than the configured peer key. */
-  {
-    g_autoptr(TmBackendSystem) s = gd_hrss ("soap12");
-    g_autoptr(GError) error = NULL;
-    g_autoptr(JsonObject) answer = NULL;
+  s = gd_hrss ("soap12");
+  g_free (s->peer_key);
+  s->peer_key = pem_of (stranger, FALSE);
+  expect_failure (s, TM_GATEWAY_ERROR_INVALID, "WS-Security");
 
-    g_free (s->peer_key);
-    s->peer_key = pem_of (stranger, FALSE);
-    answer = run (s, DEMO_ID, &error);
-    g_assert_null (answer);
-    g_assert_error (error, TM_GATEWAY_ERROR, TM_GATEWAY_ERROR_INVALID);
-    g_assert_nonnull (strstr (error->message, "WS-Security"));
-  }
   /* A manager key the sandbox never registered: its Client fault, no reason id. */
-  {
-    g_autoptr(TmBackendSystem) s = gd_hrss ("soap11");
-    g_autoptr(GError) error = NULL;
-    g_autoptr(JsonObject) answer = NULL;
+  s = gd_hrss ("soap11");
+  g_free (s->credential);
+  s->credential = pem_of (stranger, TRUE);
+  expect_failure (s, TM_GATEWAY_ERROR_UNAVAILABLE, "Client fault");
 
-    g_free (s->credential);
-    s->credential = pem_of (stranger, TRUE);
-    answer = run (s, DEMO_ID, &error);
-    g_assert_null (answer);
-    g_assert_error (error, TM_GATEWAY_ERROR, TM_GATEWAY_ERROR_UNAVAILABLE);
-    g_assert_nonnull (strstr (error->message, "Client fault"));
-  }
   /* A credential that is no key at all. */
-  {
-    g_autoptr(TmBackendSystem) s = gd_hrss ("soap11");
-    g_autoptr(GError) error = NULL;
-    g_autoptr(JsonObject) answer = NULL;
-
-    g_free (s->credential);
-    s->credential = g_strdup ("not a key");
-    answer = run (s, DEMO_ID, &error);
-    g_assert_null (answer);
-    g_assert_error (error, TM_GATEWAY_ERROR, TM_GATEWAY_ERROR_UNAVAILABLE);
-  }
+  s = gd_hrss ("soap11");
+  g_free (s->credential);
+  s->credential = g_strdup ("not a key");
+  expect_failure (s, TM_GATEWAY_ERROR_UNAVAILABLE, "not a PEM SM2 private key");
 }
 
 static void
@@ -434,16 +430,12 @@ test_sandbox_refuses (void)
 static void
 test_unreachable (void)
 {
-  g_autoptr(TmBackendSystem) s = gd_hrss ("soap12");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) answer = NULL;
+  TmBackendSystem *s = gd_hrss ("soap12");
 
   g_free (s->base_url);
   /* Port 1 on loopback: nothing listens there. */
   s->base_url = g_strdup ("http://127.0.0.1:1/soap/gd-hrss");
-  answer = run (s, DEMO_ID, &error);
-  g_assert_null (answer);
-  g_assert_error (error, TM_GATEWAY_ERROR, TM_GATEWAY_ERROR_UNAVAILABLE);
+  expect_failure (s, TM_GATEWAY_ERROR_UNAVAILABLE, NULL);
 }
 
 int
