@@ -31,6 +31,7 @@ typedef struct
   GPtrArray           *events;
   guint                done;
   GBytes              *response;
+  char                *pan;        /* masked, from read_pan */
   guint16              sw;
   GError              *error;
 } Fixture;
@@ -173,6 +174,7 @@ fixture_teardown (Fixture *fx, gconstpointer data)
       g_free (fx->dir);
     }
   g_clear_pointer (&fx->response, g_bytes_unref);
+  g_clear_pointer (&fx->pan, g_free);
   g_clear_error (&fx->error);
   g_ptr_array_unref (fx->events);
 }
@@ -320,6 +322,55 @@ test_memory_card (Fixture *fx, gconstpointer data)
   g_assert_cmpmem (memory + 0x20, 7, "TONGBAN", 7);
 }
 
+static void
+on_pan (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Fixture *fx = data;
+
+  g_clear_error (&fx->error);
+  fx->pan = tongban_iccard_reader_read_pan_finish (TONGBAN_ICCARD_READER (source), result,
+                                                &fx->error);
+  fx->done++;
+}
+
+static char *
+read_pan (Fixture *fx)
+{
+  gpointer args[2] = { fx, GUINT_TO_POINTER (fx->done + 1) };
+  char *pan;
+
+  g_clear_pointer (&fx->pan, g_free);
+  tongban_iccard_reader_read_pan_async (fx->reader, 5000, NULL, on_pan, fx);
+  g_assert_true (tongban_device_wait_until (NULL, 10000, done, args));
+  pan = g_steal_pointer (&fx->pan);
+  return pan;
+}
+
+/* A bank card: SELECT PPSE, SELECT AID, READ RECORD through real pcscd; only
+ * the masked number comes out. */
+static void
+test_bank_card (Fixture *fx, gconstpointer data)
+{
+  gpointer removed[2] = { fx, "card-removed" };
+  g_autofree char *pan = NULL;
+  g_autofree char *again = NULL;
+
+  if (g_test_failed () || fx->reader == NULL)
+    return;
+  insert_card (fx);
+  pan = read_pan (fx);
+  g_assert_no_error (fx->error);
+  g_assert_cmpstr (pan, ==, "476173******0119");
+  g_assert_cmpuint (strlen (pan), ==, strlen (TONGBAN_VICC_EMV_PAN));
+  g_assert_cmpmem (pan + 12, 4, TONGBAN_VICC_EMV_PAN + 12, 4);
+
+  tongban_sim_inject (fx->card, "card remove");
+  g_assert_true (tongban_device_wait_until (NULL, 10000, has_event, removed));
+  again = read_pan (fx);
+  g_assert_null (again);
+  g_assert_error (fx->error, TONGBAN_DEVICE_ERROR, TONGBAN_COMPLETION_USER_ERROR);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -328,6 +379,8 @@ main (int argc, char *argv[])
   g_test_add ("/drivers/iccard/cpu-card", Fixture, NULL, fixture_setup, test_cpu_card,
               fixture_teardown);
   g_test_add ("/drivers/iccard/memory-card", Fixture, NULL, fixture_setup, test_memory_card,
+              fixture_teardown);
+  g_test_add ("/drivers/iccard/bank-card", Fixture, NULL, fixture_setup, test_bank_card,
               fixture_teardown);
 
   return g_test_run ();
