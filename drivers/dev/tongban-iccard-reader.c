@@ -422,6 +422,94 @@ tongban_iccard_reader_read_pan_finish (TongbanIccardReader  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+static void
+on_verify_response (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) response = NULL;
+  guint16 sw = 0;
+
+  response = tongban_iccard_reader_transmit_finish (TONGBAN_ICCARD_READER (source), result, &sw,
+                                                    &error);
+  if (response == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_int (task, sw);
+}
+
+/* Offline plaintext PIN verification (EMV VERIFY, P2 80): the card itself
+ * checks @pin (4 to 12 digits). The PIN block is wiped once sent; the PIN is
+ * never logged. Answers the status word: 9000 right, 63Cx wrong with x tries
+ * left, 6983 blocked. */
+void
+tongban_iccard_reader_verify_pin_async (TongbanIccardReader *self,
+                                        const char          *pin,
+                                        guint                timeout_ms,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GByteArray) apdu = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  guint8 block[8];
+  gsize n = pin ? strlen (pin) : 0;
+
+  g_return_if_fail (TONGBAN_IS_ICCARD_READER (self));
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tongban_iccard_reader_verify_pin_async);
+  for (gsize i = 0; i < n; i++)
+    if (!g_ascii_isdigit (pin[i]))
+      n = 0;
+  if (n < 4 || n > 12)
+    {
+      g_task_return_new_error (task, TONGBAN_DEVICE_ERROR, TONGBAN_COMPLETION_INVALID_DATA,
+                               "a PIN has 4 to 12 digits");
+      return;
+    }
+  /* Plaintext PIN block: 2N, then the digits as BCD, F-padded. */
+  memset (block, 0xFF, sizeof block);
+  block[0] = (guint8) (0x20 | n);
+  for (gsize i = 0; i < n; i++)
+    {
+      guint8 d = (guint8) (pin[i] - '0');
+
+      if (i % 2 == 0)
+        block[1 + i / 2] = (guint8) ((d << 4) | 0x0F);
+      else
+        block[1 + i / 2] = (guint8) ((block[1 + i / 2] & 0xF0) | d);
+    }
+  apdu = tongban_apdu_build (0x00, 0x20, 0x00, 0x80, block, sizeof block, TONGBAN_APDU_NO_LE,
+                             NULL);
+  explicit_bzero (block, sizeof block);
+  bytes = g_bytes_new (apdu->data, apdu->len);
+  explicit_bzero (apdu->data, apdu->len);
+  tongban_iccard_reader_transmit_async (self, bytes, timeout_ms, cancellable, on_verify_response,
+                                        g_steal_pointer (&task));
+}
+
+/* The status word of the VERIFY, or -1 with @error. */
+int
+tongban_iccard_reader_verify_pin_finish (TongbanIccardReader  *self,
+                                         GAsyncResult         *result,
+                                         GError              **error)
+{
+  GError *local = NULL;
+  gssize sw;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), -1);
+  sw = g_task_propagate_int (G_TASK (result), &local);
+  if (local != NULL)
+    {
+      g_propagate_error (error, local);
+      return -1;
+    }
+  return (int) sw;
+}
+
 /* Pseudo-APDUs of a reader model: "select-sle4442", "read", "write",
  * "present-psc", "read-security". */
 GBytes *

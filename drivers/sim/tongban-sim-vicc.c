@@ -22,6 +22,7 @@ typedef struct
   gboolean psc_ok;
   gboolean selected;
   gboolean emv_selected;
+  guint    pin_tries;
   gboolean memory_mode;
   gboolean bad_response;
 } ViccState;
@@ -182,6 +183,18 @@ handle_apdu (TongbanSim   *sim,
         RESPOND (0x6B00);
       g_byte_array_append (r, st->memory + apdu.p2, apdu.le);
       RESPOND (0x9000);
+    case 0x20:   /* VERIFY, plaintext PIN block */
+      if (!st->emv_selected || apdu.p2 != 0x80)
+        RESPOND (0x6985);
+      if (st->pin_tries == 0)
+        RESPOND (0x6983);
+      if (apdu.lc != 8 || memcmp (apdu.data, TONGBAN_VICC_EMV_PIN, 8) != 0)
+        {
+          st->pin_tries--;
+          RESPOND (st->pin_tries == 0 ? 0x6983 : 0x63C0 | st->pin_tries);
+        }
+      st->pin_tries = 3;
+      RESPOND (0x9000);
     case 0xB2:   /* READ RECORD: P1 record, P2 SFI << 3 | 4 */
       if (!st->emv_selected)
         RESPOND (0x6985);
@@ -261,6 +274,7 @@ tongban_sim_vicc_new (guint vpcd_port)
     st->memory[i] = (guint8) (i ^ 0xA5);
   memcpy (st->psc, TONGBAN_VICC_PSC, 3);
   st->psc_tries = 3;
+  st->pin_tries = 3;
   return tongban_sim_new_tcp_client (&vicc_class, st, vpcd_port);
 }
 

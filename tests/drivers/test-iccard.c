@@ -346,6 +346,27 @@ read_pan (Fixture *fx)
   return pan;
 }
 
+static void
+on_verified (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Fixture *fx = data;
+
+  g_clear_error (&fx->error);
+  fx->sw = (guint16) tongban_iccard_reader_verify_pin_finish (TONGBAN_ICCARD_READER (source),
+                                                              result, &fx->error);
+  fx->done++;
+}
+
+static int
+verify_pin (Fixture *fx, const char *pin)
+{
+  gpointer args[2] = { fx, GUINT_TO_POINTER (fx->done + 1) };
+
+  tongban_iccard_reader_verify_pin_async (fx->reader, pin, 5000, NULL, on_verified, fx);
+  g_assert_true (tongban_device_wait_until (NULL, 10000, done, args));
+  return fx->error ? -1 : fx->sw;
+}
+
 /* A bank card: SELECT PPSE, SELECT AID, READ RECORD through real pcscd; only
  * the masked number comes out. */
 static void
@@ -363,6 +384,12 @@ test_bank_card (Fixture *fx, gconstpointer data)
   g_assert_cmpstr (pan, ==, "476173******0119");
   g_assert_cmpuint (strlen (pan), ==, strlen (TONGBAN_VICC_EMV_PAN));
   g_assert_cmpmem (pan + 12, 4, TONGBAN_VICC_EMV_PAN + 12, 4);
+
+  /* The card checks the PIN itself: a wrong one costs a try, the right one resets them. */
+  g_assert_cmphex (verify_pin (fx, "1243"), ==, 0x63C2);
+  g_assert_cmphex (verify_pin (fx, "1234"), ==, 0x9000);
+  g_assert_cmphex (verify_pin (fx, "12"), ==, -1);
+  g_assert_error (fx->error, TONGBAN_DEVICE_ERROR, TONGBAN_COMPLETION_INVALID_DATA);
 
   tongban_sim_inject (fx->card, "card remove");
   g_assert_true (tongban_device_wait_until (NULL, 10000, has_event, removed));
