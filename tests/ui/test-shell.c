@@ -19,6 +19,7 @@
 #include "tongban-i18n.h"
 #include "tongban-keyboard.h"
 #include "tongban-maintenance-overlay.h"
+#include "tongban-pay-step.h"
 #include "tongban-pin-pad.h"
 #include "tongban-secret-hash.h"
 #include "tongban-speech.h"
@@ -2388,6 +2389,169 @@ test_pseudo_locale (void)
   g_unlink (target);
 }
 
+/* ---- the pay step (F-HK-04) ------------------------------------------- */
+
+static gboolean
+widget_visible (gpointer data)
+{
+  return gtk_widget_get_visible (data) && gtk_widget_get_mapped (data);
+}
+
+typedef struct {
+  const char *operation;
+  guint       calls;
+} CallWait;
+
+static gboolean
+called (gpointer data)
+{
+  CallWait *w = data;
+
+  return tongban_file_backend_get_calls (backend, w->operation) >= w->calls;
+}
+
+static void
+set_qr_status (const char *status)
+{
+  g_autoptr(JsonObject) answer = json_object_new ();
+
+  json_object_set_string_member (answer, "status", status);
+  tongban_file_backend_set_answer (backend, "pay.qr-status", answer);
+}
+
+static GtkLabel *
+first_label (GtkWidget *root)
+{
+  if (GTK_IS_LABEL (root))
+    return GTK_LABEL (root);
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkLabel *found = first_label (c);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+pay_part (TongbanWindow *window,
+          const char    *name)
+{
+  GtkWidget *widget = find_by_name (part (window, "flow_page"), name);
+
+  g_assert_nonnull (widget);
+  return widget;
+}
+
+static void
+shoot (TongbanWindow *window,
+       const char    *name)
+{
+  const char *dir = g_getenv ("TONGBAN_SHOT_DIR");
+  g_autofree char *path = NULL;
+
+  if (dir == NULL)
+    return;
+  while (gtk_stack_get_transition_running (GTK_STACK (part (window, "stack"))))
+    iterate (10);
+  iterate (50);
+  path = g_strdup_printf ("%s/%s.png", dir, name);
+  tongban_window_save_screenshot (window, path, NULL);
+}
+
+/* F-HK-04 with the fee paid by QR code: the amount in each language, a code
+ * that expires and is renewed, the status asked every 2 s while waiting, the
+ * order sent with the application and shown on the result; a kiosk without
+ * a card reader says so and keeps the QR code open. */
+static void
+test_pay_fee (void)
+{
+  TongbanWindow *window = make_window (5);
+  GtkWidget *page = part (window, "flow_page");
+  TongbanFlow *flow;
+  CallWait orders = { "pay.order", tongban_file_backend_get_calls (backend, "pay.order") + 1 };
+  CallWait polls = { "pay.qr-status", 0 };
+  const char *langs[][2] = { { "zh_CN", "港币 295.00 元" }, { "zh_HK", "港幣 295.00 元" },
+                             { "en", "HK$295.00" } };
+  JsonObject *sent;
+  guint before;
+
+  set_qr_status ("waiting");
+  tongban_window_open (window, "service", "F-HK-04");
+  set_language (window, "en");
+  click (find_by_class (part (window, "service_page"), "start-button"));
+  expect_step (window, "auth");
+  click (find_by_name (page, "permit"));
+  expect_step (window, "change");
+  flow = tongban_flow_page_get_flow (TONGBAN_FLOW_PAGE (page));
+  answer (flow);
+  press_continue (window);
+  expect_step (window, "review");
+  g_assert_cmpstr (tongban_tr_get_msgid (first_label (find_by_name (page, "continue_button"))),
+                   ==, "Confirm and pay");
+  press_continue (window);
+  expect_step (window, "pay");
+  /* Nothing moves on until paid: no Continue, but Back to the check is open. */
+  g_assert_false (gtk_widget_get_visible (find_by_name (page, "continue_button")));
+  g_assert_true (gtk_widget_get_sensitive (part (window, "back_button")));
+
+  for (guint i = 0; i < G_N_ELEMENTS (langs); i++)
+    {
+      g_autofree char *shot = g_strdup_printf ("pay-%s", langs[i][0]);
+
+      set_language (window, langs[i][0]);
+      g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (pay_part (window, "pay-amount"))), ==,
+                       langs[i][1]);
+      shoot (window, shot);
+    }
+
+  /* No card reader on this kiosk: said in plain words, nothing ordered. */
+  click (pay_part (window, "pay-bank-card"));
+  g_assert_true (gtk_widget_get_visible (pay_part (window, "pay-status")));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (pay_part (window, "pay-status"))), ==,
+                   "The card reader is not working. Pay by QR code, or ask the staff at the "
+                   "service desk.");
+
+  /* QR: an order for exactly the fee, its code shown, the status asked while waiting. */
+  click (pay_part (window, "pay-qr"));
+  g_assert_true (wait_for (called, &orders, 5000));
+  g_assert_true (wait_for (widget_visible, pay_part (window, "pay-qr-code"), 5000));
+  sent = tongban_file_backend_get_last_params (backend, "pay.order");
+  g_assert_cmpstr (json_object_get_string_member (sent, "amount"), ==, "295.00");
+  g_assert_cmpstr (json_object_get_string_member (sent, "currency"), ==, "HKD");
+  g_assert_cmpstr (json_object_get_string_member (sent, "service"), ==, "F-HK-04");
+  shoot (window, "pay-qr-en");
+  polls.calls = tongban_file_backend_get_calls (backend, "pay.qr-status") + 2;
+  g_assert_true (wait_for (called, &polls, TONGBAN_PAY_POLL_S * 1000 * 2 + 3000));
+  g_assert_cmpstr (step_id (window), ==, "pay");
+  g_assert_null (tongban_flow_get_answer (flow, "pay", TONGBAN_FLOW_PAYMENT_ORDER));
+
+  /* The code expires: a new one is a new order. */
+  set_qr_status ("expired");
+  g_assert_true (wait_for (widget_visible, pay_part (window, "pay-new-code"), 5000));
+  g_assert_false (gtk_widget_get_visible (pay_part (window, "pay-qr-code")));
+  set_qr_status ("waiting");
+  before = tongban_file_backend_get_calls (backend, "pay.order");
+  click (pay_part (window, "pay-new-code"));
+  orders.calls = before + 1;
+  g_assert_true (wait_for (called, &orders, 5000));
+  g_assert_true (wait_for (widget_visible, pay_part (window, "pay-qr-code"), 5000));
+
+  /* Paid on the phone: the page moves on and sends the order with the application. */
+  set_qr_status ("paid");
+  expect_step (window, "result");
+  sent = tongban_file_backend_get_last_params (backend, "cr.change-name");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (sent, "pay"),
+                                                  TONGBAN_FLOW_PAYMENT_ORDER), ==,
+                   "PO-20261127-000295");
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (pay_part (window, "pay-receipt"))), ==,
+                   "Paid HK$295.00, order PO-20261127-000295");
+  g_assert_false (gtk_widget_get_sensitive (part (window, "back_button")));
+  shoot (window, "pay-result-en");
+  destroy_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2445,6 +2609,7 @@ main (int   argc,
       g_test_add_func ("/kiosk/ui/read-back", test_read_back);
       g_test_add_func ("/kiosk/ui/voice-missing", test_voice_missing);
       g_test_add_func ("/kiosk/ui/no-system-text", test_no_system_text);
+      g_test_add_func ("/kiosk/ui/pay-fee", test_pay_fee);
     }
   return g_test_run ();
 }
