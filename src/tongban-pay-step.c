@@ -626,7 +626,8 @@ tongban_pay_step_new (TongbanFlow    *flow,
 {
   const TongbanStep *step = tongban_flow_get_step (flow);
   GtkWidget *outer = gtk_box_new (GTK_ORIENTATION_VERTICAL, 16);
-  GtkWidget *panel = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
+  GtkWidget *panel = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 32);
+  GtkWidget *fee = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
   GtkWidget *button;
   Pay *pay;
 
@@ -642,14 +643,16 @@ tongban_pay_step_new (TongbanFlow    *flow,
   g_object_set_data_full (G_OBJECT (outer), "tongban-pay", pay, (GDestroyNotify) pay_free);
   gtk_widget_add_css_class (outer, "pay");
 
-  /* What is paid, and how much. */
+  /* What is paid, and how much; beside it, once asked for, the QR code. */
   gtk_widget_add_css_class (panel, "result-panel");
-  gtk_box_append (GTK_BOX (panel), text (step->pay_fee->item, "result-label"));
+  gtk_box_append (GTK_BOX (fee), text (step->pay_fee->item, "result-label"));
   pay->amount = text (NULL, "reference");
   gtk_widget_set_name (pay->amount, "pay-amount");
   gtk_widget_add_css_class (pay->amount, TONGBAN_TR_FIXED_CLASS);
   show_amount (pay);
-  gtk_box_append (GTK_BOX (panel), pay->amount);
+  gtk_box_append (GTK_BOX (fee), pay->amount);
+  gtk_widget_set_hexpand (fee, TRUE);
+  gtk_box_append (GTK_BOX (panel), fee);
   gtk_box_append (GTK_BOX (outer), panel);
 
   pay->status = text (NULL, "body");
@@ -673,7 +676,7 @@ tongban_pay_step_new (TongbanFlow    *flow,
   gtk_widget_set_visible (pay->new_code, FALSE);
   gtk_box_append (GTK_BOX (pay->qr_box), pay->new_code);
   gtk_widget_set_visible (pay->qr_box, FALSE);
-  gtk_box_append (GTK_BOX (outer), pay->qr_box);
+  gtk_box_append (GTK_BOX (panel), pay->qr_box);
 
   /* The card: its masked number and the PIN, typed on the PIN pad. */
   pay->card_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
