@@ -12,6 +12,7 @@
 
 #include <glib/gi18n-lib.h>
 #include <string.h>
+#include "tongban-pad-keys.h"
 #include "tongban-steps.h"
 #include "tongban-tr.h"
 #ifdef HAVE_PCSC
@@ -50,6 +51,7 @@ typedef struct {
   gboolean           polling;    /* a status call is out */
   guint              card_wait_id;
   gulong             card_event_id;
+  gulong             pad_key_id;
 
   GtkWidget         *amount;
   GtkWidget         *methods;
@@ -136,11 +138,17 @@ stop_waiting (Pay *pay)
     tongban_devices_guide (pay->devices, "ic-card-reader", FALSE);
 }
 
+/* Empties the PIN field and takes the focus from it, so it can be hidden. */
 static void
 clear_pin (Pay *pay)
 {
+  GtkRoot *root = gtk_widget_get_root (pay->pin);
+  GtkWidget *focus = root ? gtk_root_get_focus (root) : NULL;
+
   /* GtkPasswordEntryBuffer wipes its secure memory when the text goes. */
   gtk_editable_set_text (GTK_EDITABLE (pay->pin), "");
+  if (focus != NULL && (focus == pay->pin || gtk_widget_is_ancestor (focus, pay->pin)))
+    gtk_root_set_focus (root, NULL);
 }
 
 /* Back to the choice of method, saying @msgid (why). */
@@ -412,7 +420,6 @@ on_verified (GObject      *source,
       if (g_error_matches (error, TONGBAN_DEVICE_ERROR, TONGBAN_COMPLETION_INVALID_DATA))
         {
           pay->state = PAY_PIN;
-          gtk_widget_set_sensitive (pay->pin, TRUE);
           gtk_widget_grab_focus (pay->pin);
           say (pay, N_("A PIN has 4 to 12 digits. Type it again on the PIN pad, then press "
                        "Enter."));
@@ -425,7 +432,6 @@ on_verified (GObject      *source,
   if ((sw & 0xFFF0) == 0x63C0 && (sw & 0x0F) > 0)
     {
       pay->state = PAY_PIN;
-      gtk_widget_set_sensitive (pay->pin, TRUE);
       gtk_widget_grab_focus (pay->pin);
       say (pay, N_("The PIN is not right. Type it again on the PIN pad, then press Enter."));
       return;
@@ -456,12 +462,22 @@ on_pin_activate (GtkWidget *entry,
   pin = g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry)));
   clear_pin (pay);
   pay->state = PAY_CHARGING;
-  gtk_widget_set_sensitive (pay->pin, FALSE);
   say (pay, N_("Checking the PIN…"));
   tongban_iccard_reader_verify_pin_async (TONGBAN_ICCARD_READER (pay->reader), pin,
                                           CARD_TIMEOUT_MS, pay->cancellable, on_verified, pay);
   explicit_bzero (pin, strlen (pin));
   g_free (pin);
+}
+
+/* Enter on the hardware PIN pad submits the PIN (its digits reach the
+ * focused PIN field through the window, read back as asterisks). */
+static void
+on_pad_key (TongbanDevices *devices,
+            const char     *key,
+            Pay            *pay)
+{
+  if (pay->state == PAY_PIN && tongban_pad_keys_action (key) == TONGBAN_PAD_ACTIVATE)
+    on_pin_activate (pay->pin, pay);
 }
 
 static void
@@ -503,7 +519,6 @@ on_pan (GObject      *source,
   gtk_label_set_label (GTK_LABEL (pay->pan), shown);
   gtk_widget_set_visible (pay->pan, TRUE);
   gtk_widget_set_visible (pay->pin, TRUE);
-  gtk_widget_set_sensitive (pay->pin, TRUE);
   pay->state = PAY_PIN;
   say (pay, N_("Type your PIN on the PIN pad, then press Enter. Cover the pad with your hand."));
   gtk_widget_grab_focus (pay->pin);
@@ -596,6 +611,8 @@ pay_free (Pay *pay)
 {
   g_cancellable_cancel (pay->cancellable);
   stop_waiting (pay);
+  if (pay->pad_key_id)
+    g_signal_handler_disconnect (pay->devices, pay->pad_key_id);
   g_clear_object (&pay->cancellable);
   g_clear_object (&pay->flow);
   g_clear_object (&pay->devices);
@@ -691,6 +708,8 @@ tongban_pay_step_new (TongbanFlow    *flow,
   tongban_tr_accessible_label (pay->pin, N_("PIN"));
 #ifdef HAVE_PCSC
   g_signal_connect (pay->pin, "activate", G_CALLBACK (on_pin_activate), pay);
+  if (pay->devices)
+    pay->pad_key_id = g_signal_connect (pay->devices, "key", G_CALLBACK (on_pad_key), pay);
 #endif
   gtk_box_append (GTK_BOX (pay->card_box), pay->pin);
   gtk_widget_set_visible (pay->card_box, FALSE);
