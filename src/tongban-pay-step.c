@@ -12,6 +12,7 @@
 
 #include <glib/gi18n-lib.h>
 #include <string.h>
+#include "tongban-flow-page.h"
 #include "tongban-pad-keys.h"
 #include "tongban-steps.h"
 #include "tongban-tr.h"
@@ -108,13 +109,19 @@ text (const char *msgid,
   return label;
 }
 
+/* Shows @msgid under the fee; the flow page says it aloud, as its own prompts. */
 static void
 say (Pay        *pay,
      const char *msgid)
 {
+  GtkWidget *page = gtk_widget_get_ancestor (pay->status, TONGBAN_TYPE_FLOW_PAGE);
+
   gtk_widget_set_visible (pay->status, msgid != NULL);
-  if (msgid)
-    tongban_tr_label (GTK_LABEL (pay->status), msgid);
+  if (msgid == NULL)
+    return;
+  tongban_tr_label (GTK_LABEL (pay->status), msgid);
+  if (page != NULL)
+    g_signal_emit_by_name (page, "status", msgid);
 }
 
 static void
@@ -197,12 +204,17 @@ paid (Pay        *pay,
   g_idle_add_full (G_PRIORITY_DEFAULT, advance, g_object_ref (pay->flow), g_object_unref);
 }
 
+/* A refused pay.card is the bank's decline; any other refusal is the
+ * payment system's (an order it will not make, a status it will not give). */
 static const char *
-call_failure (const GError *error)
+call_failure (const GError *error,
+              gboolean      card)
 {
   if (g_error_matches (error, TONGBAN_BACKEND_ERROR, TONGBAN_BACKEND_ERROR_REFUSED))
-    return N_("Your bank declined the payment. No money was taken. Try again, or pay by QR "
-              "code.");
+    return card ? N_("Your bank declined the payment. No money was taken. Try again, or pay "
+                     "by QR code.")
+                : N_("The payment system refused this payment. Nothing was paid. Ask the "
+                     "staff at the service desk.");
   return N_("The payment system cannot be reached just now. Nothing was paid. Try again in a "
             "moment, or ask the staff at the service desk.");
 }
@@ -225,7 +237,7 @@ on_order (GObject      *source,
   if (answer == NULL)
     {
       g_message ("pay.order: %s", error->message);
-      offer_methods (pay, call_failure (error));
+      offer_methods (pay, call_failure (error, FALSE));
       return;
     }
   order = json_object_get_string_member_with_default (answer, "order", NULL);
@@ -391,7 +403,7 @@ on_charged (GObject      *source,
   if (answer == NULL)
     {
       g_message ("pay.card: %s", error->message);
-      offer_methods (pay, call_failure (error));
+      offer_methods (pay, call_failure (error, TRUE));
       return;
     }
   status = json_object_get_string_member_with_default (answer, "status", "");

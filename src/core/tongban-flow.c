@@ -648,6 +648,10 @@ tongban_flow_call_async (TongbanFlow         *self,
   g_return_if_fail (operation != NULL);
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, tongban_flow_call_async);
+  /* A payment in progress (a citizen confirming on the phone) keeps the visit
+   * alive; it is bounded by the order's own expiry. */
+  if (tongban_session_get_active (self->session))
+    tongban_session_activity (self->session);
   tongban_backend_call_async (self->backend, self->service->id, operation, params, cancellable,
                               on_called, task);
 }

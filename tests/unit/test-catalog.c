@@ -167,6 +167,33 @@ test_refuses_broken (void)
                   "step \"c\": option \"a\" leads to no step \"nowhere\"");
 }
 
+/* The shipped categories with a services.json whose text is @services. */
+static TongbanCatalog *
+load_services (const char *services)
+{
+  g_autofree char *cpath = source_path ("categories.json");
+  g_autofree char *cdata = NULL;
+  gsize clen;
+  g_autoptr(GBytes) cbytes = NULL;
+  g_autoptr(GBytes) sbytes = g_bytes_new_static (services, strlen (services));
+  g_autoptr(GError) error = NULL;
+  TongbanCatalog *catalog;
+
+  g_assert_true (g_file_get_contents (cpath, &cdata, &clen, NULL));
+  cbytes = g_bytes_new_take (g_steal_pointer (&cdata), clen);
+  catalog = tongban_catalog_new_from_data (cbytes, sbytes, &error);
+  g_assert_no_error (error);
+  return catalog;
+}
+
+static void
+test_minimal_valid (void)
+{
+  g_autoptr(TongbanCatalog) catalog = load_services (SERVICE (""));
+
+  g_assert_cmpstr (tongban_catalog_lookup_service (catalog, "S-1")->region, ==, "gd");
+}
+
 #define PAY_SERVICE(fee, methods) \
   "{" DEPT ", \"services\": [{\"id\": \"S-1\", \"category\": \"gd-basic\"," \
   "\"department\": \"d\", \"title\": \"T\", \"summary\": \"S\"," \
@@ -180,21 +207,11 @@ test_refuses_broken (void)
 static void
 test_pay_step (void)
 {
-  g_autofree char *cpath = source_path ("categories.json");
-  g_autofree char *cdata = NULL;
-  gsize clen;
-  g_autoptr(GBytes) cbytes = NULL;
-  const char *good = PAY_SERVICE (", \"fee\": {\"amount\": \"12.5\", \"currency\": \"MOP\","
-                                  " \"item\": \"I\"}", BOTH);
-  g_autoptr(GBytes) sbytes = g_bytes_new_static (good, strlen (good));
-  g_autoptr(GError) error = NULL;
-  g_autoptr(TongbanCatalog) catalog = NULL;
+  g_autoptr(TongbanCatalog) catalog =
+    load_services (PAY_SERVICE (", \"fee\": {\"amount\": \"12.5\", \"currency\": \"MOP\","
+                                " \"item\": \"I\"}", BOTH));
   const TongbanStep *step;
 
-  g_assert_true (g_file_get_contents (cpath, &cdata, &clen, NULL));
-  cbytes = g_bytes_new_take (g_steal_pointer (&cdata), clen);
-  catalog = tongban_catalog_new_from_data (cbytes, sbytes, &error);
-  g_assert_no_error (error);
   step = tongban_service_find_step (tongban_catalog_lookup_service (catalog, "S-1"), "p", NULL);
   g_assert_nonnull (step);
   g_assert_cmpint (step->type, ==, TONGBAN_STEP_PAY);
@@ -229,24 +246,6 @@ test_pay_step (void)
                   "{\"id\": \"p\", \"type\": \"pay\", \"title\": \"P\"" GOOD_FEE BOTH "},"
                   "{\"id\": \"r\", \"type\": \"rating\"}]}]}",
                   "step \"p\": answers must be reviewed before the fee is paid");
-}
-
-static void
-test_minimal_valid (void)
-{
-  g_autofree char *cpath = source_path ("categories.json");
-  g_autofree char *cdata = NULL;
-  gsize clen;
-  g_autoptr(GBytes) cbytes = NULL;
-  g_autoptr(GBytes) sbytes = g_bytes_new_static (SERVICE (""), strlen (SERVICE ("")));
-  g_autoptr(GError) error = NULL;
-  g_autoptr(TongbanCatalog) catalog = NULL;
-
-  g_assert_true (g_file_get_contents (cpath, &cdata, &clen, NULL));
-  cbytes = g_bytes_new_take (g_steal_pointer (&cdata), clen);
-  catalog = tongban_catalog_new_from_data (cbytes, sbytes, &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (tongban_catalog_lookup_service (catalog, "S-1")->region, ==, "gd");
 }
 
 int
