@@ -219,6 +219,18 @@ call_failure (const GError *error,
             "moment, or ask the staff at the service desk.");
 }
 
+/* Finishes a step call: FALSE if it was cancelled (the step may be gone),
+ * else TRUE with its answer or, if none, @error set. */
+static gboolean
+call_done (GObject       *source,
+           GAsyncResult  *result,
+           JsonObject   **answer,
+           GError       **error)
+{
+  *answer = tongban_flow_call_finish (TONGBAN_FLOW (source), result, error);
+  return !g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
 /* ---- the order ---------------------------------------------------------- */
 
 static void
@@ -228,11 +240,11 @@ on_order (GObject      *source,
 {
   Pay *pay = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) answer = tongban_flow_call_finish (TONGBAN_FLOW (source), result, &error);
+  g_autoptr(JsonObject) answer = NULL;
   const char *order, *amount, *currency, *url;
   gint64 expires_in;
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (!call_done (source, result, &answer, &error))
     return;
   if (answer == NULL)
     {
@@ -321,10 +333,10 @@ on_qr_status (GObject      *source,
 {
   Pay *pay = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) answer = tongban_flow_call_finish (TONGBAN_FLOW (source), result, &error);
+  g_autoptr(JsonObject) answer = NULL;
   const char *status;
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (!call_done (source, result, &answer, &error))
     return;
   pay->polling = FALSE;
   if (pay->state != PAY_QR)
@@ -395,10 +407,10 @@ on_charged (GObject      *source,
 {
   Pay *pay = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) answer = tongban_flow_call_finish (TONGBAN_FLOW (source), result, &error);
+  g_autoptr(JsonObject) answer = NULL;
   const char *status;
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (!call_done (source, result, &answer, &error))
     return;
   if (answer == NULL)
     {
