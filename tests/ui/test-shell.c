@@ -2600,7 +2600,8 @@ type_pin (TongbanWindow  *window,
 
 /* F-HK-04 paid by bank card through real pcscd and the virtual bank card:
  * the masked number only, a wrong PIN refused by the card, the bank's
- * decline said in plain words with nothing paid, then a second try approved. */
+ * decline said in plain words with nothing paid, the card taken out halfway,
+ * then a second card payment approved. */
 static void
 test_pay_card (void)
 {
@@ -2670,9 +2671,22 @@ test_pay_card (void)
   g_assert_cmpstr (step_id (window), ==, "pay");
   shoot (window, "pay-declined-en");
 
-  /* The card still in the reader, the bank approves the second try. */
+  /* The card taken out while the PIN is asked for: said, nothing paid. */
+  click (pay_part (window, "pay-bank-card"));
+  wait_label (pay_part (window, "pay-card"), "Card 476173******0119");
+  tongban_sim_inject (rig.card, "card remove");
+  wait_label (pay_part (window, "pay-status"), "The card was taken out. Nothing was paid. "
+              "Insert it again, or pay by QR code.");
+  g_assert_false (gtk_widget_get_visible (pay_part (window, "pay-pin")) &&
+                  gtk_widget_get_mapped (pay_part (window, "pay-pin")));
+  g_assert_cmpuint (tongban_file_backend_get_calls (backend, "pay.card"), ==, 1);
+
+  /* Inserted again, the bank approves the second try. */
   tongban_file_backend_set_failure (backend, "pay.card", -1);
   click (pay_part (window, "pay-bank-card"));
+  wait_label (pay_part (window, "pay-status"),
+              "Insert your bank card into the card reader, chip first.");
+  tongban_sim_inject (rig.card, "card insert");
   wait_label (pay_part (window, "pay-card"), "Card 476173******0119");
   cards.calls = 2;
   type_pin (window, devices, "1234");
