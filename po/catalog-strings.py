@@ -10,7 +10,7 @@ import sys
 
 TRANSLATABLE = ("title", "subtitle", "summary", "help", "instruction", "label", "hint", "next_steps",
                 "conditions", "materials", "process", "fees", "time_limit", "legal_basis",
-                "office", "contact", "question", "answer", "detail")
+                "office", "contact", "question", "answer", "detail", "item")
 
 
 def quote(text):

@@ -11,6 +11,7 @@
 
 #include <glib/gi18n-lib.h>
 #include "tongban-idcard-reader.h"
+#include "tongban-pay-step.h"
 #include "tongban-steps.h"
 #include "tongban-tr.h"
 
@@ -191,6 +192,7 @@ update_actions (TongbanFlowPage *self)
     case TONGBAN_STEP_CHOOSE:
     case TONGBAN_STEP_SUBMIT:
     case TONGBAN_STEP_PRINT:
+    case TONGBAN_STEP_PAY:    /* moves on by itself once paid */
       show_continue = FALSE;
       break;
     case TONGBAN_STEP_AUTH:
@@ -201,6 +203,9 @@ update_actions (TongbanFlowPage *self)
       if (next < service->steps->len &&
           ((TongbanStep *) g_ptr_array_index (service->steps, next))->type == TONGBAN_STEP_SUBMIT)
         label = N_("Confirm and send");
+      else if (next < service->steps->len &&
+               ((TongbanStep *) g_ptr_array_index (service->steps, next))->type == TONGBAN_STEP_PAY)
+        label = N_("Confirm and pay");
       break;
     case TONGBAN_STEP_PREVIEW:
       label = N_("Print");
@@ -301,6 +306,10 @@ render (TongbanFlowPage *self)
       break;
     case TONGBAN_STEP_RESULT:
       self->body = tongban_step_result_new (self->flow);
+      tongban_pay_step_add_receipt (self->body, self->flow);
+      break;
+    case TONGBAN_STEP_PAY:
+      self->body = tongban_pay_step_new (self->flow, self->devices);
       break;
     case TONGBAN_STEP_RATING:
       self->body = tongban_step_rating_new (self->flow);
@@ -650,6 +659,8 @@ tongban_flow_page_retranslate (TongbanFlowPage *self)
   update_progress (self);
   if (!self->busy && tongban_flow_get_step (self->flow)->type == TONGBAN_STEP_CHOOSE)
     render (self);
+  else if (self->body && tongban_flow_get_step (self->flow)->type == TONGBAN_STEP_PAY)
+    tongban_pay_step_retranslate (self->body);
 }
 
 gboolean
