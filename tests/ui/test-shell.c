@@ -2410,8 +2410,8 @@ shoot (TongbanWindow *window,
   if (dir == NULL)
     return;
   while (gtk_stack_get_transition_running (GTK_STACK (part (window, "stack"))))
-    iterate (10);
-  iterate (50);
+    ui_test_iterate (10);
+  ui_test_iterate (50);
   path = g_strdup_printf ("%s/%s.png", dir, name);
   tongban_window_save_screenshot (window, path, NULL);
 }
@@ -2436,7 +2436,7 @@ test_pay_fee (void)
   set_qr_status ("waiting");
   tongban_window_open (window, "service", "F-HK-04");
   set_language (window, "en");
-  click (find_by_class (part (window, "service_page"), "start-button"));
+  click (ui_test_find_by_class (part (window, "service_page"), "start-button"));
   expect_step (window, "auth");
   click (find_by_name (page, "permit"));
   expect_step (window, "change");
@@ -2471,28 +2471,28 @@ test_pay_fee (void)
 
   /* QR: an order for exactly the fee, its code shown, the status asked while waiting. */
   click (pay_part (window, "pay-qr"));
-  g_assert_true (wait_for (called, &orders, 5000));
-  g_assert_true (wait_for (widget_visible, pay_part (window, "pay-qr-code"), 5000));
+  g_assert_true (ui_test_wait_for (called, &orders, 5000));
+  g_assert_true (ui_test_wait_for (widget_visible, pay_part (window, "pay-qr-code"), 5000));
   sent = tongban_file_backend_get_last_params (backend, "pay.order");
   g_assert_cmpstr (json_object_get_string_member (sent, "amount"), ==, "295.00");
   g_assert_cmpstr (json_object_get_string_member (sent, "currency"), ==, "HKD");
   g_assert_cmpstr (json_object_get_string_member (sent, "service"), ==, "F-HK-04");
   shoot (window, "pay-qr-en");
   polls.calls = tongban_file_backend_get_calls (backend, "pay.qr-status") + 2;
-  g_assert_true (wait_for (called, &polls, TONGBAN_PAY_POLL_S * 1000 * 2 + 3000));
+  g_assert_true (ui_test_wait_for (called, &polls, TONGBAN_PAY_POLL_S * 1000 * 2 + 3000));
   g_assert_cmpstr (step_id (window), ==, "pay");
   g_assert_null (tongban_flow_get_answer (flow, "pay", TONGBAN_FLOW_PAYMENT_ORDER));
 
   /* The code expires: a new one is a new order. */
   set_qr_status ("expired");
-  g_assert_true (wait_for (widget_visible, pay_part (window, "pay-new-code"), 5000));
+  g_assert_true (ui_test_wait_for (widget_visible, pay_part (window, "pay-new-code"), 5000));
   g_assert_false (gtk_widget_get_visible (pay_part (window, "pay-qr-code")));
   set_qr_status ("waiting");
   before = tongban_file_backend_get_calls (backend, "pay.order");
   click (pay_part (window, "pay-new-code"));
   orders.calls = before + 1;
-  g_assert_true (wait_for (called, &orders, 5000));
-  g_assert_true (wait_for (widget_visible, pay_part (window, "pay-qr-code"), 5000));
+  g_assert_true (ui_test_wait_for (called, &orders, 5000));
+  g_assert_true (ui_test_wait_for (widget_visible, pay_part (window, "pay-qr-code"), 5000));
 
   /* Paid on the phone: the page moves on and sends the order with the application. */
   set_qr_status ("paid");
@@ -2524,7 +2524,7 @@ wait_label (GtkWidget  *label,
 {
   gpointer args[2] = { label, (gpointer) text };
 
-  if (!wait_for (label_is, args, 10000))
+  if (!ui_test_wait_for (label_is, args, 10000))
     g_error ("expected \"%s\", the label says \"%s\"", text,
              gtk_label_get_label (GTK_LABEL (label)));
 }
@@ -2546,7 +2546,7 @@ type_pin (TongbanWindow  *window,
     g_signal_emit_by_name (devices, "key", names[*p - '0']);
   g_assert_cmpuint (strlen (gtk_editable_get_text (GTK_EDITABLE (entry))), ==, strlen (pin));
   g_signal_emit_by_name (devices, "key", "enter");
-  iterate (20);
+  ui_test_iterate (20);
   /* The PIN is gone from the screen's memory as soon as it is sent. */
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "");
 }
@@ -2580,7 +2580,7 @@ test_pay_card (void)
   devices = tongban_devices_new ();
   g_assert_true (tongban_devices_configure (devices, config, NULL, &error));
   g_assert_no_error (error);
-  g_assert_true (wait_for (device_online, tongban_devices_get (devices, "ic-card-reader"),
+  g_assert_true (ui_test_wait_for (device_online, tongban_devices_get (devices, "ic-card-reader"),
                            10000));
 
   window = make_window (5);
@@ -2588,7 +2588,7 @@ test_pay_card (void)
   page = part (window, "flow_page");
   tongban_window_open (window, "service", "F-HK-04");
   set_language (window, "en");
-  click (find_by_class (part (window, "service_page"), "start-button"));
+  click (ui_test_find_by_class (part (window, "service_page"), "start-button"));
   expect_step (window, "auth");
   click (find_by_name (page, "permit"));
   expect_step (window, "change");
@@ -2613,7 +2613,7 @@ test_pay_card (void)
   g_assert_cmpuint (tongban_file_backend_get_calls (backend, "pay.card"), ==, 0);
   cards.calls = 1;
   type_pin (window, devices, "1234");
-  g_assert_true (wait_for (called, &cards, 10000));
+  g_assert_true (ui_test_wait_for (called, &cards, 10000));
   wait_label (pay_part (window, "pay-status"), "Your bank declined the payment. No money was "
               "taken. Try again, or pay by QR code.");
   sent = tongban_file_backend_get_last_params (backend, "pay.card");
@@ -2643,7 +2643,7 @@ test_pay_card (void)
   wait_label (pay_part (window, "pay-card"), "Card 476173******0119");
   cards.calls = 2;
   type_pin (window, devices, "1234");
-  g_assert_true (wait_for (called, &cards, 10000));
+  g_assert_true (ui_test_wait_for (called, &cards, 10000));
   expect_step (window, "result");
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (pay_part (window, "pay-receipt"))), ==,
                    "Paid HK$295.00, order PO-20261127-000295, authorisation A73921");
