@@ -404,11 +404,20 @@ static void parse_color (const char *text, double rgb[3]);
 
 /* "Label: value", with a full-width colon in Chinese. */
 static char *
+join_label (TongbanLanguage  language,
+            const char      *label,
+            const char      *value,
+            const char      *end)
+{
+  return g_strconcat (label, language == TONGBAN_LANGUAGE_EN ? ": " : "：", value, end, NULL);
+}
+
+static char *
 label_value (TongbanDocument *self,
              const char      *label,
              const char      *value)
 {
-  return g_strconcat (label, self->language == TONGBAN_LANGUAGE_EN ? ": " : "：", value, NULL);
+  return join_label (self->language, label, value, NULL);
 }
 static guint paginate (TongbanDocument *self);
 
@@ -1119,12 +1128,13 @@ tongban_document_render_page (TongbanDocument *self,
 /* ---- receipts ------------------------------------------------------------- */
 
 static gboolean
-line (TongbanEscpos  *escpos,
-      const char     *key,
-      const char     *value,
-      GError        **error)
+line (TongbanEscpos    *escpos,
+      TongbanLanguage   language,
+      const char       *key,
+      const char       *value,
+      GError          **error)
 {
-  g_autofree char *text = g_strdup_printf ("%s: %s\n", key, value);
+  g_autofree char *text = join_label (language, key, value, "\n");
 
   return tongban_escpos_text (escpos, text, error);
 }
@@ -1163,7 +1173,7 @@ tongban_receipt_build (JsonObject       *receipt,
   tongban_escpos_feed (escpos, 1);
   tongban_escpos_align (escpos, TONGBAN_ESCPOS_ALIGN_LEFT);
   tongban_escpos_bold (escpos, TRUE);
-  if (!line (escpos, tr (language, N_("Your reference number")), reference, error))
+  if (!line (escpos, language, tr (language, N_("Your reference number")), reference, error))
     return NULL;
   tongban_escpos_bold (escpos, FALSE);
   for (guint i = 0; lines && i < json_array_get_length (lines); i++)
@@ -1180,12 +1190,12 @@ tongban_receipt_build (JsonObject       *receipt,
           g_autofree char *what = g_strdup_printf ("key or value in receipt line %u", i + 1);
           return missing (error, what), NULL;
         }
-      if (!line (escpos, key, value, error))
+      if (!line (escpos, language, key, value, error))
         return NULL;
     }
   time = g_date_time_format (printed, "%Y-%m-%d %H:%M");
   /* Translators: on a printed receipt, before the date and time it was printed. */
-  if (!line (escpos, tr (language, N_("Printed")), time, error))
+  if (!line (escpos, language, tr (language, N_("Printed")), time, error))
     return NULL;
   tongban_escpos_feed (escpos, 1);
   tongban_escpos_align (escpos, TONGBAN_ESCPOS_ALIGN_CENTER);
