@@ -907,7 +907,7 @@ lay_out (Pen  *pen,
   pen->page = 1;
   page_header (pen);
 
-  pen->y += put_text (pen, name, 12, FALSE, TRUE, MARGIN, pen->y, full, PANGO_ALIGN_LEFT, NULL);
+  pen->y += put_text (pen, name, 12, TRUE, TRUE, MARGIN, pen->y, full, PANGO_ALIGN_LEFT, NULL);
   if (doc->id_value)
     {
       g_autofree char *id = label_value (doc, doc->id_label, doc->id_value);

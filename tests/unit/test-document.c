@@ -9,6 +9,7 @@
  */
 
 #include "tongban-document.h"
+#include "document-sample.h"
 
 #include <glib/gstdio.h>
 #include <poppler.h>
@@ -18,10 +19,6 @@
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PopplerDocument, g_object_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PopplerPage, g_object_unref)
 
-static const char *const templates[] = {
-  "si-certificate", "si-rights", "hpf-certificate", "re-certificate", "water-statement",
-  "dsi-kinship", "dsi-personal", "dsaj-record", "ird-acknowledgement", "cr-certificate",
-};
 
 /* Titles as the catalogues must give them; one per template. */
 static const struct {
@@ -33,97 +30,6 @@ static const struct {
   { "dsaj-record", { "刑事记录证明书", "刑事紀錄證明書", "Certificate of Criminal Record" } },
   { "cr-certificate", { "公司资料证明书", "公司資料證明書", "Certificate of Company Particulars" } },
 };
-
-static const char *const names[TONGBAN_N_LANGUAGES] = { "陈大文", "陳大文", "CHAN Tai Man" };
-
-static JsonObject *
-sample (const char *template,
-        guint       n_table_rows)
-{
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autofree char *number = g_strdup_printf ("T-%s-000123", template);
-  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:8650/verify/%s", number);
-  g_autoptr(JsonNode) root = NULL;
-
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "template");
-  json_builder_add_string_value (b, template);
-  json_builder_set_member_name (b, "number");
-  json_builder_add_string_value (b, number);
-  json_builder_set_member_name (b, "verify_url");
-  json_builder_add_string_value (b, url);
-  json_builder_set_member_name (b, "issued");
-  json_builder_add_string_value (b, "2026-11-27");
-  json_builder_set_member_name (b, "fields");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "holder");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "name");
-  json_builder_begin_object (b);
-  for (guint i = 0; i < TONGBAN_N_LANGUAGES; i++)
-    {
-      json_builder_set_member_name (b, tongban_language_to_code (i));
-      json_builder_add_string_value (b, names[i]);
-    }
-  json_builder_end_object (b);
-  json_builder_set_member_name (b, "id_number");
-  json_builder_add_string_value (b, "440106199001011234");
-  json_builder_end_object (b);
-  json_builder_set_member_name (b, "rows");
-  json_builder_begin_array (b);
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "label");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "zh_CN");
-  json_builder_add_string_value (b, "参保单位");
-  json_builder_set_member_name (b, "zh_HK");
-  json_builder_add_string_value (b, "參保單位");
-  json_builder_set_member_name (b, "en");
-  json_builder_add_string_value (b, "Employer");
-  json_builder_end_object (b);
-  json_builder_set_member_name (b, "value");
-  json_builder_add_string_value (b, "Guangzhou Example Trading Co., Ltd.");
-  json_builder_end_object (b);
-  json_builder_end_array (b);
-  json_builder_set_member_name (b, "table");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "columns");
-  json_builder_begin_array (b);
-  json_builder_add_string_value (b, "Month");
-  json_builder_add_string_value (b, "Base");
-  json_builder_add_string_value (b, "Paid");
-  json_builder_end_array (b);
-  json_builder_set_member_name (b, "rows");
-  json_builder_begin_array (b);
-  for (guint i = 0; i < n_table_rows; i++)
-    {
-      g_autofree char *month = g_strdup_printf ("%04u-%02u", 2026 - i / 12, 12 - i % 12);
-
-      json_builder_begin_array (b);
-      json_builder_add_string_value (b, month);
-      json_builder_add_string_value (b, "8,000.00");
-      json_builder_add_string_value (b, "1,280.00");
-      json_builder_end_array (b);
-    }
-  json_builder_end_array (b);
-  json_builder_end_object (b);
-  json_builder_set_member_name (b, "statement");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "zh_CN");
-  json_builder_add_string_value (b, "兹证明上述人员的记录如上表所列。本证明仅用于办理相关业务，"
-                                    "涂改无效。");
-  json_builder_set_member_name (b, "zh_HK");
-  json_builder_add_string_value (b, "茲證明上述人士的紀錄如上表所列。本證明僅用於辦理相關事務，"
-                                    "塗改無效。");
-  json_builder_set_member_name (b, "en");
-  json_builder_add_string_value (b, "This is to certify that the records of the person named "
-                                    "above are as listed. Any alteration makes it void.");
-  json_builder_end_object (b);
-  json_builder_end_object (b);
-  json_builder_end_object (b);
-  root = json_builder_get_root (b);
-  return json_object_ref (json_node_get_object (root));
-}
 
 static PopplerDocument *
 open_pdf (GBytes *pdf)
@@ -202,9 +108,9 @@ page_text (PopplerDocument *doc,
 static void
 check_rendering (TongbanLanguage language)
 {
-  for (guint t = 0; t < G_N_ELEMENTS (templates); t++)
+  for (guint t = 0; t < G_N_ELEMENTS (document_templates); t++)
     {
-      g_autoptr(JsonObject) answer = sample (templates[t], 3);
+      g_autoptr(JsonObject) answer = document_sample (document_templates[t], 3);
       g_autoptr(GError) error = NULL;
       g_autoptr(TongbanDocument) document = tongban_document_new (answer, language, &error);
       g_autoptr(GBytes) pdf = NULL;
@@ -216,7 +122,7 @@ check_rendering (TongbanLanguage language)
       const char *title;
       double w, h;
 
-      g_test_message ("%s in %s", templates[t], tongban_language_to_code (language));
+      g_test_message ("%s in %s", document_templates[t], tongban_language_to_code (language));
       g_assert_no_error (error);
       g_assert_nonnull (document);
       g_assert_cmpuint (tongban_document_get_n_pages (document), ==, 1);
@@ -236,20 +142,20 @@ check_rendering (TongbanLanguage language)
       title = tongban_document_get_title (document);
       g_assert_nonnull (strstr (text, title));
       g_assert_nonnull (strstr (text, tongban_document_get_number (document)));
-      g_assert_nonnull (strstr (text, names[language]));
+      g_assert_nonnull (strstr (text, document_names[language]));
       for (guint other = 0; other < TONGBAN_N_LANGUAGES; other++)
         if (other != language)
-          g_assert_null (strstr (text, names[other]));
+          g_assert_null (strstr (text, document_names[other]));
       /* The catalogues translate every title. */
       if (language != TONGBAN_LANGUAGE_EN)
         g_assert_false (g_str_is_ascii (title));
       for (guint i = 0; i < G_N_ELEMENTS (titles); i++)
-        if (g_str_equal (titles[i].template, templates[t]))
+        if (g_str_equal (titles[i].template, document_templates[t]))
           g_assert_cmpstr (title, ==, titles[i].title[language]);
 
       /* The code and the printed address are both verify_url. */
       qr = decode_qr (page);
-      url = g_strdup_printf ("http://127.0.0.1:8650/verify/T-%s-000123", templates[t]);
+      url = g_strdup_printf ("http://127.0.0.1:8650/verify/T-%s-000123", document_templates[t]);
       g_assert_cmpstr (qr, ==, url);
       g_assert_nonnull (strstr (text, url));
     }
@@ -278,8 +184,8 @@ test_en (void)
 static void
 test_holder_masking (void)
 {
-  g_autoptr(JsonObject) cert = sample ("si-certificate", 1);
-  g_autoptr(JsonObject) statement = sample ("water-statement", 1);
+  g_autoptr(JsonObject) cert = document_sample ("si-certificate", 1);
+  g_autoptr(JsonObject) statement = document_sample ("water-statement", 1);
   g_autoptr(TongbanDocument) a = tongban_document_new (cert, TONGBAN_LANGUAGE_EN, NULL);
   g_autoptr(TongbanDocument) b = tongban_document_new (statement, TONGBAN_LANGUAGE_EN, NULL);
   g_autoptr(GBytes) pdf_a = tongban_document_render_pdf (a, NULL);
@@ -310,13 +216,13 @@ expect_error (JsonObject *answer,
 static void
 test_bad_answers (void)
 {
-  g_autoptr(JsonObject) unknown = sample ("no-such-certificate", 1);
-  g_autoptr(JsonObject) no_holder = sample ("si-certificate", 1);
-  g_autoptr(JsonObject) no_number = sample ("si-certificate", 1);
-  g_autoptr(JsonObject) bad_date = sample ("si-certificate", 1);
-  g_autoptr(JsonObject) bad_cell = sample ("si-certificate", 1);
-  g_autoptr(JsonObject) huge = sample ("si-rights", 401);
-  g_autoptr(JsonObject) nothing = sample ("si-certificate", 1);
+  g_autoptr(JsonObject) unknown = document_sample ("no-such-certificate", 1);
+  g_autoptr(JsonObject) no_holder = document_sample ("si-certificate", 1);
+  g_autoptr(JsonObject) no_number = document_sample ("si-certificate", 1);
+  g_autoptr(JsonObject) bad_date = document_sample ("si-certificate", 1);
+  g_autoptr(JsonObject) bad_cell = document_sample ("si-certificate", 1);
+  g_autoptr(JsonObject) huge = document_sample ("si-rights", 401);
+  g_autoptr(JsonObject) nothing = document_sample ("si-certificate", 1);
   JsonObject *fields;
   JsonArray *row;
 
@@ -354,7 +260,7 @@ test_bad_answers (void)
 static void
 test_continuation (void)
 {
-  g_autoptr(JsonObject) answer = sample ("si-rights", 120);
+  g_autoptr(JsonObject) answer = document_sample ("si-rights", 120);
   g_autoptr(GError) error = NULL;
   g_autoptr(TongbanDocument) document = tongban_document_new (answer, TONGBAN_LANGUAGE_ZH_HK,
                                                               &error);
@@ -395,7 +301,7 @@ test_continuation (void)
 static void
 test_preview_image (void)
 {
-  g_autoptr(JsonObject) answer = sample ("hpf-certificate", 2);
+  g_autoptr(JsonObject) answer = document_sample ("hpf-certificate", 2);
   g_autoptr(TongbanDocument) document = tongban_document_new (answer, TONGBAN_LANGUAGE_ZH_CN,
                                                               NULL);
   cairo_surface_t *image = tongban_document_render_page (document, 1, 4.0);
@@ -430,7 +336,7 @@ all_zero (const guint8 *bytes,
 static void
 test_wipe (void)
 {
-  g_autoptr(JsonObject) answer = sample ("dsaj-record", 2);
+  g_autoptr(JsonObject) answer = document_sample ("dsaj-record", 2);
   g_autoptr(GError) error = NULL;
   g_autoptr(TongbanDocument) document = tongban_document_new (answer, TONGBAN_LANGUAGE_EN, NULL);
   g_autoptr(GBytes) held = tongban_document_render_pdf (document, NULL);
@@ -482,7 +388,7 @@ static char *private_root;
 static void
 test_nothing_on_disk (void)
 {
-  g_autoptr(JsonObject) answer = sample ("dsi-kinship", 30);
+  g_autoptr(JsonObject) answer = document_sample ("dsi-kinship", 30);
   g_autoptr(TongbanDocument) document = tongban_document_new (answer, TONGBAN_LANGUAGE_ZH_HK,
                                                               NULL);
   g_autoptr(GBytes) pdf = tongban_document_render_pdf (document, NULL);
