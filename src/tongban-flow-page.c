@@ -882,7 +882,9 @@ tongban_flow_page_retranslate (TongbanFlowPage *self)
   if (self->flow == NULL)
     return;
   update_progress (self);
-  if (!self->busy && tongban_flow_get_step (self->flow)->type == TONGBAN_STEP_CHOOSE)
+  /* A certificate's preview is drawn in the language too. */
+  if (!self->busy && (tongban_flow_get_step (self->flow)->type == TONGBAN_STEP_CHOOSE ||
+                      tongban_flow_get_step (self->flow)->type == TONGBAN_STEP_PREVIEW))
     render (self);
 }
 

@@ -423,6 +423,9 @@ document_preview (JsonObject *answer)
     }
   pages = box (GTK_ORIENTATION_VERTICAL, 16, "document-pages");
   gtk_widget_set_name (pages, "document-preview");
+  /* For the tests: which language the pages were drawn in. */
+  g_object_set_data_full (G_OBJECT (pages), "document-title",
+                          g_strdup (tongban_document_get_title (document)), g_free);
   for (guint i = 1; i <= tongban_document_get_n_pages (document); i++)
     {
       /* 4 px/mm: 840 px wide, 10 pt text about 14 px high, shrunk to fit. */

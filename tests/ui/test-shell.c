@@ -971,6 +971,8 @@ test_documents (void)
   expect_step (window, "preview");
   body = tongban_flow_page_get_body (TONGBAN_FLOW_PAGE (page));
   g_assert_cmpstr (gtk_widget_get_name (body), ==, "document-preview");
+  g_assert_cmpstr (g_object_get_data (G_OBJECT (body), "document-title"), ==,
+                   "社會保險參保繳費證明");
   picture = gtk_widget_get_first_child (body);
   g_assert_true (GTK_IS_PICTURE (picture));
   paintable = gtk_picture_get_paintable (GTK_PICTURE (picture));
@@ -979,6 +981,13 @@ test_documents (void)
   g_assert_cmpint (gdk_paintable_get_intrinsic_height (paintable), ==, 1188);
   g_assert_cmpint (gtk_widget_get_width (picture), >, 300);
   g_assert_cmpint (gtk_widget_get_width (picture), <=, gtk_widget_get_width (page));
+  /* Another language draws the certificate again, in that language. */
+  set_language (window, "en");
+  iterate (20);
+  body = tongban_flow_page_get_body (TONGBAN_FLOW_PAGE (page));
+  g_assert_cmpstr (gtk_widget_get_name (body), ==, "document-preview");
+  g_assert_cmpstr (g_object_get_data (G_OBJECT (body), "document-title"), ==,
+                   "Certificate of Social Insurance Contributions");
   /* Without a printer, Print goes on as before. */
   press_continue (window);
   expect_step (window, "result");
