@@ -428,11 +428,11 @@ document_preview (JsonObject *answer)
                           g_strdup (tongban_document_get_title (document)), g_free);
   for (guint i = 1; i <= tongban_document_get_n_pages (document); i++)
     {
-      /* 4 px/mm: 840 px wide, 10 pt text about 14 px high, shrunk to fit. */
+      /* 4 px/mm: 840 px wide, 10 pt text about 14 px high; the page scrolls. */
       g_autoptr(GdkTexture) texture = tongban_document_texture_new (document, i, 4.0);
       GtkWidget *picture = gtk_picture_new_for_paintable (GDK_PAINTABLE (texture));
 
-      gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
+      gtk_picture_set_can_shrink (GTK_PICTURE (picture), FALSE);
       gtk_picture_set_content_fit (GTK_PICTURE (picture), GTK_CONTENT_FIT_CONTAIN);
       gtk_widget_set_halign (picture, GTK_ALIGN_CENTER);
       gtk_widget_add_css_class (picture, "document-page");
