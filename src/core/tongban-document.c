@@ -101,9 +101,9 @@ tongban_document_wipe (TongbanDocument *self)
 {
   g_return_if_fail (TONGBAN_IS_DOCUMENT (self));
 
+  /* Not while a worker thread is drawing from these texts. */
   g_mutex_lock (&self->lock);
   wipe_pdf (self);
-  g_mutex_unlock (&self->lock);
   wipe_string (&self->name);
   wipe_string (&self->id_value);
   wipe_string (&self->statement);
@@ -111,6 +111,7 @@ tongban_document_wipe (TongbanDocument *self)
   wipe_string (&self->verify_url);
   g_clear_pointer (&self->pairs, g_ptr_array_unref);
   g_clear_pointer (&self->rows, g_ptr_array_unref);
+  g_mutex_unlock (&self->lock);
 }
 
 static void
@@ -1116,11 +1117,13 @@ tongban_document_render_page (TongbanDocument *self,
   cr = cairo_create (surface);
   cairo_set_source_rgb (cr, 1, 1, 1);
   cairo_paint (cr);
+  g_mutex_lock (&self->lock);
   if (self->number != NULL)
     {
       cairo_scale (cr, px_per_mm, px_per_mm);
       run (self, cr, page, self->n_pages);
     }
+  g_mutex_unlock (&self->lock);
   cairo_destroy (cr);
   return surface;
 }
