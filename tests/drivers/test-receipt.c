@@ -10,6 +10,9 @@
 #include "tongban-receipt-printer.h"
 #include "tongban-sim-printer.h"
 #include "tongban-escpos.h"
+#include "private-home.h"
+
+static char *private_root;
 
 typedef struct
 {
@@ -272,6 +275,8 @@ test_slip_zh_hk (Fixture *fx, gconstpointer data)
   g_assert_cmpstr (qr, ==, "MO-DSI-20261127-0042");
   g_assert_cmpuint (tongban_sim_printer_get_cuts (fx->sim), ==, 1);
   g_assert_cmpuint (tongban_sim_printer_get_invalid_bytes (fx->sim), ==, 0);
+  /* Built and printed in memory: no file under the fresh home. */
+  g_assert_cmpuint (private_home_count_files (private_root), ==, 0);
 }
 
 static void
@@ -306,6 +311,9 @@ test_slip_en (Fixture *fx, gconstpointer data)
 int
 main (int argc, char *argv[])
 {
+  int status;
+
+  private_root = private_home_new ("tongban-receipt-XXXXXX");
   g_test_init (&argc, &argv, NULL);
   tongban_i18n_init (g_getenv ("TONGBAN_LOCALEDIR"));
 
@@ -322,5 +330,7 @@ main (int argc, char *argv[])
   g_test_add ("/drivers/receipt/slip-en", Fixture, NULL, fixture_setup, test_slip_en,
               fixture_teardown);
 
-  return g_test_run ();
+  status = g_test_run ();
+  private_home_free (private_root);
+  return status;
 }

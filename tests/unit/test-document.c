@@ -10,6 +10,7 @@
 
 #include "tongban-document.h"
 #include "document-sample.h"
+#include "private-home.h"
 
 #include <glib/gstdio.h>
 #include <poppler.h>
@@ -360,28 +361,6 @@ test_wipe (void)
   g_assert_error (error, TONGBAN_DOCUMENT_ERROR, TONGBAN_DOCUMENT_ERROR_RENDER);
 }
 
-static guint
-count_files (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-  guint n = 0;
-
-  while (d && (name = g_dir_read_name (d)))
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      if (g_file_test (path, G_FILE_TEST_IS_DIR))
-        n += count_files (path);
-      else
-        {
-          g_test_message ("written: %s", path);
-          n++;
-        }
-    }
-  return n;
-}
-
 static char *private_root;
 
 /* Run last: everything above rendered and nothing landed in the fresh home. */
@@ -396,7 +375,7 @@ test_nothing_on_disk (void)
 
   g_assert_nonnull (pdf);
   cairo_surface_destroy (image);
-  g_assert_cmpuint (count_files (private_root), ==, 0);
+  g_assert_cmpuint (private_home_count_files (private_root), ==, 0);
 }
 
 int
@@ -404,20 +383,10 @@ main (int   argc,
       char *argv[])
 {
   const char *localedir = g_getenv ("TONGBAN_LOCALEDIR");
-  const char *vars[] = { "HOME", "TMPDIR", "XDG_CACHE_HOME", "XDG_CONFIG_HOME",
-                         "XDG_DATA_HOME", "XDG_RUNTIME_DIR", "XDG_STATE_HOME" };
   int status;
 
   /* Before fontconfig, GLib or anything else looks at them. */
-  private_root = g_dir_make_tmp ("tongban-document-XXXXXX", NULL);
-  g_assert_nonnull (private_root);
-  for (guint i = 0; i < G_N_ELEMENTS (vars); i++)
-    {
-      g_autofree char *dir = g_build_filename (private_root, vars[i], NULL);
-
-      g_mkdir (dir, 0700);
-      g_setenv (vars[i], dir, TRUE);
-    }
+  private_root = private_home_new ("tongban-document-XXXXXX");
 
   g_test_init (&argc, &argv, NULL);
   g_assert_nonnull (localedir);
@@ -432,14 +401,6 @@ main (int   argc,
   g_test_add_func ("/kiosk/document/wipe", test_wipe);
   g_test_add_func ("/kiosk/document/nothing-on-disk", test_nothing_on_disk);
   status = g_test_run ();
-  /* Empty, or a test above has failed already. */
-  for (guint i = 0; i < G_N_ELEMENTS (vars); i++)
-    {
-      g_autofree char *dir = g_build_filename (private_root, vars[i], NULL);
-
-      g_rmdir (dir);
-    }
-  g_rmdir (private_root);
-  g_free (private_root);
+  private_home_free (private_root);
   return status;
 }
