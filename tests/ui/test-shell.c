@@ -14,6 +14,7 @@
 #include "tongban-category-page.h"
 #include "tongban-devices.h"
 #include "tongban-sim-panel.h"
+#include "tongban-sim-printer.h"
 #include "tongban-flow-page.h"
 #include "tongban-home-page.h"
 #include "tongban-i18n.h"
@@ -880,6 +881,119 @@ test_devices (void)
   g_assert_cmpuint (strlen (json_object_get_string_member (auth, "id_number")), ==, 18);
   g_assert_null (tongban_validate_cn_id (json_object_get_string_member (auth, "id_number"),
                                          NULL));
+  destroy_window (window);
+  tongban_devices_stop (devices);
+}
+
+static gboolean
+paper_is_out (gpointer data)
+{
+  return tongban_device_get_supply (data, "paper") == TONGBAN_SUPPLY_OUT;
+}
+
+static gboolean
+paper_is_full (gpointer data)
+{
+  return tongban_device_get_supply (data, "paper") == TONGBAN_SUPPLY_FULL;
+}
+
+static gboolean
+widget_visible (gpointer data)
+{
+  return gtk_widget_get_visible (data);
+}
+
+/* The preview step shows the certificate as it will print; a booking's slip
+ * goes to the (simulated) receipt printer, and when the paper is out the
+ * same slip prints from Print again once paper is loaded. */
+static void
+test_documents (void)
+{
+  TongbanWindow *window = make_window (5);
+  GtkWidget *page = part (window, "flow_page");
+  g_autoptr(TongbanDevices) devices = tongban_devices_new ();
+  const char *lacks[] = { "laser-printer", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *printed = NULL;
+  g_autofree char *qr = NULL;
+  TongbanDevice *printer;
+  GtkWidget *body, *picture, *reprint;
+  GdkPaintable *paintable;
+
+  tongban_window_open (window, "service", "F-GD-07");
+  set_language (window, "zh_HK");
+  iterate (20);
+  click (find_by_class (part (window, "service_page"), "start-button"));
+  click (find_by_name (page, "id-card"));
+  expect_step (window, "purpose");
+  click (find_by_class (page, "choice"));
+  expect_step (window, "preview");
+  body = tongban_flow_page_get_body (TONGBAN_FLOW_PAGE (page));
+  g_assert_cmpstr (gtk_widget_get_name (body), ==, "document-preview");
+  g_assert_cmpstr (g_object_get_data (G_OBJECT (body), "document-title"), ==,
+                   "社會保險參保繳費證明");
+  picture = gtk_widget_get_first_child (body);
+  g_assert_true (GTK_IS_PICTURE (picture));
+  paintable = gtk_picture_get_paintable (GTK_PICTURE (picture));
+  /* A4 at 4 px/mm, shown whole in the width the page has. */
+  g_assert_cmpint (gdk_paintable_get_intrinsic_width (paintable), ==, 840);
+  g_assert_cmpint (gdk_paintable_get_intrinsic_height (paintable), ==, 1188);
+  g_assert_cmpint (gtk_widget_get_width (picture), >, 300);
+  g_assert_cmpint (gtk_widget_get_width (picture), <=, gtk_widget_get_width (page));
+  /* Another language draws the certificate again, in that language. */
+  set_language (window, "en");
+  iterate (20);
+  body = tongban_flow_page_get_body (TONGBAN_FLOW_PAGE (page));
+  g_assert_cmpstr (gtk_widget_get_name (body), ==, "document-preview");
+  g_assert_cmpstr (g_object_get_data (G_OBJECT (body), "document-title"), ==,
+                   "Certificate of Social Insurance Contributions");
+  /* Without a printer, Print goes on as before. */
+  press_continue (window);
+  expect_step (window, "result");
+  destroy_window (window);
+
+  window = make_window (5);
+  page = part (window, "flow_page");
+  g_assert_true (tongban_devices_configure (devices, NULL, lacks, &error));
+  g_assert_true (tongban_devices_simulate (devices, &error));
+  g_assert_no_error (error);
+  printer = tongban_devices_get (devices, "receipt-printer");
+  g_assert_true (wait_for (device_online, printer, 10000));
+
+  tongban_window_open (window, "service", "F-GD-04");
+  set_language (window, "zh_HK");
+  iterate (20);
+  click (find_by_class (part (window, "service_page"), "start-button"));
+  click (find_by_name (page, "permit"));
+  expect_step (window, "hall");
+  click (find_by_class (page, "choice"));
+  expect_step (window, "slot");
+  click (find_by_class (page, "choice"));
+  expect_step (window, "review");
+  tongban_window_set_devices (window, devices);
+  g_assert_true (tongban_devices_simulate_event (devices, "receipt-printer", "paper out"));
+  g_assert_true (wait_for (paper_is_out, printer, 10000));
+  press_continue (window);
+
+  /* Paper out: plain words, the slip kept, a way to print it again. */
+  reprint = find_by_name (page, "reprint_button");
+  g_assert_true (wait_for (widget_visible, reprint, 15000));
+  g_assert_cmpstr (step_id (window), ==, "print");
+  g_assert_true (g_str_has_prefix (gtk_label_get_label (GTK_LABEL (find_by_name (page,
+                                                                               "status_label"))),
+                                   "打印機"));
+  g_assert_true (tongban_devices_simulate_event (devices, "receipt-printer", "paper loaded"));
+  g_assert_true (wait_for (paper_is_full, printer, 10000));
+  click (reprint);
+  expect_step (window, "result");
+
+  printed = tongban_sim_printer_dup_text (tongban_devices_get_simulator (devices,
+                                                                         "receipt-printer"));
+  g_assert_nonnull (strstr (printed, "GD-SLIP-20261201-0930"));
+  g_assert_nonnull (strstr (printed, "預約時間：2026-12-01 09:30"));
+  g_assert_nonnull (strstr (printed, "辦理事項：社會保險業務"));
+  qr = tongban_sim_printer_dup_qr (tongban_devices_get_simulator (devices, "receipt-printer"), 0);
+  g_assert_cmpstr (qr, ==, "GD-SLIP-20261201-0930");
   destroy_window (window);
   tongban_devices_stop (devices);
 }
@@ -2696,6 +2810,7 @@ main (int   argc,
       g_test_add_func ("/kiosk/ui/flow-cancel-and-failure", test_flow_cancel_and_failure);
       g_test_add_func ("/kiosk/ui/smart-guidance", test_smart_guidance);
       g_test_add_func ("/kiosk/ui/devices", test_devices);
+      g_test_add_func ("/kiosk/ui/documents", test_documents);
       g_test_add_func ("/kiosk/ui/targets-and-care-mode", test_targets_and_care_mode);
       g_test_add_func ("/kiosk/ui/care-mode-service", test_care_mode_service);
       g_test_add_func ("/kiosk/ui/voice", test_voice);
