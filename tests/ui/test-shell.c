@@ -922,11 +922,11 @@ test_documents (void)
 
   tongban_window_open (window, "service", "F-GD-07");
   set_language (window, "zh_HK");
-  iterate (20);
-  click (find_by_class (part (window, "service_page"), "start-button"));
+  ui_test_iterate (20);
+  click (ui_test_find_by_class (part (window, "service_page"), "start-button"));
   click (find_by_name (page, "id-card"));
   expect_step (window, "purpose");
-  click (find_by_class (page, "choice"));
+  click (ui_test_find_by_class (page, "choice"));
   expect_step (window, "preview");
   body = tongban_flow_page_get_body (TONGBAN_FLOW_PAGE (page));
   g_assert_cmpstr (gtk_widget_get_name (body), ==, "document-preview");
@@ -942,7 +942,7 @@ test_documents (void)
   g_assert_cmpint (gtk_widget_get_width (picture), <=, gtk_widget_get_width (page));
   /* Another language draws the certificate again, in that language. */
   set_language (window, "en");
-  iterate (20);
+  ui_test_iterate (20);
   body = tongban_flow_page_get_body (TONGBAN_FLOW_PAGE (page));
   g_assert_cmpstr (gtk_widget_get_name (body), ==, "document-preview");
   g_assert_cmpstr (g_object_get_data (G_OBJECT (body), "document-title"), ==,
@@ -958,32 +958,32 @@ test_documents (void)
   g_assert_true (tongban_devices_simulate (devices, &error));
   g_assert_no_error (error);
   printer = tongban_devices_get (devices, "receipt-printer");
-  g_assert_true (wait_for (device_online, printer, 10000));
+  g_assert_true (ui_test_wait_for (device_online, printer, 10000));
 
   tongban_window_open (window, "service", "F-GD-04");
   set_language (window, "zh_HK");
-  iterate (20);
-  click (find_by_class (part (window, "service_page"), "start-button"));
+  ui_test_iterate (20);
+  click (ui_test_find_by_class (part (window, "service_page"), "start-button"));
   click (find_by_name (page, "permit"));
   expect_step (window, "hall");
-  click (find_by_class (page, "choice"));
+  click (ui_test_find_by_class (page, "choice"));
   expect_step (window, "slot");
-  click (find_by_class (page, "choice"));
+  click (ui_test_find_by_class (page, "choice"));
   expect_step (window, "review");
   tongban_window_set_devices (window, devices);
   g_assert_true (tongban_devices_simulate_event (devices, "receipt-printer", "paper out"));
-  g_assert_true (wait_for (paper_is_out, printer, 10000));
+  g_assert_true (ui_test_wait_for (paper_is_out, printer, 10000));
   press_continue (window);
 
   /* Paper out: plain words, the slip kept, a way to print it again. */
   reprint = find_by_name (page, "reprint_button");
-  g_assert_true (wait_for (widget_visible, reprint, 15000));
+  g_assert_true (ui_test_wait_for (widget_visible, reprint, 15000));
   g_assert_cmpstr (step_id (window), ==, "print");
   g_assert_true (g_str_has_prefix (gtk_label_get_label (GTK_LABEL (find_by_name (page,
                                                                                "status_label"))),
                                    "打印機"));
   g_assert_true (tongban_devices_simulate_event (devices, "receipt-printer", "paper loaded"));
-  g_assert_true (wait_for (paper_is_full, printer, 10000));
+  g_assert_true (ui_test_wait_for (paper_is_full, printer, 10000));
   click (reprint);
   expect_step (window, "result");
 
