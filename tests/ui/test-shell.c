@@ -898,7 +898,7 @@ paper_is_full (gpointer data)
 }
 
 static gboolean
-widget_visible (gpointer data)
+widget_shown (gpointer data)
 {
   return gtk_widget_get_visible (data);
 }
@@ -977,7 +977,7 @@ test_documents (void)
 
   /* Paper out: plain words, the slip kept, a way to print it again. */
   reprint = find_by_name (page, "reprint_button");
-  g_assert_true (ui_test_wait_for (widget_visible, reprint, 15000));
+  g_assert_true (ui_test_wait_for (widget_shown, reprint, 15000));
   g_assert_cmpstr (step_id (window), ==, "print");
   g_assert_true (g_str_has_prefix (gtk_label_get_label (GTK_LABEL (find_by_name (page,
                                                                                "status_label"))),
