@@ -164,6 +164,9 @@ waiting_text (TongbanFlowPage *self)
 static const char *
 failure_text (const GError *error)
 {
+  /* The system said why: its reason in plain words. */
+  if (tongban_backend_error_reason_text (error) != NULL)
+    return tongban_backend_error_reason_text (error);
   if (g_error_matches (error, TONGBAN_BACKEND_ERROR, TONGBAN_BACKEND_ERROR_REFUSED))
     return N_("The department has no record that fits. Check that this is the right service, "
               "or ask the staff at the service desk.");
