@@ -10,7 +10,7 @@
 #include "tongban-flow-page.h"
 
 #include <glib/gi18n-lib.h>
-#include "tongban-idcard-reader.h"
+#include "tongban-auth-read.h"
 #include "tongban-steps.h"
 #include "tongban-tr.h"
 
@@ -40,8 +40,6 @@ struct _TongbanFlowPage
   TongbanCatalog    *catalog;   /* borrowed */
   TongbanGuidance   *guidance;  /* built on first use */
   TongbanDevices    *devices;   /* or NULL */
-  gint64             card_deadline;  /* until when to look for a card, monotonic µs */
-  guint              card_retry_id;
   GtkWidget         *body;
   GCancellable      *cancellable;
   gboolean           busy;
@@ -57,6 +55,9 @@ enum {
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (TongbanFlowPage, tongban_flow_page, GTK_TYPE_WIDGET)
+
+/* How long a card, permit or finger is waited for. */
+#define AUTH_READ_TIMEOUT_MS 30000
 
 static void render (TongbanFlowPage *self);
 static void start_load (TongbanFlowPage *self);
@@ -377,104 +378,52 @@ start_load (TongbanFlowPage *self)
   tongban_flow_load_async (self->flow, self->cancellable, on_loaded, self);
 }
 
-static const char *
-card_failure_text (const GError *error)
-{
-  switch (tongban_completion_from_error (error))
-    {
-    case TONGBAN_COMPLETION_TIMEOUT:
-    case TONGBAN_COMPLETION_USER_ERROR:   /* no card found before the time was up */
-      return N_("No card was found on the reader. Place your card flat on the reader and touch "
-                "Try again.");
-    case TONGBAN_COMPLETION_INVALID_DATA:
-      return N_("The card could not be read. Take it off the reader, put it back and touch Try "
-                "again.");
-    default:
-      return N_("The card reader is not working just now. Choose another way to prove who you "
-                "are, or ask the staff at the service desk.");
-    }
-}
-
-static void on_card_read (GObject *source, GAsyncResult *result, gpointer user_data);
-
-static gboolean
-read_card_again (gpointer data)
-{
-  TongbanFlowPage *self = data;
-  TongbanDevice *reader = tongban_devices_get (self->devices, "id-card-reader");
-
-  self->card_retry_id = 0;
-  if (reader == NULL || self->flow == NULL)
-    return G_SOURCE_REMOVE;
-  tongban_idcard_reader_read_async (TONGBAN_IDCARD_READER (reader), FALSE, 5000,
-                                    self->cancellable, on_card_read, self);
-  return G_SOURCE_REMOVE;
-}
-
 static void
-on_card_read (GObject      *source,
+on_auth_read (GObject      *source,
               GAsyncResult *result,
               gpointer      user_data)
 {
   TongbanFlowPage *self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(TongbanIdentity) identity =
-    tongban_idcard_reader_read_finish (TONGBAN_IDCARD_READER (source), result, &error);
+  char **reading = tongban_auth_read_finish (TONGBAN_DEVICES (source), result, &error);
   const TongbanStep *step;
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
-      tongban_completion_from_error (error) == TONGBAN_COMPLETION_CANCELED)
-    {
-      if (self->devices)
-        tongban_devices_guide (self->devices, "id-card-reader", FALSE);
-      return;
-    }
-  /* No card on the reader yet: the citizen is still placing it. Look again
-   * until the time is up, light and prompt on. */
-  if (identity == NULL && self->flow != NULL &&
-      tongban_completion_from_error (error) == TONGBAN_COMPLETION_USER_ERROR &&
-      g_get_monotonic_time () < self->card_deadline)
-    {
-      self->card_retry_id = g_timeout_add (500, read_card_again, self);
-      return;
-    }
-  if (self->devices)
-    tongban_devices_guide (self->devices, "id-card-reader", FALSE);
-  self->busy = FALSE;
-  if (self->flow == NULL)
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  if (identity == NULL)
+  self->busy = FALSE;
+  if (self->flow == NULL || reading == NULL)
     {
-      /* The completion code, never the card's contents. */
-      g_message ("identity card read failed: %s",
-                 tongban_completion_to_string (tongban_completion_from_error (error)));
-      set_status (self, card_failure_text (error), FALSE, TRUE);
-      update_actions (self);
+      if (error != NULL && self->flow != NULL)
+        {
+          /* What failed, never what was read. */
+          g_message ("identity reading failed: %s", error->message);
+          set_status (self, tongban_auth_read_error_text (error), FALSE, TRUE);
+          update_actions (self);
+        }
+      tongban_auth_reading_free (reading);
       return;
     }
 
-  /* What the identity service needs to check the card, kept with the
-   * session only. */
+  /* What the identity service needs, kept with the session only; the
+   * reading itself is wiped here. */
   step = tongban_flow_get_step (self->flow);
-  tongban_flow_set_answer (self->flow, step->id, "name", identity->fields[TONGBAN_ID_NAME]);
-  tongban_flow_set_answer (self->flow, step->id, "id_number",
-                           identity->fields[TONGBAN_ID_NUMBER]);
+  for (char **p = reading; p[0] && p[1]; p += 2)
+    tongban_flow_set_answer (self->flow, step->id, p[0], p[1]);
+  tongban_auth_reading_free (reading);
   start_load (self);
 }
 
-/* Proving who you are with a card: read it on the reader's own thread, then
- * ask the identity service. Without a reader the back end decides alone. */
+/* Proving who you are with a card, a permit or a finger: read it on the
+ * device's own thread, then ask the identity service. Without devices (a
+ * kiosk in development) the back end decides alone. */
 static gboolean
-read_card_first (TongbanFlowPage *self)
+read_first (TongbanFlowPage *self)
 {
   const TongbanStep *step = tongban_flow_get_step (self->flow);
   const char *method = tongban_flow_get_answer (self->flow, step->id, "method");
-  TongbanDevice *reader;
 
   if (step->type != TONGBAN_STEP_AUTH || self->devices == NULL ||
-      (g_strcmp0 (method, "id-card") != 0 && g_strcmp0 (method, "permit") != 0) ||
-      tongban_flow_get_answer (self->flow, step->id, "id_number") != NULL ||
-      !(reader = tongban_devices_get (self->devices, "id-card-reader")))
+      !tongban_auth_read_supported (method))
     return FALSE;
 
   self->busy = TRUE;
@@ -482,11 +431,8 @@ read_card_first (TongbanFlowPage *self)
     gtk_widget_set_sensitive (self->body, FALSE);
   set_status (self, waiting_text (self), TRUE, FALSE);
   update_actions (self);
-  /* The light beside the reader shows where the card goes. */
-  tongban_devices_guide (self->devices, "id-card-reader", TRUE);
-  self->card_deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-  tongban_idcard_reader_read_async (TONGBAN_IDCARD_READER (reader), FALSE, 5000,
-                                    self->cancellable, on_card_read, self);
+  tongban_auth_read_async (self->devices, method, AUTH_READ_TIMEOUT_MS, self->cancellable,
+                           on_auth_read, self);
   return TRUE;
 }
 
@@ -533,7 +479,7 @@ action_load (GtkWidget  *widget,
 {
   TongbanFlowPage *self = TONGBAN_FLOW_PAGE (widget);
 
-  if (self->flow != NULL && !self->busy && !read_card_first (self))
+  if (self->flow != NULL && !self->busy && !read_first (self))
     start_load (self);
 }
 
@@ -608,9 +554,6 @@ tongban_flow_page_set_flow (TongbanFlowPage *self,
 
   if (self->flow == flow)
     return;
-  g_clear_handle_id (&self->card_retry_id, g_source_remove);
-  if (self->devices)
-    tongban_devices_guide (self->devices, "id-card-reader", FALSE);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
@@ -692,7 +635,6 @@ tongban_flow_page_dispose (GObject *object)
   TongbanFlowPage *self = TONGBAN_FLOW_PAGE (object);
   GtkWidget *child;
 
-  g_clear_handle_id (&self->card_retry_id, g_source_remove);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   if (self->flow)

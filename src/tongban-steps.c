@@ -11,6 +11,7 @@
 #include <qrencode.h>
 #include <string.h>
 #include "tongban-i18n.h"
+#include "tongban-mask.h"
 #include "tongban-tr.h"
 
 static GtkWidget *
@@ -617,9 +618,13 @@ tongban_step_auth_new (TongbanFlow *flow)
   keep_flow (outer, flow);
   if (identity != NULL)
     {
-      g_autofree char *who = g_strdup_printf ("%s  %s",
-        json_object_get_string_member_with_default (identity, "name", ""),
-        json_object_get_string_member_with_default (identity, "masked_id", ""));
+      /* The gateway names the citizen in "citizen"; shown masked all the same. */
+      JsonObject *citizen = json_object_has_member (identity, "citizen")
+                              ? json_object_get_object_member (identity, "citizen") : identity;
+      g_autofree char *name = tongban_mask_name (
+        citizen ? json_object_get_string_member_with_default (citizen, "name", "") : "");
+      g_autofree char *who = g_strdup_printf ("%s  %s", name ? name : "",
+        citizen ? json_object_get_string_member_with_default (citizen, "masked_id", "") : "");
 
       gtk_box_append (GTK_BOX (outer), tr_label (N_("We know who you are:"), "body"));
       gtk_box_append (GTK_BOX (outer), data_label (who, "identity"));

@@ -486,6 +486,30 @@ collect_params (TongbanFlow *self)
   return params;
 }
 
+/* What the identity service needs for the chosen method (docs/gateway.md
+ * section 4), from what the kiosk read off the card, permit, finger or
+ * phone; kept with the session only. */
+static JsonObject *
+auth_params (TongbanFlow       *self,
+             const TongbanStep *step)
+{
+  static const char * const keys[] = { "id_number", "name", "birth", "expiry",
+                                       "document_number", "ticket" };
+  JsonObject *params = json_object_new ();
+  const char *match = tongban_flow_get_answer (self, step->id, "match");
+
+  for (guint k = 0; k < G_N_ELEMENTS (keys); k++)
+    {
+      const char *v = tongban_flow_get_answer (self, step->id, keys[k]);
+
+      if (v)
+        json_object_set_string_member (params, keys[k], v);
+    }
+  if (match != NULL)
+    json_object_set_boolean_member (params, "match", g_str_equal (match, "true"));
+  return params;
+}
+
 typedef struct {
   char *step_id;
   gboolean final;  /* submit or print: no way back afterwards */
@@ -588,7 +612,7 @@ tongban_flow_load_async (TongbanFlow         *self,
   d->final = step->type == TONGBAN_STEP_SUBMIT || step->type == TONGBAN_STEP_PRINT;
   g_task_set_task_data (task, d, load_data_free);
 
-  params = collect_params (self);
+  params = step->type == TONGBAN_STEP_AUTH ? auth_params (self, step) : collect_params (self);
   tongban_backend_call_async (self->backend, self->service->id, operation, params, cancellable,
                               on_loaded, g_steal_pointer (&task));
 }

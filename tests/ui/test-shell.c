@@ -859,7 +859,7 @@ test_devices (void)
   g_autoptr(GError) error = NULL;
   GtkWidget *page = part (window, "flow_page");
   GtkWidget *row;
-  JsonObject *sent, *auth;
+  JsonObject *sent;
 
   g_assert_true (tongban_devices_configure (devices, NULL, lacks, &error));
   g_assert_true (tongban_devices_simulate (devices, &error));
@@ -916,11 +916,14 @@ test_devices (void)
   g_assert_true (wait_for (reader_light_off, devices, 10000));
   sent = tongban_file_backend_get_last_params (backend, "auth.id-card");
   g_assert_nonnull (sent);
-  auth = json_object_get_object_member (sent, "auth");
-  g_assert_cmpstr (json_object_get_string_member (auth, "method"), ==, "id-card");
-  g_assert_cmpuint (strlen (json_object_get_string_member (auth, "id_number")), ==, 18);
-  g_assert_null (tongban_validate_cn_id (json_object_get_string_member (auth, "id_number"),
+  /* The identity service's parameters (docs/gateway.md section 4), flat. */
+  g_assert_cmpuint (strlen (json_object_get_string_member (sent, "id_number")), ==, 18);
+  g_assert_null (tongban_validate_cn_id (json_object_get_string_member (sent, "id_number"),
                                          NULL));
+  g_assert_nonnull (json_object_get_string_member (sent, "name"));
+  g_assert_true (g_regex_match_simple ("^[12][0-9]{3}-[01][0-9]-[0-3][0-9]$",
+                                       json_object_get_string_member (sent, "birth"), 0, 0));
+  g_assert_nonnull (json_object_get_string_member (sent, "expiry"));
   destroy_window (window);
   tongban_devices_stop (devices);
 }
