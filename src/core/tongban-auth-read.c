@@ -228,6 +228,7 @@ on_card (GObject      *source,
   g_autoptr(GTask) task = user_data;
   ReadData *d = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
+  GCancellable *cancellable;
   TongbanDevice *finger;
 
   d->card = tongban_idcard_reader_read_finish (TONGBAN_IDCARD_READER (source), result, &error);
@@ -271,9 +272,10 @@ on_card (GObject      *source,
       return;
     }
   tongban_devices_guide (d->devices, "fingerprint-reader", TRUE);
+  cancellable = g_task_get_cancellable (task);
   tongban_fingerprint_reader_verify_async (TONGBAN_FINGERPRINT_READER (finger), d->card->fingerprint,
-                                           d->timeout_ms, g_task_get_cancellable (task),
-                                           on_finger, g_steal_pointer (&task));
+                                           d->timeout_ms, cancellable, on_finger,
+                                           g_steal_pointer (&task));
 }
 
 /* Takes a reference on @task for the read. */
