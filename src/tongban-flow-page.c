@@ -30,6 +30,7 @@ struct _TongbanFlowPage
   GtkSpinner        *spinner;
   GtkLabel          *status_label;
   GtkWidget         *retry_button;
+  GtkWidget         *other_way_button;
   GtkWidget         *confirm_box;
   GtkWidget         *actions;
   GtkWidget         *cancel_button;
@@ -43,6 +44,10 @@ struct _TongbanFlowPage
   GtkWidget         *body;
   GCancellable      *cancellable;
   gboolean           busy;
+  guint              qr_tick_id;     /* the QR code's countdown, every second */
+  guint              qr_poll_id;     /* asking whether the phone confirmed, every 2 s */
+  gint64             qr_expires;     /* monotonic µs */
+  GtkLabel          *qr_countdown;
 };
 
 enum {
@@ -60,6 +65,7 @@ G_DEFINE_FINAL_TYPE (TongbanFlowPage, tongban_flow_page, GTK_TYPE_WIDGET)
 #define AUTH_READ_TIMEOUT_MS 30000
 
 static void render (TongbanFlowPage *self);
+static void qr_stop (TongbanFlowPage *self);
 static void start_load (TongbanFlowPage *self);
 
 /* The printer a print step uses: the document printer when the service has
@@ -142,6 +148,10 @@ set_status (TongbanFlowPage *self,
   gtk_spinner_set_spinning (self->spinner, waiting);
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), waiting);
   gtk_widget_set_visible (self->retry_button, can_retry);
+  /* A failed identity check: the same way again, or another one. */
+  gtk_widget_set_visible (self->other_way_button,
+                          can_retry && self->flow != NULL &&
+                          tongban_flow_get_step (self->flow)->type == TONGBAN_STEP_AUTH);
 }
 
 static const char *
@@ -245,6 +255,30 @@ update_progress (TongbanFlowPage *self)
   gtk_label_set_label (self->progress_label, text);
 }
 
+/* Ways of proving who you are whose device is missing or not working are
+ * greyed, with the reason. */
+static void
+grey_unavailable_methods (TongbanFlowPage *self)
+{
+  const TongbanService *service = tongban_flow_get_service (self->flow);
+
+  for (guint i = 0; self->devices != NULL && service->auth && service->auth[i]; i++)
+    {
+      const char * const *kinds = tongban_auth_method_devices (service->auth[i]);
+
+      for (guint k = 0; kinds[k]; k++)
+        {
+          const char *reason = NULL;
+
+          if (!tongban_devices_kind_ready (self->devices, kinds[k], &reason))
+            {
+              tongban_step_auth_set_unavailable (self->body, service->auth[i], reason);
+              break;
+            }
+        }
+    }
+}
+
 static void
 render (TongbanFlowPage *self)
 {
@@ -252,6 +286,7 @@ render (TongbanFlowPage *self)
   const TongbanService *service;
   g_autoptr(JsonObject) data = NULL;
 
+  qr_stop (self);
   if (self->body)
     {
       gtk_box_remove (self->body_holder, self->body);
@@ -311,6 +346,7 @@ render (TongbanFlowPage *self)
       break;
     case TONGBAN_STEP_AUTH:
       self->body = tongban_step_auth_new (self->flow);
+      grey_unavailable_methods (self);
       break;
     case TONGBAN_STEP_GUIDE:
       if (self->guidance == NULL && g_strcmp0 (step->mode, "search") == 0)
@@ -322,6 +358,149 @@ render (TongbanFlowPage *self)
       break;
     }
   gtk_box_append (self->body_holder, self->body);
+  update_actions (self);
+}
+
+/* ---- QR login ------------------------------------------------------------ */
+
+#define QR_POLL_S 2
+
+static void
+qr_stop (TongbanFlowPage *self)
+{
+  g_clear_handle_id (&self->qr_tick_id, g_source_remove);
+  g_clear_handle_id (&self->qr_poll_id, g_source_remove);
+  self->qr_countdown = NULL;
+}
+
+static gboolean
+is_qr_step (TongbanFlowPage *self)
+{
+  const TongbanStep *step = tongban_flow_get_step (self->flow);
+
+  return step->type == TONGBAN_STEP_AUTH &&
+         g_strcmp0 (tongban_flow_get_answer (self->flow, step->id, "method"), "qr") == 0;
+}
+
+/* The code is no longer valid: forget it, and offer a new one. */
+static void
+qr_expired (TongbanFlowPage *self)
+{
+  tongban_flow_set_answer (self->flow, tongban_flow_get_step (self->flow)->id, "ticket", NULL);
+  render (self);   /* the dead code goes */
+  set_status (self, N_("The code has expired. Touch Try again for a new one, or choose another "
+                       "way."), FALSE, TRUE);
+  update_actions (self);
+}
+
+static gboolean
+qr_tick (gpointer data)
+{
+  TongbanFlowPage *self = data;
+  gint64 left = (self->qr_expires - g_get_monotonic_time ()) / G_USEC_PER_SEC;
+
+  if (left <= 0)
+    {
+      self->qr_tick_id = 0;
+      qr_expired (self);
+      return G_SOURCE_REMOVE;
+    }
+  if (self->qr_countdown)
+    tongban_tr_label_plural (self->qr_countdown, "The code works for %lu more second.",
+                             "The code works for %lu more seconds.", (gulong) left);
+  return G_SOURCE_CONTINUE;
+}
+
+static void on_qr_polled (GObject *source, GAsyncResult *result, gpointer user_data);
+
+static gboolean
+qr_poll (gpointer data)
+{
+  TongbanFlowPage *self = data;
+
+  /* One question at a time; the next one is asked when it is answered. */
+  self->qr_poll_id = 0;
+  tongban_flow_load_async (self->flow, self->cancellable, on_qr_polled, self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_qr_polled (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  TongbanFlowPage *self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) data = NULL;
+  gboolean ok = tongban_flow_load_finish (TONGBAN_FLOW (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      self->flow != TONGBAN_FLOW (source) || self->qr_tick_id == 0)
+    return;
+  if (!ok)
+    {
+      qr_stop (self);
+      g_message ("flow %s: QR login: %s", tongban_flow_get_service (self->flow)->id,
+                 error->message);
+      tongban_flow_set_answer (self->flow, tongban_flow_get_step (self->flow)->id, "ticket",
+                               NULL);
+      render (self);   /* the code is of no use now */
+      set_status (self, failure_text (error), FALSE, TRUE);
+      update_actions (self);
+      return;
+    }
+  data = tongban_flow_get_data (self->flow, NULL);
+  if (data != NULL && json_object_get_boolean_member_with_default (data, "verified", FALSE))
+    {
+      qr_stop (self);
+      tongban_flow_next (self->flow, NULL);
+      return;
+    }
+  self->qr_poll_id = g_timeout_add_seconds (QR_POLL_S, qr_poll, self);
+}
+
+/* The one-time code came: show it, count down, and ask every two seconds
+ * whether the phone has confirmed it (never waiting on the main thread). */
+static void
+qr_show (TongbanFlowPage *self,
+         JsonObject      *start)
+{
+  const char *ticket = json_object_get_string_member_with_default (start, "ticket", NULL);
+  const char *url = json_object_get_string_member_with_default (start, "url", NULL);
+  gint64 expires_in = json_object_get_int_member_with_default (start, "expires_in", 0);
+  g_autoptr(GdkTexture) texture = NULL;
+  GtkWidget *picture, *countdown;
+
+  if (ticket == NULL || url == NULL || expires_in <= 0 ||
+      !(texture = tongban_qr_texture_new (url, 8)))
+    {
+      g_message ("flow %s: QR login: the code's answer is incomplete",
+                 tongban_flow_get_service (self->flow)->id);
+      set_status (self, failure_text (NULL), FALSE, TRUE);
+      update_actions (self);
+      return;
+    }
+  tongban_flow_set_answer (self->flow, tongban_flow_get_step (self->flow)->id, "ticket", ticket);
+  if (self->body)
+    gtk_box_remove (self->body_holder, self->body);
+  self->body = gtk_box_new (GTK_ORIENTATION_VERTICAL, 16);
+  gtk_widget_add_css_class (self->body, "qr-login");
+  picture = gtk_picture_new_for_paintable (GDK_PAINTABLE (texture));
+  gtk_picture_set_can_shrink (GTK_PICTURE (picture), FALSE);
+  gtk_widget_set_halign (picture, GTK_ALIGN_START);
+  tongban_tr_accessible_label (picture, N_("QR code to prove who you are with your phone"));
+  gtk_box_append (GTK_BOX (self->body), picture);
+  countdown = gtk_label_new (NULL);
+  gtk_label_set_xalign (GTK_LABEL (countdown), 0);
+  gtk_widget_add_css_class (countdown, "body");
+  gtk_box_append (GTK_BOX (self->body), countdown);
+  gtk_box_append (self->body_holder, self->body);
+  self->qr_countdown = GTK_LABEL (countdown);
+  self->qr_expires = g_get_monotonic_time () + expires_in * G_USEC_PER_SEC;
+  set_status (self, N_("Scan the code with your phone and confirm there."), TRUE, FALSE);
+  qr_tick (self);
+  self->qr_tick_id = g_timeout_add_seconds (1, qr_tick, self);
+  self->qr_poll_id = g_timeout_add_seconds (QR_POLL_S, qr_poll, self);
   update_actions (self);
 }
 
@@ -354,6 +533,17 @@ on_loaded (GObject      *source,
     }
 
   type = tongban_flow_get_step (self->flow)->type;
+  if (type == TONGBAN_STEP_AUTH && is_qr_step (self))
+    {
+      g_autoptr(JsonObject) data = tongban_flow_get_data (self->flow, NULL);
+
+      /* The one-time code to show (the back end may also answer at once). */
+      if (data != NULL && !json_object_get_boolean_member_with_default (data, "verified", FALSE))
+        {
+          qr_show (self, data);
+          return;
+        }
+    }
   set_status (self, NULL, FALSE, FALSE);
   /* Sending and printing finish by themselves; so does proving who you are. */
   if (type == TONGBAN_STEP_SUBMIT || type == TONGBAN_STEP_PRINT || type == TONGBAN_STEP_AUTH)
@@ -490,13 +680,28 @@ action_retry (GtkWidget  *widget,
 {
   TongbanFlowPage *self = TONGBAN_FLOW_PAGE (widget);
 
-  if (self->flow == NULL)
+  if (self->flow == NULL || self->busy)
     return;
   set_status (self, NULL, FALSE, FALSE);
-  if (tongban_flow_get_step (self->flow)->type == TONGBAN_STEP_AUTH)
-    render (self);   /* choose the method again */
-  else
+  /* An identity check tries the same way again (the card, the permit or the
+   * finger is read anew). */
+  if (!read_first (self))
     start_load (self);
+}
+
+static void
+action_other_way (GtkWidget  *widget,
+                  const char *name,
+                  GVariant   *param)
+{
+  TongbanFlowPage *self = TONGBAN_FLOW_PAGE (widget);
+
+  if (self->flow == NULL || self->busy)
+    return;
+  qr_stop (self);
+  tongban_flow_set_answer (self->flow, tongban_flow_get_step (self->flow)->id, "ticket", NULL);
+  set_status (self, NULL, FALSE, FALSE);
+  render (self);   /* choose the method again */
 }
 
 static void
@@ -554,6 +759,7 @@ tongban_flow_page_set_flow (TongbanFlowPage *self,
 
   if (self->flow == flow)
     return;
+  qr_stop (self);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
@@ -635,6 +841,7 @@ tongban_flow_page_dispose (GObject *object)
   TongbanFlowPage *self = TONGBAN_FLOW_PAGE (object);
   GtkWidget *child;
 
+  qr_stop (self);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   if (self->flow)
@@ -678,6 +885,7 @@ tongban_flow_page_class_init (TongbanFlowPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TongbanFlowPage, spinner);
   gtk_widget_class_bind_template_child (widget_class, TongbanFlowPage, status_label);
   gtk_widget_class_bind_template_child (widget_class, TongbanFlowPage, retry_button);
+  gtk_widget_class_bind_template_child (widget_class, TongbanFlowPage, other_way_button);
   gtk_widget_class_bind_template_child (widget_class, TongbanFlowPage, confirm_box);
   gtk_widget_class_bind_template_child (widget_class, TongbanFlowPage, actions);
   gtk_widget_class_bind_template_child (widget_class, TongbanFlowPage, cancel_button);
@@ -687,6 +895,7 @@ tongban_flow_page_class_init (TongbanFlowPageClass *klass)
   gtk_widget_class_install_action (widget_class, "flow.next", NULL, action_next);
   gtk_widget_class_install_action (widget_class, "flow.load", NULL, action_load);
   gtk_widget_class_install_action (widget_class, "flow.retry", NULL, action_retry);
+  gtk_widget_class_install_action (widget_class, "flow.other-way", NULL, action_other_way);
   gtk_widget_class_install_action (widget_class, "flow.change", "s", action_change);
   gtk_widget_class_install_action (widget_class, "flow.cancel", NULL, action_cancel);
   gtk_widget_class_install_action (widget_class, "flow.keep", NULL, action_keep);

@@ -616,7 +616,9 @@ tongban_step_auth_new (TongbanFlow *flow)
   GtkWidget *outer = box (GTK_ORIENTATION_VERTICAL, 12, "choices");
 
   keep_flow (outer, flow);
-  if (identity != NULL)
+  /* (A QR login's one-time code is kept there too, and is no identity.) */
+  if (identity != NULL && (json_object_has_member (identity, "citizen") ||
+                           json_object_has_member (identity, "masked_id")))
     {
       /* The gateway names the citizen in "citizen"; shown masked all the same. */
       JsonObject *citizen = json_object_has_member (identity, "citizen")
@@ -638,13 +640,34 @@ tongban_step_auth_new (TongbanFlow *flow)
 
           gtk_widget_add_css_class (button, "choice");
           gtk_widget_set_name (button, auth_methods[j].method);
-          gtk_button_set_child (GTK_BUTTON (button), tr_label (auth_methods[j].label,
-                                                               "choice-label"));
+          GtkWidget *content = box (GTK_ORIENTATION_VERTICAL, 4, NULL);
+
+          gtk_box_append (GTK_BOX (content), tr_label (auth_methods[j].label, "choice-label"));
+          gtk_button_set_child (GTK_BUTTON (button), content);
           g_object_set_data (G_OBJECT (button), "method", (gpointer) auth_methods[j].method);
           g_signal_connect (button, "clicked", G_CALLBACK (on_method_clicked), NULL);
           gtk_box_append (GTK_BOX (outer), button);
         }
   return outer;
+}
+
+/* A method whose device is missing or not working: greyed, with the reason
+ * (an English msgid) under its name. */
+void
+tongban_step_auth_set_unavailable (GtkWidget  *body,
+                                   const char *method,
+                                   const char *reason)
+{
+  for (GtkWidget *button = gtk_widget_get_first_child (body); button;
+       button = gtk_widget_get_next_sibling (button))
+    if (g_strcmp0 (g_object_get_data (G_OBJECT (button), "method"), method) == 0)
+      {
+        GtkWidget *content = gtk_button_get_child (GTK_BUTTON (button));
+
+        gtk_box_append (GTK_BOX (content), tr_label (reason, "unavailable-reason"));
+        gtk_widget_set_sensitive (button, FALSE);
+        gtk_widget_add_css_class (button, "unavailable");
+      }
 }
 
 /* ---- notices: upload, video, guides ------------------------------------ */

@@ -22,6 +22,27 @@ static const struct {
   { "permit", "document-camera" },
 };
 
+/* The device kinds @method uses (none for the QR code on the phone). */
+const char * const *
+tongban_auth_method_devices (const char *method)
+{
+  static const char * const card[] = { "id-card-reader", NULL };
+  static const char * const permit[] = { "document-camera", NULL };
+  static const char * const finger[] = { "id-card-reader", "fingerprint-reader", NULL };
+  static const char * const face[] = { "camera", NULL };
+  static const char * const none[] = { NULL };
+
+  if (g_strcmp0 (method, "id-card") == 0)
+    return card;
+  if (g_strcmp0 (method, "permit") == 0)
+    return permit;
+  if (g_strcmp0 (method, "fingerprint") == 0)
+    return finger;
+  if (g_strcmp0 (method, "face") == 0)
+    return face;
+  return none;
+}
+
 /* Whether @method reads a device here before asking the identity service. */
 gboolean
 tongban_auth_read_supported (const char *method)

@@ -32,6 +32,7 @@ typedef enum {
 
 GQuark      tongban_auth_read_error_quark  (void);
 gboolean    tongban_auth_read_supported    (const char          *method);
+const char * const *tongban_auth_method_devices (const char     *method);
 const char *tongban_auth_read_device       (const char          *method);
 void        tongban_auth_read_async        (TongbanDevices      *devices,
                                             const char          *method,

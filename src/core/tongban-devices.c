@@ -448,31 +448,44 @@ tongban_devices_service_ready (TongbanDevices        *self,
   g_return_val_if_fail (TONGBAN_IS_DEVICES (self), TRUE);
 
   for (guint i = 0; service->devices[i]; i++)
-    {
-      const char *kind = service->devices[i];
-      TongbanDevice *device = tongban_devices_get (self, kind);
-
-      if (self->lacks && g_strv_contains ((const char * const *) self->lacks, kind))
-        {
-          *reason = absent_reason (kind);
-          return FALSE;
-        }
-      if (switched_off (self, kind))
-        {
-          *reason = N_("This service is switched off at this kiosk for now. Use another kiosk "
-                       "or the service desk.");
-          return FALSE;
-        }
-      if (device != NULL &&
-          ((tongban_device_get_state (device) != TONGBAN_DEVICE_STATE_ONLINE &&
-            tongban_device_get_state (device) != TONGBAN_DEVICE_STATE_BUSY) ||
-           tongban_device_get_supply (device, "paper") == TONGBAN_SUPPLY_OUT))
-        {
-          *reason = fault_reason (kind, device);
-          return FALSE;
-        }
-    }
+    if (!tongban_devices_kind_ready (self, service->devices[i], reason))
+      return FALSE;
   *reason = NULL;
+  return TRUE;
+}
+
+/* Whether the device of @kind can be used now (a kind with no device
+ * configured is not checked); if not, *reason is why, in plain words. */
+gboolean
+tongban_devices_kind_ready (TongbanDevices  *self,
+                            const char      *kind,
+                            const char     **reason)
+{
+  TongbanDevice *device;
+
+  g_return_val_if_fail (TONGBAN_IS_DEVICES (self), TRUE);
+
+  device = tongban_devices_get (self, kind);
+  *reason = NULL;
+  if (self->lacks && g_strv_contains ((const char * const *) self->lacks, kind))
+    {
+      *reason = absent_reason (kind);
+      return FALSE;
+    }
+  if (switched_off (self, kind))
+    {
+      *reason = N_("This service is switched off at this kiosk for now. Use another kiosk "
+                   "or the service desk.");
+      return FALSE;
+    }
+  if (device != NULL &&
+      ((tongban_device_get_state (device) != TONGBAN_DEVICE_STATE_ONLINE &&
+        tongban_device_get_state (device) != TONGBAN_DEVICE_STATE_BUSY) ||
+       tongban_device_get_supply (device, "paper") == TONGBAN_SUPPLY_OUT))
+    {
+      *reason = fault_reason (kind, device);
+      return FALSE;
+    }
   return TRUE;
 }
 

@@ -597,7 +597,13 @@ tongban_flow_load_async (TongbanFlow         *self,
                                    "no method chosen");
           return;
         }
-      operation = g_strconcat ("auth.", method, NULL);
+      /* QR login: a one-time code first, then asking whether the phone
+       * has confirmed it (docs/gateway.md section 4). */
+      if (g_str_equal (method, "qr"))
+        operation = g_strdup (tongban_flow_get_answer (self, step->id, "ticket")
+                                ? "auth.qr" : "auth.qr-start");
+      else
+        operation = g_strconcat ("auth.", method, NULL);
     }
   else if (step->operation != NULL)
     operation = g_strdup (step->operation);

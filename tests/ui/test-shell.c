@@ -928,6 +928,75 @@ test_devices (void)
   tongban_devices_stop (devices);
 }
 
+static gboolean
+retry_visible (gpointer page)
+{
+  return gtk_widget_get_visible (find_by_name (page, "retry_button"));
+}
+
+static gboolean
+qr_shown (gpointer page)
+{
+  return find_by_class (page, "qr-login") != NULL;
+}
+
+/* Proving who you are: a refusal says why in plain words and offers the
+ * same way again or another one; QR login shows a code with a countdown and
+ * goes on once the phone has confirmed (the demo answers at the first ask). */
+static void
+test_identity_methods (void)
+{
+  TongbanWindow *window = make_window (5);
+  GtkWidget *page = part (window, "flow_page");
+  GtkWidget *qr;
+  const char *countdown;
+  guint cards = tongban_file_backend_get_calls (backend, "auth.id-card");
+  guint codes = tongban_file_backend_get_calls (backend, "auth.qr-start");
+  guint asks = tongban_file_backend_get_calls (backend, "auth.qr");
+
+  tongban_file_backend_set_refusal (backend, "auth.id-card", "identity-mismatch");
+  tongban_window_open (window, "service", "F-GD-09");
+  set_language (window, "en");
+  click (find_by_class (part (window, "service_page"), "start-button"));
+  click (find_by_name (page, "id-card"));
+  g_assert_true (wait_for (retry_visible, page, 5000));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (find_by_name (page, "status_label"))), ==,
+                   "Your details do not match the department's records. Try again, or choose "
+                   "another way to prove who you are.");
+  g_assert_true (gtk_widget_get_visible (find_by_name (page, "other_way_button")));
+  /* The same way again asks the identity service again. */
+  click (find_by_name (page, "retry_button"));
+  g_assert_true (wait_for (retry_visible, page, 5000));
+  g_assert_cmpuint (tongban_file_backend_get_calls (backend, "auth.id-card"), ==, cards + 2);
+  click (find_by_name (page, "other_way_button"));
+  iterate (20);
+  g_assert_false (gtk_widget_is_visible (find_by_name (page, "status_label")));
+  g_assert_nonnull (find_by_name (page, "qr"));
+  tongban_file_backend_set_failure (backend, "auth.id-card", -1);
+
+  /* The phone side fails: plain words, and the code is asked for anew. */
+  tongban_file_backend_set_failure (backend, "auth.qr", TONGBAN_BACKEND_ERROR_UNAVAILABLE);
+  click (find_by_name (page, "qr"));
+  g_assert_true (wait_for (qr_shown, page, 5000));
+  g_assert_true (wait_for (retry_visible, page, 8000));
+  g_assert_null (find_by_class (page, "qr-login"));
+  tongban_file_backend_set_failure (backend, "auth.qr", -1);
+
+  click (find_by_name (page, "retry_button"));
+  g_assert_true (wait_for (qr_shown, page, 5000));
+  qr = find_by_class (page, "qr-login");
+  g_assert_nonnull (find_by_class (qr, "body"));
+  countdown = gtk_label_get_label (GTK_LABEL (find_by_class (qr, "body")));
+  g_assert_true (g_str_has_prefix (countdown, "The code works for "));
+  g_assert_cmpuint (tongban_file_backend_get_calls (backend, "auth.qr-start"), ==, codes + 2);
+  expect_step (window, "view");
+  g_assert_cmpuint (tongban_file_backend_get_calls (backend, "auth.qr"), >=, asks + 2);
+  g_assert_cmpstr (json_object_get_string_member (
+                     tongban_file_backend_get_last_params (backend, "auth.qr"), "ticket"), ==,
+                   "demo-ticket");
+  destroy_window (window);
+}
+
 static void
 test_flow_cancel_and_failure (void)
 {
@@ -2376,6 +2445,7 @@ main (int   argc,
       g_test_add_func ("/kiosk/ui/close-refused", test_close_refused);
       g_test_add_func ("/kiosk/ui/flow-hk-tax-return", test_flow_hk_tax_return);
       g_test_add_func ("/kiosk/ui/flow-cancel-and-failure", test_flow_cancel_and_failure);
+      g_test_add_func ("/kiosk/ui/identity-methods", test_identity_methods);
       g_test_add_func ("/kiosk/ui/smart-guidance", test_smart_guidance);
       g_test_add_func ("/kiosk/ui/devices", test_devices);
       g_test_add_func ("/kiosk/ui/targets-and-care-mode", test_targets_and_care_mode);
