@@ -4,6 +4,7 @@
 
 #include <string.h>
 #include <glib/gi18n-lib.h>
+#include "tongban-backend.h"
 #include "tongban-camera.h"
 #include "tongban-fingerprint-reader.h"
 #include "tongban-idcard-reader.h"
@@ -20,6 +21,7 @@ static const struct {
   { "id-card", "id-card-reader" },
   { "fingerprint", "id-card-reader" },   /* then the fingerprint reader */
   { "permit", "document-camera" },
+  { "face", "id-card-reader" },          /* the ID number, then the camera pair */
 };
 
 /* The device kinds @method uses (none for the QR code on the phone). */
@@ -110,6 +112,7 @@ typedef struct {
   gint64           deadline;       /* monotonic: until when a card is waited for */
   TongbanIdentity *card;
   GSource         *retry;
+  char            *liveness_reason;
 } ReadData;
 
 static void
@@ -124,6 +127,7 @@ read_data_free (gpointer data)
     }
   g_clear_pointer (&d->card, tongban_identity_free);
   g_clear_object (&d->devices);
+  g_free (d->liveness_reason);
   g_free (d->method);
   g_free (d);
 }
@@ -230,6 +234,145 @@ on_finger (GObject      *source,
 
 static void read_card (GTask *task);
 
+/* ---- face: the ID number from the card, a live check, one picture ------ */
+
+static void
+encode_face (GTask        *task,
+             gpointer      source,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  TongbanFrameImage *frame = task_data;
+  GError *error = NULL;
+  GBytes *jpeg = tongban_frame_image_encode_jpeg (frame, 85, &error);
+
+  if (jpeg == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, jpeg, (GDestroyNotify) g_bytes_unref);
+}
+
+static void
+on_face_encoded (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ReadData *d = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) jpeg = g_task_propagate_pointer (G_TASK (result), &error);
+  GPtrArray *out;
+  gsize len = 0;
+  const guint8 *bytes;
+
+  if (jpeg == NULL)
+    {
+      g_task_return_new_error (task, TONGBAN_AUTH_READ_ERROR, TONGBAN_AUTH_READ_NO_DEVICE,
+                               "face: the picture could not be encoded: %s", error->message);
+      return;
+    }
+  bytes = g_bytes_get_data (jpeg, &len);
+  out = g_ptr_array_new ();
+  add (out, "id_number", g_strdup (d->card->fields[TONGBAN_ID_NUMBER]));
+  add (out, "face", g_base64_encode (bytes, len));
+  add (out, "liveness_live", g_strdup ("true"));
+  add (out, "liveness_reason", g_strdup (d->liveness_reason));
+  explicit_bzero ((guint8 *) bytes, len);
+  g_task_return_pointer (task, finish_array (out), (GDestroyNotify) tongban_auth_reading_free);
+}
+
+static void
+on_face_captured (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  TongbanFrameImage *frame = tongban_camera_capture_finish (TONGBAN_CAMERA (source), result,
+                                                            &error);
+  g_autoptr(GTask) encode = NULL;
+
+  if (frame == NULL)
+    {
+      tongban_devices_guide (((ReadData *) g_task_get_task_data (task))->devices, "camera",
+                             FALSE);
+      return_device_error (task, error, "face");
+      return;
+    }
+  tongban_devices_guide (((ReadData *) g_task_get_task_data (task))->devices, "camera", FALSE);
+  /* JPEG through GStreamer: off the main thread. */
+  encode = g_task_new (NULL, g_task_get_cancellable (task), on_face_encoded,
+                       g_steal_pointer (&task));
+  g_task_set_task_data (encode, frame, (GDestroyNotify) tongban_frame_image_free);
+  g_task_run_in_thread (encode, encode_face);
+}
+
+static void
+on_liveness (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ReadData *d = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  TongbanLivenessResult *live = tongban_camera_check_liveness_finish (TONGBAN_CAMERA (source),
+                                                                      result, &error);
+  TongbanAuthReadError code;
+  GCancellable *cancellable;
+
+  if (live == NULL)
+    {
+      tongban_devices_guide (d->devices, "camera", FALSE);
+      return_device_error (task, error, "face");
+      return;
+    }
+  switch (live->verdict)
+    {
+    case TONGBAN_LIVENESS_LIVE:
+      d->liveness_reason = g_strdup (live->reason ? live->reason : "live");
+      tongban_liveness_result_free (live);
+      /* The picture for the comparison with the enrolled photo. */
+      cancellable = g_task_get_cancellable (task);
+      tongban_camera_capture_async (TONGBAN_CAMERA (source), d->timeout_ms, cancellable,
+                                    on_face_captured, g_steal_pointer (&task));
+      return;
+    case TONGBAN_LIVENESS_NO_FACE:
+      code = TONGBAN_AUTH_READ_NO_FACE;
+      break;
+    case TONGBAN_LIVENESS_FACE_NOT_CENTRED:
+      code = TONGBAN_AUTH_READ_FACE_NOT_CENTRED;
+      break;
+    case TONGBAN_LIVENESS_NOT_LIVE:
+    default:
+      code = TONGBAN_AUTH_READ_NOT_LIVE;
+      break;
+    }
+  tongban_devices_guide (d->devices, "camera", FALSE);
+  g_task_return_new_error (task, TONGBAN_AUTH_READ_ERROR, code, "face: %s",
+                           tongban_liveness_verdict_to_string (live->verdict));
+  tongban_liveness_result_free (live);
+}
+
+/* Takes @task. */
+static void
+check_face (GTask *task)
+{
+  ReadData *d = g_task_get_task_data (task);
+  TongbanDevice *camera = tongban_devices_get (d->devices, "camera");
+  GCancellable *cancellable = g_task_get_cancellable (task);
+
+  if (camera == NULL)
+    {
+      g_task_return_new_error (task, TONGBAN_AUTH_READ_ERROR, TONGBAN_AUTH_READ_NO_DEVICE,
+                               "face: no camera");
+      g_object_unref (task);
+      return;
+    }
+  tongban_devices_guide (d->devices, "camera", TRUE);
+  tongban_camera_check_liveness_async (TONGBAN_CAMERA (camera), NULL, d->timeout_ms, cancellable,
+                                       on_liveness, task);
+}
+
 static gboolean
 read_card_again (gpointer data)
 {
@@ -271,6 +414,11 @@ on_card (GObject      *source,
   if (d->card == NULL)
     {
       return_device_error (task, error, "identity card");
+      return;
+    }
+  if (g_str_equal (d->method, "face"))
+    {
+      check_face (g_steal_pointer (&task));
       return;
     }
   if (!g_str_equal (d->method, "fingerprint"))
@@ -428,6 +576,15 @@ tongban_auth_read_error_text (const GError *error)
     case TONGBAN_AUTH_READ_NO_TEMPLATES:
       return N_("Your identity card holds no fingerprints. Choose another way to prove who you "
                 "are.");
+    case TONGBAN_AUTH_READ_NO_FACE:
+      return N_("No face was seen. Stand in front of the screen, look at the camera above it and "
+                "touch Try again.");
+    case TONGBAN_AUTH_READ_FACE_NOT_CENTRED:
+      return N_("Your face is not in the middle of the picture. Stand straight in front of the "
+                "screen and touch Try again.");
+    case TONGBAN_AUTH_READ_NOT_LIVE:
+      /* The same words as the identity service's own refusal. */
+      return tongban_backend_reason_words ("not-live");
     case TONGBAN_AUTH_READ_NO_DEVICE:
     default:
       return N_("The reader for this way is not working just now. Choose another way to prove "

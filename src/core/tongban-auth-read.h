@@ -3,8 +3,10 @@
  * Before the kiosk asks the identity service (auth.* on the backend,
  * docs/gateway.md section 4), the chosen method reads what the service
  * checks: the ID card's fields (the card on its reader), the exit-entry
- * permit's machine-readable zone (the document camera), or the ID card and
- * then the finger against the card's templates (the fingerprint reader).
+ * permit's machine-readable zone (the document camera), the ID card and
+ * then the finger against the card's templates (the fingerprint reader), or
+ * the card's ID number, the camera pair's liveness check and one picture
+ * (face; the picture goes as base64 JPEG).
  * Every device works on its own thread; the callback runs on the caller's.
  *
  * The reading is a NULL-terminated list of key, value, key, value … (the
@@ -28,6 +30,9 @@ typedef enum {
   TONGBAN_AUTH_READ_NO_FINGER,        /* no finger on the sensor in time */
   TONGBAN_AUTH_READ_FINGER_UNCLEAR,   /* the finger's image was unusable */
   TONGBAN_AUTH_READ_NO_TEMPLATES,     /* the card carries no fingerprints */
+  TONGBAN_AUTH_READ_NO_FACE,          /* the camera saw no face */
+  TONGBAN_AUTH_READ_FACE_NOT_CENTRED, /* a face, not in the middle */
+  TONGBAN_AUTH_READ_NOT_LIVE,         /* the IR check found no live person */
 } TongbanAuthReadError;
 
 GQuark      tongban_auth_read_error_quark  (void);

@@ -119,8 +119,13 @@ tongban_backend_error_get_reason (const GError *error)
 const char *
 tongban_backend_error_reason_text (const GError *error)
 {
-  const char *reason = tongban_backend_error_get_reason (error);
+  return tongban_backend_reason_words (tongban_backend_error_get_reason (error));
+}
 
+/* The plain words (an English msgid) for the reason id @reason, or NULL. */
+const char *
+tongban_backend_reason_words (const char *reason)
+{
   for (guint i = 0; reason != NULL && i < G_N_ELEMENTS (reasons); i++)
     if (g_str_equal (reasons[i].id, reason))
       return reasons[i].text;

@@ -49,6 +49,7 @@ GError     *tongban_backend_error_new_reason  (TongbanBackendError  code,
 const char *tongban_backend_error_get_reason  (const GError        *error);
 const char *tongban_backend_error_reason_text (const GError        *error);
 gboolean    tongban_backend_reason_is_known   (const char          *reason);
+const char *tongban_backend_reason_words      (const char          *reason);
 void        tongban_backend_call_async  (TongbanBackend      *self,
                                          const char          *service_id,
                                          const char          *operation,

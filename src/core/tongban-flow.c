@@ -494,9 +494,10 @@ auth_params (TongbanFlow       *self,
              const TongbanStep *step)
 {
   static const char * const keys[] = { "id_number", "name", "birth", "expiry",
-                                       "document_number", "ticket" };
+                                       "document_number", "ticket", "face" };
   JsonObject *params = json_object_new ();
   const char *match = tongban_flow_get_answer (self, step->id, "match");
+  const char *live = tongban_flow_get_answer (self, step->id, "liveness_live");
 
   for (guint k = 0; k < G_N_ELEMENTS (keys); k++)
     {
@@ -507,6 +508,15 @@ auth_params (TongbanFlow       *self,
     }
   if (match != NULL)
     json_object_set_boolean_member (params, "match", g_str_equal (match, "true"));
+  if (live != NULL)
+    {
+      JsonObject *liveness = json_object_new ();
+
+      json_object_set_boolean_member (liveness, "live", g_str_equal (live, "true"));
+      json_object_set_string_member (liveness, "reason",
+                                     tongban_flow_get_answer (self, step->id, "liveness_reason"));
+      json_object_set_object_member (params, "liveness", liveness);
+    }
   return params;
 }
 

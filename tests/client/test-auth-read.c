@@ -199,12 +199,31 @@ test_permit_unreadable (void)
   g_assert_true (tongban_devices_simulate_event (devices, "document-camera", "permit"));
 }
 
+/* The face cameras show a moving test picture with nobody in it: the live
+ * check says so in plain words, and nothing is sent. */
+static void
+test_face_nobody (void)
+{
+  g_autoptr(GError) error = NULL;
+  char **reading;
+
+  wait_online ("id-card-reader");
+  wait_online ("camera");
+  g_assert_true (tongban_devices_simulate_event (devices, "id-card-reader", "card present"));
+  reading = read_method (devices, "face", 20000, &error);
+  g_assert_null (reading);
+  g_assert_error (error, TONGBAN_AUTH_READ_ERROR, TONGBAN_AUTH_READ_NO_FACE);
+  g_assert_cmpstr (tongban_auth_read_error_text (error), ==,
+                   "No face was seen. Stand in front of the screen, look at the camera above it "
+                   "and touch Try again.");
+}
+
 /* A kiosk without the devices: the method says so at once. */
 static void
 test_no_device (void)
 {
   g_autoptr(TongbanDevices) none = tongban_devices_new ();
-  static const char * const methods[] = { "id-card", "fingerprint", "permit" };
+  static const char * const methods[] = { "id-card", "fingerprint", "permit", "face" };
 
   for (guint i = 0; i < G_N_ELEMENTS (methods); i++)
     {
@@ -417,6 +436,7 @@ main (int   argc,
   g_test_add_func ("/auth-read/no-finger", test_no_finger);
   g_test_add_func ("/auth-read/permit", test_permit);
   g_test_add_func ("/auth-read/permit-unreadable", test_permit_unreadable);
+  g_test_add_func ("/auth-read/face-nobody", test_face_nobody);
   g_test_add_func ("/auth-read/identity-check", test_identity_check);
   status = g_test_run ();
   tongban_devices_stop (devices);
