@@ -152,6 +152,10 @@ set_status (TongbanFlowPage *self,
   gtk_widget_set_visible (self->other_way_button,
                           can_retry && self->flow != NULL &&
                           tongban_flow_get_step (self->flow)->type == TONGBAN_STEP_AUTH);
+  /* A failed identity check: the reason and the two ways on take the list's
+   * place ("another way" brings the list back). */
+  if (gtk_widget_get_visible (self->other_way_button) && self->body != NULL)
+    gtk_widget_set_visible (self->body, FALSE);
 }
 
 static const char *

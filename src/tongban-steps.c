@@ -642,6 +642,7 @@ tongban_step_auth_new (TongbanFlow *flow)
           gtk_widget_set_name (button, auth_methods[j].method);
           GtkWidget *content = box (GTK_ORIENTATION_VERTICAL, 4, NULL);
 
+          gtk_widget_set_valign (content, GTK_ALIGN_CENTER);
           gtk_box_append (GTK_BOX (content), tr_label (auth_methods[j].label, "choice-label"));
           gtk_button_set_child (GTK_BUTTON (button), content);
           g_object_set_data (G_OBJECT (button), "method", (gpointer) auth_methods[j].method);

@@ -928,6 +928,23 @@ test_devices (void)
   tongban_devices_stop (devices);
 }
 
+/* With TONGBAN_SHOT_DIR set: a picture of the window, for people to look at. */
+static void
+shot (TongbanWindow *window,
+      const char    *name)
+{
+  const char *dir = g_getenv ("TONGBAN_SHOT_DIR");
+  g_autofree char *path = NULL;
+
+  if (dir == NULL)
+    return;
+  while (gtk_stack_get_transition_running (GTK_STACK (part (window, "stack"))))
+    iterate (10);
+  iterate (20);
+  path = g_strdup_printf ("%s/identity-%s.png", dir, name);
+  g_assert_true (tongban_window_save_screenshot (window, path, NULL));
+}
+
 static gboolean
 retry_visible (gpointer page)
 {
@@ -964,6 +981,7 @@ test_identity_methods (void)
                    "Your details do not match the department's records. Try again, or choose "
                    "another way to prove who you are.");
   g_assert_true (gtk_widget_get_visible (find_by_name (page, "other_way_button")));
+  shot (window, "refused");
   /* The same way again asks the identity service again. */
   click (find_by_name (page, "retry_button"));
   g_assert_true (wait_for (retry_visible, page, 5000));
@@ -988,6 +1006,7 @@ test_identity_methods (void)
   g_assert_nonnull (find_by_class (qr, "body"));
   countdown = gtk_label_get_label (GTK_LABEL (find_by_class (qr, "body")));
   g_assert_true (g_str_has_prefix (countdown, "The code works for "));
+  shot (window, "qr");
   g_assert_cmpuint (tongban_file_backend_get_calls (backend, "auth.qr-start"), ==, codes + 2);
   expect_step (window, "view");
   g_assert_cmpuint (tongban_file_backend_get_calls (backend, "auth.qr"), >=, asks + 2);
