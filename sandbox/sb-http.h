@@ -35,6 +35,8 @@ const char *sb_request_query   (SbRequest  *request,
 const char *sb_request_header  (SbRequest  *request,
                                 const char *name);
 GBytes     *sb_request_body    (SbRequest  *request);
+/* The peer's address as text ("127.0.0.1"), or NULL. */
+const char *sb_request_client_ip (SbRequest *request);
 
 /* Routes are matched by method and path prefix, longest prefix first. */
 void        sb_http_add_route  (SbSandbox  *sb,
@@ -47,8 +49,10 @@ void        sb_http_add_route  (SbSandbox  *sb,
  * vouches for (may be NULL where the operation needs none). On refusal returns NULL,
  * sets *reason to a reason id ("not-found", "not-eligible", "invalid-field", ...) and
  * leaves error unset; on a fault injected for this operation returns NULL with error
- * set (G_IO_ERROR_TIMED_OUT after the delay, G_IO_ERROR_FAILED for an error) or fills
- * *garbage with bytes the front end must send instead of an answer. */
+ * set (G_IO_ERROR_FAILED for an error, G_IO_ERROR_CONNECTION_CLOSED when the front end
+ * must drop the connection without answering) or fills *garbage with bytes the front
+ * end must send instead of an answer. A latency fault only delays the call, which then
+ * answers as usual. A fault is applied before the operation runs: nothing is half done. */
 JsonObject *sb_ops_call        (SbSandbox  *sb,
                                 const char *system,
                                 const char *operation,

@@ -2,6 +2,7 @@
  *
  *   tongban-manager [--db URI] [--listen ADDR] [--port N] ...        serve
  *   tongban-manager --db URI --create-account NAME --role R --region CODE
+ *   tongban-manager --backends FILE.json ...       load back-end systems, then serve
  *
  * URI is a SQLite file (default tongban-manager.db) or postgresql://...
  */
@@ -14,6 +15,7 @@
 #include "tm-app.h"
 #include "tm-http.h"
 #include "tm-events.h"
+#include "tm-gateway.h"
 
 static gboolean
 on_signal (gpointer data)
@@ -52,9 +54,10 @@ main (int    argc,
   g_autoptr(TmApp) app = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   g_autofree char *db = NULL, *listen = NULL, *smtp = NULL, *sms = NULL;
+  g_autofree char *backends = NULL;
   g_autofree char *create = NULL, *role = NULL, *region = NULL, *client = NULL;
   int port = -1, threads = 0, interval = 0, escalate = -1, sweep_ms = 0, skew = -1;
-  int session_ttl = 0;
+  int session_ttl = 0, citizen_idle = 0;
   gboolean migrate_only = FALSE;
   g_auto(GStrv) allow = NULL, deny = NULL;
   double rate = 0, burst = 0;
@@ -71,10 +74,14 @@ main (int    argc,
     { "sweep-ms", 0, 0, G_OPTION_ARG_INT, &sweep_ms, "background check period", "MS" },
     { "clock-skew", 0, 0, G_OPTION_ARG_INT, &skew, "accepted request clock skew", "S" },
     { "session-ttl", 0, 0, G_OPTION_ARG_INT, &session_ttl, "terminal session lifetime", "S" },
+    { "citizen-idle", 0, 0, G_OPTION_ARG_INT, &citizen_idle, "a citizen session ends after "
+      "this long without a call (default 900)", "S" },
     { "allow", 0, 0, G_OPTION_ARG_STRING_ARRAY, &allow, "only these clients (repeatable)", "CIDR" },
     { "deny", 0, 0, G_OPTION_ARG_STRING_ARRAY, &deny, "never these clients (repeatable)", "CIDR" },
     { "rate-limit", 0, 0, G_OPTION_ARG_DOUBLE, &rate, "requests/s per caller (0: off)", "N" },
     { "rate-burst", 0, 0, G_OPTION_ARG_DOUBLE, &burst, "burst per caller", "N" },
+    { "backends", 0, 0, G_OPTION_ARG_FILENAME, &backends, "load back-end systems from a JSON "
+      "file at start (upsert; credentials sealed under TONGBAN_MASTER_KEY)", "FILE" },
     { "migrate-only", 0, 0, G_OPTION_ARG_NONE, &migrate_only, "set up the database and exit",
       NULL },
     { "create-account", 0, 0, G_OPTION_ARG_STRING, &create, "create an account and exit "
@@ -114,6 +121,8 @@ main (int    argc,
     config.clock_skew = skew;
   if (session_ttl > 0)
     config.session_ttl = session_ttl;
+  if (citizen_idle > 0)
+    config.citizen_idle = citizen_idle;
   config.allow = g_steal_pointer (&allow);
   config.deny = g_steal_pointer (&deny);
   config.rate_limit = rate;
@@ -131,6 +140,11 @@ main (int    argc,
   app = tm_app_new (&config, &error);
   tm_config_clear (&config);
   if (app == NULL)
+    {
+      g_printerr ("tongban-manager: %s\n", error->message);
+      return 1;
+    }
+  if (backends != NULL && !tm_backend_load_file (app, backends, &error))
     {
       g_printerr ("tongban-manager: %s\n", error->message);
       return 1;

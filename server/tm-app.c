@@ -3,6 +3,7 @@
 #include "tm-app.h"
 #include "tm-events.h"
 #include "tm-live.h"
+#include "tm-gateway.h"
 #include "tongban-sm.h"
 
 #include <stdarg.h>
@@ -22,6 +23,7 @@ tm_config_init (TmConfig *c)
   c->threads = 4;
   c->max_body = 256 * 1024;
   c->session_ttl = 15 * 60;
+  c->citizen_idle = 15 * 60;
   c->challenge_ttl = 60;
   c->clock_skew = 300;
   c->heartbeat_interval = 30;
@@ -168,6 +170,7 @@ tm_app_new (const TmConfig  *config,
   if (!tm_db_migrate (app->db, error) || !tm_regions_load (app, error))
     return NULL;
   app->events = tm_events_new ();
+  app->gateway = tm_gateway_new (app->config.citizen_idle);
   app->live = tm_live_new ();
   tm_live_start (app);
   return g_steal_pointer (&app);
@@ -209,6 +212,7 @@ tm_app_free (TmApp *app)
   tm_live_stop (app);
   g_clear_pointer (&app->live, tm_live_free);
   g_clear_pointer (&app->events, tm_events_free);
+  g_clear_pointer (&app->gateway, tm_gateway_free);
   tm_db_free (app->db);
   g_mutex_clear (&app->audit_lock);
   explicit_bzero (app->master_key, sizeof app->master_key);

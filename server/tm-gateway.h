@@ -70,4 +70,40 @@ TmGatewayAdapter tm_gateway_find_adapter (const char  *transport);
 void     tm_backend_system_free     (TmBackendSystem *system);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TmBackendSystem, tm_backend_system_free)
 
+/* The reason ids a back end may refuse with (docs/gateway.md section 1). */
+gboolean tm_gateway_reason_known    (const char *reason);
+
+/* The built-in REST/JSON adapter (tm-gw-rest.c), registered as "rest". */
+JsonObject *tm_gw_rest_call         (const TmBackendSystem *system,
+                                     const TmGatewayCall   *call,
+                                     GError               **error);
+
+/* A REST back end's answer (status and body) to the data object or a TM_GATEWAY_ERROR. */
+JsonObject *tm_gw_rest_parse_answer (long status, const guint8 *bytes, gsize len,
+                                     GError **error);
+
+/* Per-manager state: citizen sessions (memory only) and the routing table. */
+TmGateway *tm_gateway_new           (gint64 idle_seconds);
+void       tm_gateway_free          (TmGateway *gateway);
+
+/* The operation's parameter schema (1002 naming the field); FALSE also for an unknown one. */
+gboolean   tm_gateway_check_params  (TmGateway *gateway, const char *operation,
+                                     JsonObject *params, GError **error);
+
+/* POST /api/terminal/v1/calls and /api/terminal/v1/sessions/end */
+JsonNode  *tm_gateway_call          (TmApp *app, const TmTerminal *terminal, JsonObject *body,
+                                     GError **error);
+JsonNode  *tm_gateway_session_end   (TmApp *app, const TmTerminal *terminal, JsonObject *body,
+                                     GError **error);
+
+/* Back-end systems for sysadmins: list and one never carry credentials. body: transport,
+ * base_url, timeout_ms, credential (absent: kept), peer_key (absent: kept; null: cleared). */
+JsonNode  *tm_backend_list          (TmApp *app, const char *id_or_null, GError **error);
+JsonNode  *tm_backend_put           (TmApp *app, const char *actor, const char *id,
+                                     JsonObject *body, GError **error);
+/* tongban-manager --backends FILE: {"systems": [{"id", ...as PUT...}]}, upserted. */
+gboolean   tm_backend_load_file     (TmApp *app, const char *path, GError **error);
+/* The system with its credential unsealed, or NULL (no such system: no error set). */
+TmBackendSystem *tm_backend_get     (TmApp *app, const char *id, GError **error);
+
 G_END_DECLS

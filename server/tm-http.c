@@ -8,6 +8,7 @@
 
 #include "tm-http.h"
 #include "tm-events.h"
+#include "tm-gateway.h"
 #include "tm-live.h"
 
 #include <string.h>
@@ -174,6 +175,36 @@ static JsonNode *
 h_events (TmRequest *r, GError **e)
 {
   return tm_usage_ingest (r->app, r->terminal, r->body, e);
+}
+
+static JsonNode *
+h_calls (TmRequest *r, GError **e)
+{
+  return tm_gateway_call (r->app, r->terminal, r->body, e);
+}
+
+static JsonNode *
+h_sessions_end (TmRequest *r, GError **e)
+{
+  return tm_gateway_session_end (r->app, r->terminal, r->body, e);
+}
+
+static JsonNode *
+h_backends (TmRequest *r, GError **e)
+{
+  return tm_backend_list (r->app, NULL, e);
+}
+
+static JsonNode *
+h_backend_get (TmRequest *r, GError **e)
+{
+  return tm_backend_list (r->app, r->arg, e);
+}
+
+static JsonNode *
+h_backend_put (TmRequest *r, GError **e)
+{
+  return tm_backend_put (r->app, r->account->username, r->arg, r->body, e);
 }
 
 static JsonNode *
@@ -576,6 +607,8 @@ static const Route routes[] = {
   { "POST", "/api/terminal/v1/auth/login", AUTH_NONE, 0, TRUE, h_login },
   { "POST", "/api/terminal/v1/heartbeat", AUTH_TERMINAL_LOCKED_OK, 0, TRUE, h_heartbeat },
   { "POST", "/api/terminal/v1/events", AUTH_TERMINAL, 0, TRUE, h_events },
+  { "POST", "/api/terminal/v1/calls", AUTH_TERMINAL, 0, TRUE, h_calls },
+  { "POST", "/api/terminal/v1/sessions/end", AUTH_TERMINAL, 0, TRUE, h_sessions_end },
   { "GET", "/api/terminal/v1/time", AUTH_TERMINAL_LOCKED_OK, 0, FALSE, h_time },
   { "POST", "/api/v1/login", AUTH_NONE, 0, TRUE, h_account_login },
   { "POST", "/oauth/token", AUTH_NONE, 0, FALSE, h_oauth_token },
@@ -594,6 +627,9 @@ static const Route routes[] = {
   { "POST", "/api/v1/terminals/{}/enable", AUTH_CONSOLE, ROLE_SYSADMIN, FALSE, h_terminal_enable },
   { "POST", "/api/v1/terminals/{}/commands", AUTH_CONSOLE, ROLE_SYSADMIN, TRUE, h_terminal_command },
   { "POST", "/api/v1/modules", AUTH_CONSOLE, ROLE_BIZADMIN, TRUE, h_modules },
+  { "GET", "/api/v1/backends", AUTH_CONSOLE, ROLE_SYSADMIN, FALSE, h_backends },
+  { "GET", "/api/v1/backends/{}", AUTH_CONSOLE, ROLE_SYSADMIN, FALSE, h_backend_get },
+  { "PUT", "/api/v1/backends/{}", AUTH_CONSOLE, ROLE_SYSADMIN, TRUE, h_backend_put },
   { "GET", "/api/v1/alarms", AUTH_CONSOLE, ROLE_SYSADMIN, FALSE, h_alarms },
   { "POST", "/api/v1/alarms/{}/ack", AUTH_CONSOLE, ROLE_SYSADMIN, FALSE, h_alarm_ack },
   { "POST", "/api/v1/alarms/{}/clear", AUTH_CONSOLE, ROLE_SYSADMIN, FALSE, h_alarm_clear },

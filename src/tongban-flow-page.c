@@ -905,7 +905,8 @@ tongban_flow_page_class_init (TongbanFlowPageClass *klass)
   gtk_widget_class_install_action (widget_class, "flow.keep", NULL, action_keep);
   gtk_widget_class_install_action (widget_class, "flow.stop", NULL, action_stop);
 
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  /* The step scrolls; the Cancel / Continue bar under it does not. */
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "flowpage");
 }
 
@@ -913,6 +914,9 @@ static void
 tongban_flow_page_init (TongbanFlowPage *self)
 {
   self->cancellable = g_cancellable_new ();
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (gtk_widget_get_layout_manager (
+                                                    GTK_WIDGET (self))),
+                                  GTK_ORIENTATION_VERTICAL);
   gtk_widget_init_template (GTK_WIDGET (self));
   tongban_tr_capture (GTK_WIDGET (self));
 }

@@ -300,6 +300,10 @@ update_voice_controls (TongbanWindow *self)
                           self->speech != NULL &&
                           tongban_speech_get_status (self->speech) ==
                             TONGBAN_SPEECH_STATUS_READY);
+  /* The monitor sees a kiosk whose voice has gone silent (clause 8.1 a). */
+  if (self->devices != NULL && self->speech != NULL)
+    tongban_devices_set_voice (self->devices, tongban_speech_status_to_component (
+                                                tongban_speech_get_status (self->speech)));
 }
 
 void
@@ -1050,6 +1054,7 @@ tongban_window_set_devices (TongbanWindow  *self,
   /* Help tells the keypad's layout where there is one. */
   gtk_widget_set_visible (self->keypad_help,
                           devices != NULL && tongban_devices_get (devices, "pin-pad") != NULL);
+  update_voice_controls (self);
   show_current (self);
 }
 

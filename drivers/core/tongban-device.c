@@ -143,6 +143,21 @@ tongban_device_deadline_min (gint64 deadline,
   return deadline > 0 && deadline < other ? deadline : other;
 }
 
+/* Worker thread. A device answered something not in its protocol: a fault
+ * to report, not to guess at. One log line and invalid-data; tag is the
+ * driver's log prefix ("idcard"), source what answered ("ID card reader"). */
+gboolean
+tongban_device_invalid_reply (GError    **error,
+                              const char *tag,
+                              const char *source,
+                              const char *what)
+{
+  g_message ("%s: invalid data from the %s: %s", tag, source, what);
+  g_set_error (error, TONGBAN_DEVICE_ERROR, TONGBAN_COMPLETION_INVALID_DATA,
+               "invalid reply from the %s: %s", source, what);
+  return FALSE;
+}
+
 /* Delivery to main contexts */
 
 typedef struct

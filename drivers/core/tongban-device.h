@@ -122,6 +122,10 @@ gboolean           tongban_device_deadline_check    (gint64              deadlin
                                                      GError            **error);
 gint64             tongban_device_deadline_min      (gint64              deadline,
                                                      guint               ms_from_now);
+gboolean           tongban_device_invalid_reply     (GError            **error,
+                                                     const char         *tag,
+                                                     const char         *source,
+                                                     const char         *what);
 
 /* Blocks the calling (non-worker) thread's default context until func
  * returns TRUE or timeout_ms passes; for tests and tools. */

@@ -1,7 +1,8 @@
 /* tongban-link-device.h: a device on one byte link named in the config
  *
  * The PIN pad, the light board, the barcode scanner, the receipt printer, the
- * ID card reader and the UPS (upsd over tcp:) are each a "link" string (tty:, tcp:, usb:, hidraw:, evdev:, see
+ * ID card reader, the fingerprint reader and the UPS (upsd over tcp:) are
+ * each a "link" string (tty:, tcp:, usb:, hidraw:, evdev:, see
  * tongban-link.h), a link opened on the worker, a buffer of bytes read but
  * not yet understood, and a greeting once the link is open. This class owns
  * all of that; a subclass says hello in opened(), lets go of its own worker

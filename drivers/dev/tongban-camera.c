@@ -279,6 +279,23 @@ read_mrz (TongbanDevice  *device,
 #endif
 }
 
+/* A request that needs nothing but the camera: a picture, a pair, a zone read. */
+static guint
+submit_capture (TongbanCamera       *self,
+                const char          *command,
+                TongbanDeviceFunc    func,
+                GDestroyNotify       result_free,
+                guint                timeout_ms,
+                GCancellable        *cancellable,
+                GAsyncReadyCallback  callback,
+                gpointer             user_data)
+{
+  g_return_val_if_fail (TONGBAN_IS_CAMERA (self), 0);
+
+  return tongban_device_submit (TONGBAN_DEVICE (self), command, timeout_ms, func, NULL, NULL,
+                                result_free, cancellable, callback, user_data);
+}
+
 guint
 tongban_camera_read_mrz_async (TongbanCamera       *self,
                                guint                timeout_ms,
@@ -286,11 +303,8 @@ tongban_camera_read_mrz_async (TongbanCamera       *self,
                                GAsyncReadyCallback  callback,
                                gpointer             user_data)
 {
-  g_return_val_if_fail (TONGBAN_IS_CAMERA (self), 0);
-
-  return tongban_device_submit (TONGBAN_DEVICE (self), "Camera.ReadMrz", timeout_ms, read_mrz,
-                                NULL, NULL, (GDestroyNotify) tongban_mrz_free,
-                                cancellable, callback, user_data);
+  return submit_capture (self, "Camera.ReadMrz", read_mrz, (GDestroyNotify) tongban_mrz_free,
+                         timeout_ms, cancellable, callback, user_data);
 }
 
 TongbanMrz *
@@ -308,11 +322,9 @@ tongban_camera_capture_pair_async (TongbanCamera       *self,
                                    GAsyncReadyCallback  callback,
                                    gpointer             user_data)
 {
-  g_return_val_if_fail (TONGBAN_IS_CAMERA (self), 0);
-
-  return tongban_device_submit (TONGBAN_DEVICE (self), "Camera.TakePicturePair", timeout_ms,
-                                capture_pair, NULL, NULL, (GDestroyNotify) tongban_frame_pair_free,
-                                cancellable, callback, user_data);
+  return submit_capture (self, "Camera.TakePicturePair", capture_pair,
+                         (GDestroyNotify) tongban_frame_pair_free, timeout_ms, cancellable,
+                         callback, user_data);
 }
 
 TongbanFramePair *
@@ -357,11 +369,9 @@ tongban_camera_capture_async (TongbanCamera       *self,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
-  g_return_val_if_fail (TONGBAN_IS_CAMERA (self), 0);
-
-  return tongban_device_submit (TONGBAN_DEVICE (self), "Camera.TakePicture", timeout_ms, capture,
-                                NULL, NULL, (GDestroyNotify) tongban_frame_image_free,
-                                cancellable, callback, user_data);
+  return submit_capture (self, "Camera.TakePicture", capture,
+                         (GDestroyNotify) tongban_frame_image_free, timeout_ms, cancellable,
+                         callback, user_data);
 }
 
 TongbanFrameImage *

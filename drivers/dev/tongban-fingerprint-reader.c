@@ -25,13 +25,11 @@
 
 struct _TongbanFingerprintReader
 {
-  TongbanDevice  parent_instance;
+  TongbanLinkDevice parent_instance;
 
-  char          *link_spec;
   guint32        address;
   guint32        password;
   gboolean       watch_finger;
-  TongbanLink   *link;            /* worker thread only */
   guint          packet_size;     /* worker thread only */
   gboolean       finger_present;  /* worker thread only */
   gint64         late_until;      /* worker: an abandoned command's reply may come until then */
@@ -39,7 +37,6 @@ struct _TongbanFingerprintReader
 
 enum {
   PROP_0,
-  PROP_LINK,
   PROP_ADDRESS,
   PROP_PASSWORD,
   PROP_WATCH_FINGER,
@@ -48,17 +45,8 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-G_DEFINE_FINAL_TYPE (TongbanFingerprintReader, tongban_fingerprint_reader, TONGBAN_TYPE_DEVICE)
-
-static gboolean
-invalid (GError    **error,
-         const char *what)
-{
-  g_message ("fingerprint: invalid data from the module: %s", what);
-  g_set_error (error, TONGBAN_DEVICE_ERROR, TONGBAN_COMPLETION_INVALID_DATA,
-               "invalid reply from the fingerprint module: %s", what);
-  return FALSE;
-}
+G_DEFINE_FINAL_TYPE (TongbanFingerprintReader, tongban_fingerprint_reader,
+                     TONGBAN_TYPE_LINK_DEVICE)
 
 /* A known confirmation code that ends the request. */
 static gboolean
@@ -117,26 +105,30 @@ transact (TongbanFingerprintReader  *self,
   g_autoptr(GError) local = NULL;
   TongbanFpmPacket packet;
   gsize length = 0;
+  TongbanLink *link = tongban_link_device_get_link (TONGBAN_LINK_DEVICE (self));
 
-  if (!tongban_packet_io_exchange (self->link, &protocol, &self->late_until, request->data,
+  if (!tongban_packet_io_exchange (link, &protocol, &self->late_until, request->data,
                                    request->len, buffer, deadline, cancellable, &length, &local))
     {
       if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_INVALID_DATA))
-        return invalid (error, local->message);
+        return tongban_device_invalid_reply (error, "fingerprint", "fingerprint module",
+                                             local->message);
       g_propagate_error (error, g_steal_pointer (&local));
       return FALSE;
     }
 
   tongban_fpm_parse (buffer->data, length, &packet, &length, NULL);
   if (packet.pid != TONGBAN_FPM_PID_ACK)
-    return invalid (error, "not an acknowledgement");
+    return tongban_device_invalid_reply (error, "fingerprint", "fingerprint module",
+                                         "not an acknowledgement");
   if (packet.address != self->address)
-    return invalid (error, "packet from another address");
+    return tongban_device_invalid_reply (error, "fingerprint", "fingerprint module",
+                                         "packet from another address");
   if (tongban_fpm_code_describe (packet.content[0]) == NULL)
     {
       g_autofree char *what = g_strdup_printf ("unknown confirmation code %02X",
                                                packet.content[0]);
-      return invalid (error, what);
+      return tongban_device_invalid_reply (error, "fingerprint", "fingerprint module", what);
     }
   *code = packet.content[0];
   if (results != NULL)
@@ -264,8 +256,8 @@ down_char (TongbanFingerprintReader  *self,
     return FALSE;
   tongban_fpm_append_data (packets, self->address, template, TONGBAN_FPM_TEMPLATE_LEN,
                            self->packet_size);
-  ok = tongban_link_write_all (self->link, packets->data, packets->len, deadline, cancellable,
-                               error);
+  ok = tongban_link_write_all (tongban_link_device_get_link (TONGBAN_LINK_DEVICE (self)),
+                               packets->data, packets->len, deadline, cancellable, error);
   explicit_bzero (packets->data, packets->len);
   return ok;
 }
@@ -342,7 +334,8 @@ verify (TongbanDevice  *device,
         }
       if (results->len != 2)
         {
-          invalid (error, "Match without a score");
+          tongban_device_invalid_reply (error, "fingerprint", "fingerprint module",
+                                        "Match without a score");
           return NULL;
         }
       score = (results->data[0] << 8) | results->data[1];
@@ -425,12 +418,12 @@ tongban_fingerprint_reader_wait_lift_finish (TongbanFingerprintReader  *self,
 }
 
 static gboolean
-tongban_fingerprint_reader_open (TongbanDevice  *device,
-                                 GCancellable   *cancellable,
-                                 GError        **error)
+tongban_fingerprint_reader_opened (TongbanLinkDevice  *device,
+                                   gint64              deadline,
+                                   GCancellable       *cancellable,
+                                   GError            **error)
 {
   TongbanFingerprintReader *self = TONGBAN_FINGERPRINT_READER (device);
-  gint64 deadline = g_get_monotonic_time () + REPLY_TIMEOUT_MS * 1000;
   guint8 password[4] = {
     self->password >> 24, (self->password >> 16) & 0xff, (self->password >> 8) & 0xff,
     self->password & 0xff,
@@ -440,9 +433,6 @@ tongban_fingerprint_reader_open (TongbanDevice  *device,
   TongbanFpmSysPara para;
 
   self->late_until = 0;
-  self->link = tongban_link_open (self->link_spec, deadline, cancellable, error);
-  if (self->link == NULL)
-    return FALSE;
   /* The module must accept the password and tell its packet size before it counts as present. */
   if (!command (self, TONGBAN_FPM_VFY_PWD, "VfyPwd", password, sizeof password, deadline,
                 cancellable, NULL, error))
@@ -452,18 +442,11 @@ tongban_fingerprint_reader_open (TongbanDevice  *device,
                 &results, error))
     return FALSE;
   if (!tongban_fpm_sys_para_decode (results->data, results->len, &para, &local))
-    return invalid (error, local->message);
+    return tongban_device_invalid_reply (error, "fingerprint", "fingerprint module",
+                                         local->message);
   self->packet_size = para.packet_size;
   self->finger_present = FALSE;
   return TRUE;
-}
-
-static void
-tongban_fingerprint_reader_close (TongbanDevice *device)
-{
-  TongbanFingerprintReader *self = TONGBAN_FINGERPRINT_READER (device);
-
-  g_clear_pointer (&self->link, tongban_link_free);
 }
 
 /* Idle: look for a finger if asked to, otherwise just see that the module answers. */
@@ -482,17 +465,9 @@ tongban_fingerprint_reader_poll (TongbanDevice  *device,
   if (!command (self, TONGBAN_FPM_TEMPLATE_NUM, "TemplateNum", NULL, 0, deadline, cancellable,
                 &results, error))
     return FALSE;
-  return results->len == 2 || invalid (error, "TemplateNum without a count");
-}
-
-static void
-tongban_fingerprint_reader_finalize (GObject *object)
-{
-  TongbanFingerprintReader *self = TONGBAN_FINGERPRINT_READER (object);
-
-  g_free (self->link_spec);
-
-  G_OBJECT_CLASS (tongban_fingerprint_reader_parent_class)->finalize (object);
+  return results->len == 2 ||
+         tongban_device_invalid_reply (error, "fingerprint", "fingerprint module",
+                                       "TemplateNum without a count");
 }
 
 static void
@@ -505,10 +480,6 @@ tongban_fingerprint_reader_set_property (GObject      *object,
 
   switch (prop_id)
     {
-    case PROP_LINK:
-      g_free (self->link_spec);
-      self->link_spec = g_value_dup_string (value);
-      break;
     case PROP_ADDRESS:
       self->address = g_value_get_uint (value);
       break;
@@ -533,9 +504,6 @@ tongban_fingerprint_reader_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_LINK:
-      g_value_set_string (value, self->link_spec);
-      break;
     case PROP_ADDRESS:
       g_value_set_uint (value, self->address);
       break;
@@ -556,16 +524,12 @@ tongban_fingerprint_reader_class_init (TongbanFingerprintReaderClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   TongbanDeviceClass *device_class = TONGBAN_DEVICE_CLASS (klass);
 
-  object_class->finalize = tongban_fingerprint_reader_finalize;
   object_class->set_property = tongban_fingerprint_reader_set_property;
   object_class->get_property = tongban_fingerprint_reader_get_property;
-  device_class->open = tongban_fingerprint_reader_open;
-  device_class->close = tongban_fingerprint_reader_close;
+  TONGBAN_LINK_DEVICE_CLASS (klass)->open_timeout_ms = REPLY_TIMEOUT_MS;
+  TONGBAN_LINK_DEVICE_CLASS (klass)->opened = tongban_fingerprint_reader_opened;
   device_class->poll = tongban_fingerprint_reader_poll;
 
-  properties[PROP_LINK] =
-    g_param_spec_string ("link", NULL, NULL, NULL,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   properties[PROP_ADDRESS] =
     g_param_spec_uint ("address", NULL, NULL, 0, G_MAXUINT32, TONGBAN_FPM_DEFAULT_ADDRESS,
                        G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);

@@ -30,7 +30,7 @@
  */
 #pragma once
 
-#include "tongban-device.h"
+#include "tongban-link-device.h"
 
 G_BEGIN_DECLS
 
@@ -43,7 +43,7 @@ typedef struct
 
 #define TONGBAN_TYPE_FINGERPRINT_READER (tongban_fingerprint_reader_get_type ())
 G_DECLARE_FINAL_TYPE (TongbanFingerprintReader, tongban_fingerprint_reader, TONGBAN,
-                      FINGERPRINT_READER, TongbanDevice)
+                      FINGERPRINT_READER, TongbanLinkDevice)
 
 TongbanFingerprintReader *
 tongban_fingerprint_reader_new (const char *name,

@@ -185,12 +185,7 @@ transmit (TongbanDevice  *device,
       if (r == NULL)
         return NULL;
       if (!tongban_apdu_parse_response (r->data, r->len, &body, &body_len, &sw, &local))
-        {
-          g_message ("iccard: invalid response from the card (%s)", local->message);
-          g_set_error (error, TONGBAN_DEVICE_ERROR, TONGBAN_COMPLETION_INVALID_DATA,
-                       "invalid response: %s", local->message);
-          return NULL;
-        }
+        return tongban_device_invalid_reply (error, "iccard", "card", local->message), NULL;
       if (body_len > 0)
         g_byte_array_append (all, body, body_len);
       if (++rounds > 64 || !tongban_device_deadline_check (deadline, cancellable, error))

@@ -51,16 +51,6 @@ static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (TongbanIdcardReader, tongban_idcard_reader, TONGBAN_TYPE_LINK_DEVICE)
 
-static gboolean
-invalid (GError    **error,
-         const char *what)
-{
-  g_message ("idcard: invalid data from the reader: %s", what);
-  g_set_error (error, TONGBAN_DEVICE_ERROR, TONGBAN_COMPLETION_INVALID_DATA,
-               "invalid reply from the ID card reader: %s", what);
-  return FALSE;
-}
-
 static TongbanPacketScan
 scan (const guint8  *buffer,
       gsize          length,
@@ -107,18 +97,19 @@ transact (TongbanIdcardReader  *self,
                                    request->len, buffer, deadline, cancellable, &length, &local))
     {
       if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_INVALID_DATA))
-        return invalid (error, local->message);
+        return tongban_device_invalid_reply (error, "idcard", "ID card reader", local->message);
       g_propagate_error (error, g_steal_pointer (&local));
       return FALSE;
     }
 
   tongban_sam_parse (buffer->data, length, &frame, &length, NULL);
   if (frame.body_len < 3)
-    return invalid (error, "reply shorter than its status");
+    return tongban_device_invalid_reply (error, "idcard", "ID card reader",
+                                         "reply shorter than its status");
   if (tongban_sam_sw3_describe (frame.body[2]) == NULL)
     {
       g_autofree char *what = g_strdup_printf ("unknown status %02X", frame.body[2]);
-      return invalid (error, what);
+      return tongban_device_invalid_reply (error, "idcard", "ID card reader", what);
     }
   *sw3 = frame.body[2];
   if (data != NULL)
@@ -176,11 +167,12 @@ read_card (TongbanDevice  *device,
       return NULL;
     }
   if (identity == NULL)
-    return invalid (error, local->message), NULL;
+    return tongban_device_invalid_reply (error, "idcard", "ID card reader", local->message), NULL;
   if (identity->card_type == ' ' && !tongban_id_number_valid (identity->fields[TONGBAN_ID_NUMBER]))
     {
       tongban_identity_free (identity);
-      return invalid (error, "ID number check digit"), NULL;
+      return tongban_device_invalid_reply (error, "idcard", "ID card reader",
+                                           "ID number check digit"), NULL;
     }
   summary = tongban_identity_describe (identity);
   g_debug ("idcard: read %s", summary);

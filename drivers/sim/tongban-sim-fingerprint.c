@@ -11,6 +11,7 @@
  */
 
 #include "tongban-sim-fingerprint.h"
+#include "tongban-sim-fault.h"
 #include "tongban-sim-idcard.h"
 #include "tongban-fpm.h"
 
@@ -26,20 +27,6 @@ typedef enum {
   FINGER_SMUDGED,
 } Finger;
 
-typedef enum {
-  FAULT_NONE,
-  FAULT_GARBAGE,
-  FAULT_NOISE,
-  FAULT_BAD_CHECKSUM,
-  FAULT_BAD_LENGTH,
-  FAULT_TRUNCATE,
-  FAULT_UNKNOWN_CODE,
-  FAULT_SILENT,
-  FAULT_CUT,
-  FAULT_SLOW,
-  FAULT_WRONG_ADDRESS,
-} Fault;
-
 typedef struct
 {
   guint32     address;
@@ -54,13 +41,34 @@ typedef struct
   int         receiving;       /* buffer a DownChar fills, or -1 */
   GByteArray *received;
   gboolean    image_fail;
-  Fault       fault;
+  TongbanSimFault fault;
   guint       counts[256];     /* instructions received */
 } FingerprintState;
 
 /* Garbage ends in the start of a packet that never completes; noise holds no start code. */
 static const guint8 garbage[] = { 0x55, 0xEF, 0x00, 0x13, 0xEF, 0x01, 0xFF, 0x37, 0x00 };
 static const guint8 noise[] = { 0x00, 0x55, 0xEF, 0x13, 0xFF, 0x00 };
+
+/* An ok from another module's address, or a code outside the protocol. */
+static GByteArray *
+odd_reply (TongbanSim      *sim,
+           TongbanSimFault  fault)
+{
+  FingerprintState *st = tongban_sim_get_state (sim);
+
+  if (fault == TONGBAN_SIM_FAULT_WRONG_ADDRESS)
+    return tongban_fpm_build_ack (st->address ^ 0x01000000, 0x00, NULL, 0);
+  return tongban_fpm_build_ack (st->address, 0x77, NULL, 0);
+}
+
+static const TongbanSimFaults faults = {
+  .unknown_name = "unknown code",
+  .known = ~0u,
+  .garbage = garbage, .garbage_len = sizeof garbage,
+  .noise = noise, .noise_len = sizeof noise,
+  .length_at = 7, .bad_length = { 0xFF, 0xF0 },
+  .odd_reply = odd_reply,
+};
 
 GBytes *
 tongban_sim_fingerprint_demo_template (void)
@@ -102,54 +110,8 @@ send_packet (TongbanSim *sim,
              GByteArray *packet)
 {
   FingerprintState *st = tongban_sim_get_state (sim);
-  Fault fault = st->fault;
 
-  st->fault = FAULT_NONE;
-  switch (fault)
-    {
-    case FAULT_SILENT:
-      return;
-    case FAULT_GARBAGE:
-      tongban_sim_send (sim, garbage, sizeof garbage);
-      return;
-    case FAULT_NOISE:
-      tongban_sim_send (sim, noise, sizeof noise);
-      break;
-    case FAULT_BAD_CHECKSUM:
-      packet->data[packet->len - 1] ^= 0x5A;
-      break;
-    case FAULT_BAD_LENGTH:
-      packet->data[7] = 0xFF;
-      packet->data[8] = 0xF0;
-      break;
-    case FAULT_TRUNCATE:
-      g_byte_array_set_size (packet, packet->len / 2);
-      break;
-    case FAULT_UNKNOWN_CODE:
-      {
-        g_autoptr(GByteArray) odd = tongban_fpm_build_ack (st->address, 0x77, NULL, 0);
-        tongban_sim_send (sim, odd->data, odd->len);
-      }
-      return;
-    case FAULT_CUT:
-      tongban_sim_send (sim, packet->data, packet->len / 2);
-      tongban_sim_unplug (sim);
-      return;
-    case FAULT_SLOW:
-      g_usleep (500 * 1000);
-      break;
-    case FAULT_WRONG_ADDRESS:
-      {
-        g_autoptr(GByteArray) odd = tongban_fpm_build_ack (st->address ^ 0x01000000, 0x00, NULL,
-                                                           0);
-        tongban_sim_send (sim, odd->data, odd->len);
-      }
-      return;
-    case FAULT_NONE:
-    default:
-      break;
-    }
-  tongban_sim_send (sim, packet->data, packet->len);
+  tongban_sim_fault_send (sim, &faults, &st->fault, packet);
 }
 
 static GByteArray *
@@ -407,12 +369,6 @@ fingerprint_event (TongbanSim *sim,
     { "finger match", FINGER_ENROLLED }, { "finger other", FINGER_OTHER },
     { "finger smudged", FINGER_SMUDGED }, { "finger lift", FINGER_NONE },
   };
-  static const struct { const char *name; Fault fault; } faults[] = {
-    { "garbage", FAULT_GARBAGE }, { "noise", FAULT_NOISE }, { "bad checksum", FAULT_BAD_CHECKSUM },
-    { "bad length", FAULT_BAD_LENGTH }, { "truncate", FAULT_TRUNCATE },
-    { "unknown code", FAULT_UNKNOWN_CODE }, { "silent", FAULT_SILENT }, { "cut", FAULT_CUT },
-    { "slow", FAULT_SLOW }, { "wrong address", FAULT_WRONG_ADDRESS },
-  };
   FingerprintState *st = tongban_sim_get_state (sim);
 
   for (guint i = 0; i < G_N_ELEMENTS (fingers); i++)
@@ -421,12 +377,8 @@ fingerprint_event (TongbanSim *sim,
         st->finger = fingers[i].finger;
         return TRUE;
       }
-  for (guint i = 0; i < G_N_ELEMENTS (faults); i++)
-    if (g_str_equal (event, faults[i].name))
-      {
-        st->fault = faults[i].fault;
-        return TRUE;
-      }
+  if (tongban_sim_fault_parse (&faults, event, &st->fault))
+    return TRUE;
   if (g_str_equal (event, "image fail"))
     {
       st->image_fail = TRUE;

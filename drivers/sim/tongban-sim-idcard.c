@@ -7,32 +7,45 @@
  */
 
 #include "tongban-sim-idcard.h"
+#include "tongban-sim-fault.h"
 
 #include <string.h>
-
-typedef enum {
-  FAULT_NONE,
-  FAULT_GARBAGE,
-  FAULT_NOISE,
-  FAULT_BAD_CHECKSUM,
-  FAULT_BAD_LENGTH,
-  FAULT_TRUNCATE,
-  FAULT_UNKNOWN_STATUS,
-  FAULT_SILENT,
-} Fault;
 
 typedef struct
 {
   gboolean         present;
   gboolean         selected;
   gboolean         pull_on_read;
-  Fault            fault;
+  TongbanSimFault  fault;
   guint            reads;
   gsize            line_bytes;
   TongbanIdentity *identity;
 } IdcardState;
 
 static const guint8 garbage[] = { 0x55, 0x00, 0xAA, 0xAA, 0x13, 0x37, 0x96, 0x69, 0xFF, 0x00 };
+
+static GByteArray *
+odd_reply (TongbanSim      *sim,
+           TongbanSimFault  fault)
+{
+  return tongban_sam_build_reply (0x77, NULL, 0);
+}
+
+/* Noise is the garbage, then the real reply. */
+static const TongbanSimFaults faults = {
+  .unknown_name = "unknown status",
+  .known = TONGBAN_SIM_FAULT_BIT (TONGBAN_SIM_FAULT_GARBAGE) |
+           TONGBAN_SIM_FAULT_BIT (TONGBAN_SIM_FAULT_NOISE) |
+           TONGBAN_SIM_FAULT_BIT (TONGBAN_SIM_FAULT_BAD_CHECKSUM) |
+           TONGBAN_SIM_FAULT_BIT (TONGBAN_SIM_FAULT_BAD_LENGTH) |
+           TONGBAN_SIM_FAULT_BIT (TONGBAN_SIM_FAULT_TRUNCATE) |
+           TONGBAN_SIM_FAULT_BIT (TONGBAN_SIM_FAULT_UNKNOWN) |
+           TONGBAN_SIM_FAULT_BIT (TONGBAN_SIM_FAULT_SILENT),
+  .garbage = garbage, .garbage_len = sizeof garbage,
+  .noise = garbage, .noise_len = sizeof garbage,
+  .length_at = 5, .bad_length = { 0xFF, 0xFF },
+  .odd_reply = odd_reply,
+};
 
 TongbanIdentity *
 tongban_sim_idcard_demo_identity (void)
@@ -70,42 +83,8 @@ reply (TongbanSim   *sim,
 {
   IdcardState *st = tongban_sim_get_state (sim);
   g_autoptr(GByteArray) frame = tongban_sam_build_reply (sw3, data, length);
-  Fault fault = st->fault;
 
-  st->fault = FAULT_NONE;
-  switch (fault)
-    {
-    case FAULT_SILENT:
-      return;
-    case FAULT_GARBAGE:
-      tongban_sim_send (sim, garbage, sizeof garbage);
-      return;
-    case FAULT_NOISE:
-      tongban_sim_send (sim, garbage, sizeof garbage);
-      break;
-    case FAULT_BAD_CHECKSUM:
-      frame->data[frame->len - 1] ^= 0x5A;
-      break;
-    case FAULT_BAD_LENGTH:
-      frame->data[5] = 0xFF;
-      frame->data[6] = 0xFF;
-      break;
-    case FAULT_TRUNCATE:
-      g_byte_array_set_size (frame, frame->len / 2);
-      break;
-    case FAULT_UNKNOWN_STATUS:
-      {
-        g_autoptr(GByteArray) odd = tongban_sam_build_reply (0x77, NULL, 0);
-        tongban_sim_send (sim, odd->data, odd->len);
-        st->line_bytes += odd->len;
-      }
-      return;
-    case FAULT_NONE:
-    default:
-      break;
-    }
-  st->line_bytes += frame->len;
-  tongban_sim_send (sim, frame->data, frame->len);
+  st->line_bytes += tongban_sim_fault_send (sim, &faults, &st->fault, frame);
 }
 
 static gsize
@@ -192,11 +171,6 @@ static gboolean
 idcard_event (TongbanSim *sim,
               const char *event)
 {
-  static const struct { const char *name; Fault fault; } faults[] = {
-    { "garbage", FAULT_GARBAGE }, { "noise", FAULT_NOISE }, { "bad checksum", FAULT_BAD_CHECKSUM },
-    { "bad length", FAULT_BAD_LENGTH }, { "truncate", FAULT_TRUNCATE },
-    { "unknown status", FAULT_UNKNOWN_STATUS }, { "silent", FAULT_SILENT },
-  };
   IdcardState *st = tongban_sim_get_state (sim);
 
   if (g_str_equal (event, "card present"))
@@ -206,15 +180,7 @@ idcard_event (TongbanSim *sim,
   else if (g_str_equal (event, "card pulled"))
     st->pull_on_read = TRUE;
   else
-    {
-      for (guint i = 0; i < G_N_ELEMENTS (faults); i++)
-        if (g_str_equal (event, faults[i].name))
-          {
-            st->fault = faults[i].fault;
-            return TRUE;
-          }
-      return FALSE;
-    }
+    return tongban_sim_fault_parse (&faults, event, &st->fault);
   return TRUE;
 }
 

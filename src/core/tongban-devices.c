@@ -32,6 +32,7 @@ struct _TongbanDevices
   GHashTable           *sim_by_kind;
   GHashTable           *slots;        /* kind -> light board output + 1 */
   GStrv                 modules_off;  /* switched off by the management server */
+  char                 *voice;        /* voice guidance as a component state, or NULL */
   gboolean              on_battery;
   TongbanDevice        *pad_enabled;  /* the PIN pad, once told to send keys */
 };
@@ -535,6 +536,21 @@ tongban_devices_set_modules_off (TongbanDevices     *self,
   g_signal_emit (self, signals[CHANGED], 0);
 }
 
+/* Voice guidance is no device of the drivers' manager, but the monitor watches it
+ * like one: @state is a component state ("online", "offline", "hardware-error"). */
+void
+tongban_devices_set_voice (TongbanDevices *self,
+                           const char     *state)
+{
+  g_return_if_fail (TONGBAN_IS_DEVICES (self));
+
+  if (g_strcmp0 (self->voice, state) == 0)
+    return;
+  g_free (self->voice);
+  self->voice = g_strdup (state);
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
 /* For the management server's heartbeat: each device's state and the paper
  * of the printers, in the server's words (components and consumables). */
 JsonNode *
@@ -562,6 +578,15 @@ tongban_devices_dup_heartbeat (TongbanDevices *self)
       json_builder_set_member_name (b, "status");
       json_builder_add_string_value (b, tongban_device_state_to_string (
                                           tongban_device_get_state (device)));
+      json_builder_end_object (b);
+    }
+  if (self->voice != NULL)
+    {
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "name");
+      json_builder_add_string_value (b, "voice");
+      json_builder_set_member_name (b, "status");
+      json_builder_add_string_value (b, self->voice);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -660,6 +685,7 @@ tongban_devices_finalize (GObject *object)
 
   g_strfreev (self->lacks);
   g_strfreev (self->modules_off);
+  g_free (self->voice);
   g_clear_pointer (&self->sim_by_kind, g_hash_table_unref);
   g_clear_pointer (&self->slots, g_hash_table_unref);
   g_clear_pointer (&self->sims, g_ptr_array_unref);

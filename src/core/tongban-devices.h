@@ -47,6 +47,8 @@ GStrv           tongban_devices_dup_report        (TongbanDevices        *self);
 void            tongban_devices_log_self_test     (TongbanDevices        *self);
 void            tongban_devices_set_modules_off   (TongbanDevices        *self,
                                                    const char * const    *off);
+void            tongban_devices_set_voice         (TongbanDevices        *self,
+                                                   const char            *state);
 JsonNode       *tongban_devices_dup_heartbeat     (TongbanDevices        *self);
 gboolean        tongban_devices_on_battery        (TongbanDevices        *self);
 void            tongban_devices_stop              (TongbanDevices        *self);

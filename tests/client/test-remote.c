@@ -15,44 +15,20 @@
 #include "tongban-category-page.h"
 #include "tongban-i18n.h"
 #include "tongban-remote.h"
+#include "ui-test.h"
 
 #define PW "Tongban#2026ok"
 #define NUMBER "SZ-FT-0101"
 
 static TmTestServer *server;
 
-static gboolean
-timeout_flag (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
 static void
-iterate (guint ms)
+wait_for (UiTestCondition  cond,
+          gpointer         data,
+          const char      *what)
 {
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, timeout_flag, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
-typedef gboolean (*Condition) (gpointer data);
-
-static void
-wait_for (Condition   cond,
-          gpointer    data,
-          const char *what)
-{
-  gint64 end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-
-  while (!cond (data))
-    {
-      if (g_get_monotonic_time () > end)
-        g_error ("timed out waiting for %s", what);
-      iterate (10);
-    }
+  if (!ui_test_wait_for (cond, data, 30000))
+    g_error ("timed out waiting for %s", what);
 }
 
 static gint64
@@ -80,6 +56,13 @@ component_online (gpointer data)
 {
   return scalar ("SELECT COUNT(*) FROM component_status c JOIN terminal t ON t.id = c.terminal_id"
                  " WHERE t.number = ? AND c.name = ? AND c.status = 'online'", data) == 1;
+}
+
+static gboolean
+voice_offline (gpointer data)
+{
+  return scalar ("SELECT COUNT(*) FROM component_status c JOIN terminal t ON t.id = c.terminal_id"
+                 " WHERE t.number = ? AND c.name = ? AND c.status = 'offline'", "voice") == 1;
 }
 
 static guint self_tests_done;
@@ -163,22 +146,6 @@ row_usable (gpointer data)
   return row != NULL && gtk_widget_get_sensitive (row);
 }
 
-static GtkWidget *
-find_by_class (GtkWidget  *root,
-               const char *css_class)
-{
-  if (gtk_widget_has_css_class (root, css_class))
-    return root;
-  for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_by_class (c, css_class);
-
-      if (found)
-        return found;
-    }
-  return NULL;
-}
-
 static gint64
 console (const char *token,
          const char *path,
@@ -212,20 +179,9 @@ test_remote (void)
   admin = tm_test_login (server->port, "admin", PW);
   biz = tm_test_login (server->port, "biz", PW);
 
-  catalog = tongban_catalog_new_from_resource (RESOURCE_PREFIX "/catalog", &error);
-  g_assert_no_error (error);
-  {
-    g_autoptr(GBytes) demo = g_resources_lookup_data (RESOURCE_PREFIX "/demo/backend.json", 0,
-                                                      &error);
-
-    g_assert_no_error (error);
-    backend = tongban_file_backend_new_from_bytes (demo, &error);
-    g_assert_no_error (error);
-  }
+  ui_test_load_demo (&catalog, &backend);
   window = tongban_window_new (NULL, config, catalog, TONGBAN_BACKEND (backend));
-  gtk_window_present (GTK_WINDOW (window));
-  while (!gtk_widget_get_mapped (GTK_WIDGET (window)))
-    g_main_context_iteration (NULL, TRUE);
+  ui_test_show (GTK_WINDOW (window));
   g_assert_true (tongban_devices_simulate (devices, &error));
   g_assert_no_error (error);
   tongban_window_set_devices (window, devices);
@@ -241,13 +197,25 @@ test_remote (void)
   g_assert_no_error (error);
   remote = tongban_remote_new (window, devices, client);
   tongban_manager_client_start (client);
-  iterate (500);
+  ui_test_iterate (500);
   g_assert_cmpint (console (admin, "/api/v1/terminals/" NUMBER "/approve", NULL), ==, 0);
   wait_for (link_online, client, "login");
 
   /* The device layer's states reach the manager in the heartbeats. */
   wait_for (component_online, "receipt", "the receipt printer reported online");
   wait_for (component_online, "idcard", "the card reader reported online");
+  /* Voice guidance is watched like a device: working, then its sound output gone. */
+  {
+    g_autoptr(TongbanSpeech) voice = tongban_speech_new ("fakesink");
+    g_autoptr(TongbanSpeech) mute = tongban_speech_new ("no-such-element");
+
+    g_assert_cmpint (tongban_speech_get_status (voice), ==, TONGBAN_SPEECH_STATUS_READY);
+    tongban_window_set_speech (window, voice);
+    wait_for (component_online, "voice", "the voice reported online");
+    tongban_window_set_speech (window, mute);
+    wait_for (voice_offline, NULL, "the voice reported offline");
+    tongban_window_set_speech (window, NULL);
+  }
   /* The receipt printer's paper, as the printer tells it. */
   g_assert_true (tongban_devices_simulate_event (devices, "receipt-printer", "paper out"));
   wait_for (paper_state, "out", "paper out reported");
@@ -264,13 +232,13 @@ test_remote (void)
   /* The receipt module switched off: booking greys out with the reason. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.language", "s", "en"));
   tongban_window_open (window, "category", "gd-online-affairs");
-  iterate (20);
+  ui_test_iterate (20);
   g_assert_true (row_usable (window));
   g_assert_cmpint (console (biz, "/api/v1/modules", "{\"module\":\"receipt\",\"enabled\":false,"
                             "\"number\":\"" NUMBER "\"}"), ==, 0);
   wait_for (row_greyed, window, "booking greyed out");
-  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (find_by_class (booking_row (window),
-                                                                  "unavailable-reason"))),
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (ui_test_find_by_class (booking_row (window),
+                                                                          "unavailable-reason"))),
                    ==, "This service is switched off at this kiosk for now. Use another kiosk or "
                        "the service desk.");
   g_assert_cmpint (console (biz, "/api/v1/modules", "{\"module\":\"receipt\",\"enabled\":true,"
@@ -286,12 +254,12 @@ test_remote (void)
 
   /* A citizen's session and a service given up: usage events, once each. */
   tongban_window_open (window, "flow", "F-GD-09");
-  iterate (50);
+  ui_test_iterate (50);
   g_assert_true (gtk_widget_activate_action (tongban_window_get_part (window, "flow_page"),
                                              "flow.cancel", NULL));
   g_assert_true (gtk_widget_activate_action (tongban_window_get_part (window, "flow_page"),
                                              "flow.stop", NULL));
-  iterate (50);
+  ui_test_iterate (50);
   tongban_session_begin (tongban_window_get_session (window));
   tongban_session_end (tongban_window_get_session (window), TONGBAN_SESSION_END_TIMEOUT);
   wait_for (event_stored, "service/F-GD-09/cancel", "the service event");
@@ -301,7 +269,7 @@ test_remote (void)
   tongban_manager_client_stop (client);
   tongban_remote_free (remote);
   gtk_window_destroy (GTK_WINDOW (window));
-  iterate (20);
+  ui_test_iterate (20);
   tongban_devices_stop (devices);
   tm_test_server_stop (server);
   {

@@ -5,43 +5,20 @@
  * pairs captured from two MJPEG camera simulators at 15 frames a second.
  */
 
-#include "tongban-camera.h"
+#include "camera-test.h"
 #include "tongban-liveness.h"
-#include "tongban-sim-camera.h"
 
 #include <stdio.h>
 
-#define FACE "/usr/lib/python3/dist-packages/skimage/data/astronaut.png"
+#define FACE "astronaut.png"
 #define RUNS 10
 #define PAIRS 20
-
-typedef struct
-{
-  guint             done;
-  TongbanFramePair *pair;
-  GError           *error;
-} Wait;
-
-static void
-on_pair (GObject *source, GAsyncResult *res, gpointer data)
-{
-  Wait *w = data;
-
-  w->pair = tongban_camera_capture_pair_finish (TONGBAN_CAMERA (source), res, &w->error);
-  w->done++;
-}
-
-static gboolean
-is_done (gpointer data)
-{
-  return ((Wait *) data)->done > 0;
-}
 
 int
 main (int argc, char *argv[])
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(TongbanFrameImage) face = tongban_frame_image_load (FACE, 640, 480, &error);
+  g_autoptr(TongbanFrameImage) face = camera_test_picture (FACE, 640, 480, &error);
   TongbanLivenessParams params;
   g_autoptr(TongbanSim) vis = NULL;
   g_autoptr(TongbanSim) ir = NULL;
@@ -84,20 +61,19 @@ main (int argc, char *argv[])
   total = 0;
   for (int i = 0; i < PAIRS; i++)
     {
-      Wait w = { 0 };
+      TongbanFramePair *pair;
 
       t0 = g_get_monotonic_time ();
-      tongban_camera_capture_pair_async (camera, 10000, NULL, on_pair, &w);
-      tongban_device_wait_until (NULL, 20000, is_done, &w);
+      pair = camera_test_capture_pair (camera, 10000, &error);
       total += g_get_monotonic_time () - t0;
-      if (w.pair == NULL)
+      if (pair == NULL)
         {
-          fprintf (stderr, "pair: %s\n", w.error ? w.error->message : "none");
+          fprintf (stderr, "pair: %s\n", error->message);
           return 1;
         }
-      skew_sum += w.pair->skew_us;
-      skew_max = MAX (skew_max, w.pair->skew_us);
-      tongban_frame_pair_free (w.pair);
+      skew_sum += pair->skew_us;
+      skew_max = MAX (skew_max, pair->skew_us);
+      tongban_frame_pair_free (pair);
     }
   printf ("pair capture 640x480 from two MJPEG streams at 15 fps: %.0f ms mean (connect to "
           "both frames), skew %.1f ms mean, %.1f ms max, of %d\n",

@@ -7,8 +7,8 @@
  * card and a smudged zone must end in "could not read", never in fields.
  */
 
-#include "tongban-camera.h"
-#include "tongban-sim-camera.h"
+#include "camera-test.h"
+#include "driver-test.h"
 #include "tongban-sim-permit.h"
 
 #define W TONGBAN_SIM_PERMIT_WIDTH
@@ -36,26 +36,15 @@ is_done (gpointer data)
   return ((Wait *) data)->done > 0;
 }
 
-static gboolean
-nothing_pending (gpointer data)
-{
-  return !g_main_context_pending (NULL);
-}
-
 /* Serves the picture, reads it through the driver at document resolution. */
 static void
 read_permit (const TongbanFrameImage *picture, const char *path, Wait *w)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(TongbanSim) sim = tongban_sim_camera_new (0, 320, 200, &error);
+  g_autoptr(TongbanSim) sim = camera_test_sim_showing (picture, 320, 200);
   g_autofree char *url = NULL;
   TongbanCamera *camera;
   gint64 start;
 
-  g_assert_no_error (error);
-  g_assert_true (tongban_sim_camera_show (sim, picture, &error));
-  g_assert_no_error (error);
-  tongban_sim_start (sim);
   url = tongban_sim_camera_dup_url (sim, path);
   camera = tongban_camera_new ("document", url, W, H);
   start = g_get_monotonic_time ();
@@ -66,7 +55,7 @@ read_permit (const TongbanFrameImage *picture, const char *path, Wait *w)
                   (g_get_monotonic_time () - start) / 1000.0);
   g_assert_cmpuint (tongban_sim_camera_get_frames_sent (sim), >=, 1);
   tongban_device_stop (TONGBAN_DEVICE (camera));
-  tongban_device_wait_until (NULL, 300, nothing_pending, NULL);
+  driver_test_drain (300);
   g_assert_finalize_object (camera);
 }
 

@@ -8,6 +8,7 @@
  * and the reader plugged back.
  */
 
+#include "driver-test.h"
 #include "tongban-fingerprint-reader.h"
 #include "tongban-fpm.h"
 #include "tongban-sim-fingerprint.h"
@@ -48,20 +49,10 @@ on_event (TongbanDevice *dev, const char *name, GVariant *payload, Fixture *fx)
     fx->lifted++;
 }
 
-static gboolean
-state_is (gpointer data)
-{
-  Fixture *fx = ((gpointer *) data)[0];
-  return (int) tongban_device_get_state (TONGBAN_DEVICE (fx->reader)) ==
-         GPOINTER_TO_INT (((gpointer *) data)[1]);
-}
-
 static void
 wait_state (Fixture *fx, TongbanDeviceState state)
 {
-  gpointer args[2] = { fx, GINT_TO_POINTER (state) };
-
-  g_assert_true (tongban_device_wait_until (NULL, 5000, state_is, args));
+  driver_test_wait_state (fx->reader, state, 5000);
 }
 
 static void
@@ -71,8 +62,7 @@ fixture_setup (Fixture *fx, gconstpointer data)
   g_autoptr(GError) error = NULL;
 
   fx->sim = tongban_sim_fingerprint_new (57600, NULL, &error);
-  g_assert_no_error (error);
-  tongban_sim_start (fx->sim);
+  driver_test_start_sim (fx->sim, error);
   /* Without idle polling, a fault injected for the next reply is sure to
    * hit the test's own command. */
   fx->reader = g_object_new (TONGBAN_TYPE_FINGERPRINT_READER, "name", "fingerprint",
@@ -80,25 +70,15 @@ fixture_setup (Fixture *fx, gconstpointer data)
                              "watch-finger", setup->watch, "poll-interval", setup->poll_ms,
                              "password", setup->password, NULL);
   g_signal_connect (fx->reader, "event", G_CALLBACK (on_event), fx);
-  tongban_device_start (TONGBAN_DEVICE (fx->reader));
   /* Opening verifies the password and reads the parameters; faults are for later. */
-  wait_state (fx, setup->password == 0 ? TONGBAN_DEVICE_STATE_ONLINE
-                                       : TONGBAN_DEVICE_STATE_HARDWARE_ERROR);
-}
-
-static gboolean
-nothing_pending (gpointer data)
-{
-  return !g_main_context_pending (NULL);
+  driver_test_start (fx->reader, setup->password == 0 ? TONGBAN_DEVICE_STATE_ONLINE
+                                                      : TONGBAN_DEVICE_STATE_HARDWARE_ERROR);
 }
 
 static void
 fixture_teardown (Fixture *fx, gconstpointer data)
 {
-  tongban_device_stop (TONGBAN_DEVICE (fx->reader));
-  tongban_device_wait_until (NULL, 500, nothing_pending, NULL);
-  g_assert_finalize_object (fx->reader);
-  tongban_sim_free (fx->sim);
+  driver_test_stop (fx->reader, fx->sim);
   g_clear_error (&fx->error);
 }
 
@@ -125,19 +105,10 @@ on_lifted (GObject *source, GAsyncResult *result, gpointer data)
   fx->done++;
 }
 
-static gboolean
-done_reached (gpointer data)
-{
-  Fixture *fx = ((gpointer *) data)[0];
-  return fx->done >= GPOINTER_TO_UINT (((gpointer *) data)[1]);
-}
-
 static void
 wait_done (Fixture *fx, guint target)
 {
-  gpointer args[2] = { fx, GUINT_TO_POINTER (target) };
-
-  g_assert_true (tongban_device_wait_until (NULL, 15000, done_reached, args));
+  driver_test_wait_count (&fx->done, target, 15000);
   g_assert_true (fx->ok == (fx->error == NULL));
 }
 
@@ -164,15 +135,7 @@ wait_lift (Fixture *fx, guint timeout_ms)
 static void
 sim_do (Fixture *fx, const char *event)
 {
-  guint target = tongban_sim_get_events_done (fx->sim) + 1;
-  gint64 limit = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-
-  tongban_sim_inject (fx->sim, event);
-  while (tongban_sim_get_events_done (fx->sim) < target)
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, limit);
-      g_usleep (1000);
-    }
+  driver_test_sim_do (fx->sim, event);
 }
 
 /* The fingerprint field of the demonstration card, as the ID card reader returns it. */
@@ -229,7 +192,7 @@ test_match_and_lift (Fixture *fx, gconstpointer data)
   sim_do (fx, "finger lift");
   wait_lift (fx, 5000);
   g_assert_no_error (fx->error);
-  g_assert_true (tongban_device_wait_until (NULL, 2000, nothing_pending, NULL));
+  g_assert_true (driver_test_drain (2000));
   g_assert_cmpuint (fx->lifted, ==, 1);
   g_assert_cmpint (tongban_device_get_state (TONGBAN_DEVICE (fx->reader)), ==,
                    TONGBAN_DEVICE_STATE_ONLINE);
@@ -467,25 +430,13 @@ test_unplug_idle (Fixture *fx, gconstpointer data)
   wait_state (fx, TONGBAN_DEVICE_STATE_ONLINE);
 }
 
-static gboolean
-placed_seen (gpointer data)
-{
-  return ((Fixture *) data)->placed > 0;
-}
-
-static gboolean
-lifted_seen (gpointer data)
-{
-  return ((Fixture *) data)->lifted > 0;
-}
-
 static void
 test_watch_finger (Fixture *fx, gconstpointer data)
 {
   sim_do (fx, "finger other");
-  g_assert_true (tongban_device_wait_until (NULL, 5000, placed_seen, fx));
+  driver_test_wait_count (&fx->placed, 1, 5000);
   sim_do (fx, "finger lift");
-  g_assert_true (tongban_device_wait_until (NULL, 5000, lifted_seen, fx));
+  driver_test_wait_count (&fx->lifted, 1, 5000);
   g_assert_cmpuint (fx->placed, ==, 1);
   g_assert_cmpuint (fx->lifted, ==, 1);
 }

@@ -5,6 +5,7 @@
  * status, silence, the reader unplugged and plugged back.
  */
 
+#include "driver-test.h"
 #include "tongban-idcard-reader.h"
 #include "tongban-sim-idcard.h"
 
@@ -28,44 +29,27 @@ on_event (TongbanDevice *dev, const char *name, GVariant *payload, Fixture *fx)
     fx->removed++;
 }
 
-static gboolean
-reader_online (gpointer data)
-{
-  return tongban_device_get_state (TONGBAN_DEVICE (data)) == TONGBAN_DEVICE_STATE_ONLINE;
-}
-
 static void
 fixture_setup (Fixture *fx, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
 
   fx->sim = tongban_sim_idcard_new (115200, &error);
-  g_assert_no_error (error);
-  tongban_sim_start (fx->sim);
+  driver_test_start_sim (fx->sim, error);
   /* Without card watching, a fault injected for the next reply is sure to
    * hit the test's own command, not an idle FIND. */
   fx->reader = g_object_new (TONGBAN_TYPE_IDCARD_READER, "name", "idcard",
                              "link", tongban_sim_get_link (fx->sim),
                              "watch-card", data == NULL, "poll-interval", 50, NULL);
   g_signal_connect (fx->reader, "event", G_CALLBACK (on_event), fx);
-  tongban_device_start (TONGBAN_DEVICE (fx->reader));
   /* Opening sends a status command; faults are for the commands after it. */
-  g_assert_true (tongban_device_wait_until (NULL, 5000, reader_online, fx->reader));
-}
-
-static gboolean
-nothing_pending (gpointer data)
-{
-  return !g_main_context_pending (NULL);
+  driver_test_start (fx->reader, TONGBAN_DEVICE_STATE_ONLINE);
 }
 
 static void
 fixture_teardown (Fixture *fx, gconstpointer data)
 {
-  tongban_device_stop (TONGBAN_DEVICE (fx->reader));
-  tongban_device_wait_until (NULL, 500, nothing_pending, NULL);
-  g_assert_finalize_object (fx->reader);
-  tongban_sim_free (fx->sim);
+  driver_test_stop (fx->reader, fx->sim);
   g_clear_pointer (&fx->identity, tongban_identity_free);
   g_clear_error (&fx->error);
 }
@@ -82,28 +66,20 @@ on_read (GObject *source, GAsyncResult *result, gpointer data)
   fx->done++;
 }
 
-static gboolean
-read_done (gpointer data)
-{
-  Fixture *fx = ((gpointer *) data)[0];
-  return fx->done >= GPOINTER_TO_UINT (((gpointer *) data)[1]);
-}
-
 /* Reads once and waits for the completion (bounded). */
 static void
 read_card (Fixture *fx, gboolean fingerprint, guint timeout_ms)
 {
   guint target = fx->done + 1;
-  gpointer args[2] = { fx, GUINT_TO_POINTER (target) };
 
   tongban_idcard_reader_read_async (fx->reader, fingerprint, timeout_ms, NULL, on_read, fx);
-  g_assert_true (tongban_device_wait_until (NULL, 10000, read_done, args));
+  driver_test_wait_count (&fx->done, target, 10000);
 }
 
 static void
 sim_do (Fixture *fx, const char *event)
 {
-  g_assert_true (tongban_sim_inject_wait (fx->sim, event, 5000));
+  driver_test_sim_do (fx->sim, event);
 }
 
 static void
@@ -186,46 +162,23 @@ test_bad_replies (Fixture *fx, gconstpointer data)
   g_assert_error (fx->error, TONGBAN_DEVICE_ERROR, TONGBAN_COMPLETION_TIMEOUT);
 }
 
-static gboolean
-state_is (gpointer data)
-{
-  Fixture *fx = ((gpointer *) data)[0];
-  return (int) tongban_device_get_state (TONGBAN_DEVICE (fx->reader)) ==
-         GPOINTER_TO_INT (((gpointer *) data)[1]);
-}
-
-static gboolean
-inserted (gpointer data)
-{
-  return ((Fixture *) data)->inserted > 0;
-}
-
-static gboolean
-removed (gpointer data)
-{
-  return ((Fixture *) data)->removed > 0;
-}
-
 static void
 test_unplug_replug (Fixture *fx, gconstpointer data)
 {
-  gpointer offline[2] = { fx, GINT_TO_POINTER (TONGBAN_DEVICE_STATE_NO_DEVICE) };
-  gpointer online[2] = { fx, GINT_TO_POINTER (TONGBAN_DEVICE_STATE_ONLINE) };
-
-  g_assert_true (tongban_device_wait_until (NULL, 5000, state_is, online));
+  driver_test_wait_state (fx->reader, TONGBAN_DEVICE_STATE_ONLINE, 5000);
   sim_do (fx, "card present");
-  g_assert_true (tongban_device_wait_until (NULL, 5000, inserted, fx));
+  driver_test_wait_count (&fx->inserted, 1, 5000);
   sim_do (fx, "card removed");
-  g_assert_true (tongban_device_wait_until (NULL, 5000, removed, fx));
+  driver_test_wait_count (&fx->removed, 1, 5000);
 
   sim_do (fx, "unplug");
   read_card (fx, FALSE, 3000);
   g_assert_error (fx->error, TONGBAN_DEVICE_ERROR, TONGBAN_COMPLETION_DEVICE_NOT_READY);
-  g_assert_true (tongban_device_wait_until (NULL, 5000, state_is, offline));
+  driver_test_wait_state (fx->reader, TONGBAN_DEVICE_STATE_NO_DEVICE, 5000);
 
   sim_do (fx, "replug");
   sim_do (fx, "card present");
-  g_assert_true (tongban_device_wait_until (NULL, 5000, state_is, online));
+  driver_test_wait_state (fx->reader, TONGBAN_DEVICE_STATE_ONLINE, 5000);
   read_card (fx, FALSE, 5000);
   g_assert_no_error (fx->error);
   assert_same_identity (fx->identity, FALSE);

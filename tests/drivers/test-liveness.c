@@ -9,27 +9,23 @@
  * the MJPEG camera simulators and the real driver.
  */
 
-#include "tongban-camera.h"
+#include "camera-test.h"
+#include "driver-test.h"
 #include "tongban-device-manager.h"
 #include "tongban-liveness.h"
-#include "tongban-sim-camera.h"
 
 #include <math.h>
 
-#define SKIMAGE_DATA "/usr/lib/python3/dist-packages/skimage/data/"
 #define W 320
 #define H 240
 
 static TongbanFrameImage *
 load (const char *name, guint width, guint height)
 {
-  g_autofree char *path = g_build_filename (SKIMAGE_DATA, name, NULL);
   g_autoptr(GError) error = NULL;
-  TongbanFrameImage *image;
+  TongbanFrameImage *image = camera_test_picture (name, width, height, &error);
 
   /* Installed by tools/debian-packages.txt: missing is a failure, not a skip. */
-  g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));
-  image = tongban_frame_image_load (path, width, height, &error);
   g_assert_no_error (error);
   return image;
 }
@@ -244,7 +240,6 @@ typedef struct
 {
   guint                  done;
   TongbanLivenessResult *result;
-  TongbanFramePair      *pair;
   GError                *error;
 } Wait;
 
@@ -254,15 +249,6 @@ on_liveness (GObject *source, GAsyncResult *res, gpointer data)
   Wait *w = data;
 
   w->result = tongban_camera_check_liveness_finish (TONGBAN_CAMERA (source), res, &w->error);
-  w->done++;
-}
-
-static void
-on_pair (GObject *source, GAsyncResult *res, gpointer data)
-{
-  Wait *w = data;
-
-  w->pair = tongban_camera_capture_pair_finish (TONGBAN_CAMERA (source), res, &w->error);
   w->done++;
 }
 
@@ -276,7 +262,6 @@ static void
 wait_clear (Wait *w)
 {
   g_clear_pointer (&w->result, tongban_liveness_result_free);
-  g_clear_pointer (&w->pair, tongban_frame_pair_free);
   g_clear_error (&w->error);
   w->done = 0;
 }
@@ -284,20 +269,7 @@ wait_clear (Wait *w)
 static TongbanSim *
 sim_showing (const TongbanFrameImage *image)
 {
-  g_autoptr(GError) error = NULL;
-  TongbanSim *sim = tongban_sim_camera_new (0, W, H, &error);
-
-  g_assert_no_error (error);
-  g_assert_true (tongban_sim_camera_show (sim, image, &error));
-  g_assert_no_error (error);
-  tongban_sim_start (sim);
-  return sim;
-}
-
-static gboolean
-nothing_pending (gpointer data)
-{
-  return !g_main_context_pending (NULL);
+  return camera_test_sim_showing (image, W, H);
 }
 
 static void
@@ -312,19 +284,18 @@ test_device (void)
   g_autofree char *ir_url = tongban_sim_camera_dup_url (ir_sim, NULL);
   TongbanCamera *camera = tongban_camera_new_pair ("face", vis_url, ir_url, W, H);
   TongbanCamera *single = tongban_camera_new ("doc", vis_url, W, H);
+  g_autoptr(TongbanFramePair) pair = NULL;
   g_autoptr(GError) error = NULL;
   Wait w = { 0 };
 
   /* The pair: both frames, the IR one grey, arrived close together. */
-  tongban_camera_capture_pair_async (camera, 10000, NULL, on_pair, &w);
-  g_assert_true (tongban_device_wait_until (NULL, 20000, is_done, &w));
-  g_assert_no_error (w.error);
-  g_assert_cmpuint (w.pair->visible->width, ==, W);
-  g_assert_cmpuint (w.pair->ir->height, ==, H);
-  g_assert_cmpint (w.pair->skew_us, <=, 100 * 1000);
-  g_assert_cmpfloat (fabs (tongban_frame_image_mean (w.pair->ir) -
+  pair = camera_test_capture_pair (camera, 10000, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (pair->visible->width, ==, W);
+  g_assert_cmpuint (pair->ir->height, ==, H);
+  g_assert_cmpint (pair->skew_us, <=, 100 * 1000);
+  g_assert_cmpfloat (fabs (tongban_frame_image_mean (pair->ir) -
                            tongban_frame_image_mean (live)), <, 3);
-  wait_clear (&w);
 
   tongban_camera_check_liveness_async (camera, NULL, 10000, NULL, on_liveness, &w);
   g_assert_true (tongban_device_wait_until (NULL, 30000, is_done, &w));
@@ -357,7 +328,7 @@ test_device (void)
 
   tongban_device_stop (TONGBAN_DEVICE (camera));
   tongban_device_stop (TONGBAN_DEVICE (single));
-  tongban_device_wait_until (NULL, 300, nothing_pending, NULL);
+  driver_test_drain (300);
   g_assert_finalize_object (camera);
   g_assert_finalize_object (single);
 }
@@ -401,7 +372,7 @@ test_config (void)
   wait_clear (&w);
 
   tongban_device_manager_stop (manager);
-  tongban_device_wait_until (NULL, 300, nothing_pending, NULL);
+  driver_test_drain (300);
   g_assert_finalize_object (manager);
 }
 

@@ -1,5 +1,6 @@
 /* test-sensors.c: door and tilt sensors on the simulated light board, from a kiosk config */
 
+#include "driver-test.h"
 #include "tongban-device-manager.h"
 #include "tongban-sensors.h"
 #include "tongban-sim-panel.h"
@@ -65,31 +66,16 @@ wait_event (Seen *seen, const char *wanted)
     }
 }
 
-typedef struct
-{
-  TongbanDevice      *device;
-  TongbanDeviceState  state;
-} StateWait;
-
-static gboolean
-in_state (gpointer data)
-{
-  StateWait *w = data;
-  return tongban_device_get_state (w->device) == w->state;
-}
-
 static void
 wait_state (TongbanDevice *device, TongbanDeviceState state)
 {
-  StateWait w = { device, state };
-
-  g_assert_true (tongban_device_wait_until (NULL, 6000, in_state, &w));
+  driver_test_wait_state (device, state, 6000);
 }
 
 static void
 sim_do (TongbanSim *sim, const char *event)
 {
-  g_assert_true (tongban_sim_inject_wait (sim, event, 5000));
+  driver_test_sim_do (sim, event);
 }
 
 static void

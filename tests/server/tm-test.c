@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <gio/gio.h>
 #include <libpq-fe.h>
+#include <microhttpd.h>
 
 #include "tongban-request-sign.h"
 #include "tongban-sm.h"
@@ -103,13 +104,42 @@ TmTestServer *
 tm_test_server_start_on (const char         *db_uri,
                          const char * const *extra_args)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  return tm_test_server_start_logged (db_uri, extra_args, -1);
+}
+
+GPid
+tm_test_spawn_listening (const char * const *argv,
+                         int                 stderr_fd,
+                         guint              *port)
+{
   g_autoptr(GError) error = NULL;
   g_autoptr(GIOChannel) ch = NULL;
   g_autofree char *line = NULL;
-  TmTestServer *s = g_new0 (TmTestServer, 1);
-  const char *colon;
+  GPid pid = 0;
   int out_fd = -1;
+
+  g_spawn_async_with_pipes_and_fds (NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
+                                    die_with_parent, NULL, -1, -1, stderr_fd, NULL, NULL, 0,
+                                    &pid, NULL, &out_fd, NULL, &error);
+  g_assert_no_error (error);
+  ch = g_io_channel_unix_new (out_fd);
+  g_io_channel_set_close_on_unref (ch, TRUE);
+  g_io_channel_read_line (ch, &line, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  g_assert_true (g_str_has_prefix (line, "listening on "));
+  *port = (guint) g_ascii_strtoull (strrchr (line, ':') + 1, NULL, 10);
+  g_assert_cmpuint (*port, >, 0);
+  return pid;
+}
+
+TmTestServer *
+tm_test_server_start_logged (const char         *db_uri,
+                             const char * const *extra_args,
+                             int                 stderr_fd)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  TmTestServer *s = g_new0 (TmTestServer, 1);
 
   s->db_uri = g_strdup (db_uri);
   g_ptr_array_add (argv, (gpointer) manager_path ());
@@ -120,19 +150,7 @@ tm_test_server_start_on (const char         *db_uri,
   for (guint i = 0; extra_args && extra_args[i]; i++)
     g_ptr_array_add (argv, (gpointer) extra_args[i]);
   g_ptr_array_add (argv, NULL);
-
-  g_spawn_async_with_pipes (NULL, (char **) argv->pdata, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
-                            die_with_parent, NULL, &s->pid, NULL, &out_fd, NULL, &error);
-  g_assert_no_error (error);
-  ch = g_io_channel_unix_new (out_fd);
-  g_io_channel_set_close_on_unref (ch, TRUE);
-  g_io_channel_read_line (ch, &line, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
-  g_assert_true (g_str_has_prefix (line, "listening on "));
-  colon = strrchr (line, ':');
-  s->port = (guint) g_ascii_strtoull (colon + 1, NULL, 10);
-  g_assert_cmpuint (s->port, >, 0);
+  s->pid = tm_test_spawn_listening ((const char * const *) argv->pdata, stderr_fd, &s->port);
   return s;
 }
 
@@ -711,4 +729,258 @@ tm_test_ws_close (TmTestWs *ws)
   close (ws->fd);
   g_byte_array_unref (ws->in);
   g_free (ws);
+}
+
+/* A stand-in government system speaking docs/gateway.md section 2, one thread per
+ * connection so a slow answer holds up nobody else. */
+
+struct _TmTestBackend {
+  struct MHD_Daemon *daemon;
+  guint              port;
+  GMutex             lock;
+  char              *mode;
+  guint              slow_ms;
+  GHashTable        *attempts;     /* request id → count */
+  char              *last_auth;
+  char              *last_body;
+  gint64             last_spent_us;
+};
+
+typedef struct {
+  GByteArray *body;
+} BackendUpload;
+
+static enum MHD_Result
+backend_answer (struct MHD_Connection *c,
+                guint                  status,
+                const char            *text,
+                gint64                 started,
+                TmTestBackend         *b)
+{
+  struct MHD_Response *resp = MHD_create_response_from_buffer (strlen (text), (void *) text,
+                                                               MHD_RESPMEM_MUST_COPY);
+  g_autofree char *spent = NULL;
+  enum MHD_Result ret;
+
+  g_mutex_lock (&b->lock);
+  b->last_spent_us = g_get_monotonic_time () - started;
+  spent = g_strdup_printf ("%" G_GINT64_FORMAT, b->last_spent_us);
+  g_mutex_unlock (&b->lock);
+  /* The back end's own time, so a benchmark can subtract it. */
+  MHD_add_response_header (resp, "X-Backend-Time-Us", spent);
+  MHD_add_response_header (resp, "Content-Type", "application/json");
+  ret = MHD_queue_response (c, status, resp);
+  MHD_destroy_response (resp);
+  return ret;
+}
+
+static enum MHD_Result
+backend_request (void                  *cls,
+                 struct MHD_Connection *c,
+                 const char            *url,
+                 const char            *method,
+                 const char            *version,
+                 const char            *upload_data,
+                 size_t                *upload_data_size,
+                 void                 **con_cls)
+{
+  TmTestBackend *b = cls;
+  BackendUpload *up = *con_cls;
+  const char *op, *rid, *auth;
+  g_autofree char *mode = NULL;
+  gint64 started = g_get_monotonic_time ();
+  guint attempt, slow;
+
+  if (up == NULL)
+    {
+      up = g_new0 (BackendUpload, 1);
+      up->body = g_byte_array_new ();
+      *con_cls = up;
+      return MHD_YES;
+    }
+  if (*upload_data_size > 0)
+    {
+      g_byte_array_append (up->body, (const guint8 *) upload_data, (guint) *upload_data_size);
+      *upload_data_size = 0;
+      return MHD_YES;
+    }
+  op = strstr (url, "/ops/");
+  rid = MHD_lookup_connection_value (c, MHD_HEADER_KIND, "X-Request-Id");
+  auth = MHD_lookup_connection_value (c, MHD_HEADER_KIND, "Authorization");
+  g_mutex_lock (&b->lock);
+  attempt = GPOINTER_TO_UINT (g_hash_table_lookup (b->attempts, rid ? rid : "")) + 1;
+  g_hash_table_replace (b->attempts, g_strdup (rid ? rid : ""), GUINT_TO_POINTER (attempt));
+  g_free (b->last_auth);
+  b->last_auth = g_strdup (auth);
+  g_free (b->last_body);
+  b->last_body = g_strndup ((const char *) up->body->data, up->body->len);
+  mode = g_strdup (b->mode);
+  slow = b->slow_ms;
+  g_mutex_unlock (&b->lock);
+
+  if (strcmp (method, "POST") != 0 || op == NULL)
+    return backend_answer (c, 404, "{\"ok\":false,\"reason\":\"not-found\"}", started, b);
+  op += 5;
+  if (strcmp (mode, "close") == 0 || (strcmp (mode, "close-once") == 0 && attempt == 1))
+    return MHD_NO;   /* MHD drops the connection without an answer */
+  if (strcmp (mode, "slow") == 0)
+    g_usleep (slow * 1000);
+  if (strcmp (mode, "500") == 0)
+    return backend_answer (c, 500, "{\"ok\":false}", started, b);
+  if (strcmp (mode, "garbage") == 0)
+    return backend_answer (c, 200, "<html>service window closed</html>", started, b);
+  if (strcmp (mode, "no-data") == 0)
+    return backend_answer (c, 200, "{\"ok\":true}", started, b);
+  if (strcmp (mode, "refuse") == 0)
+    return backend_answer (c, 404, "{\"ok\":false,\"reason\":\"not-found\",\"detail\":"
+                           "\"no record for 44030019900101123X\"}", started, b);
+  if (strcmp (mode, "bad-reason") == 0)
+    return backend_answer (c, 409, "{\"ok\":false,\"reason\":\"rm -rf\"}", started, b);
+  if (strcmp (op, "auth.id-card") == 0)
+    {
+      /* The stand-in trusts the card: the citizen is who the card's fields say. */
+      g_autofree char *text_in = g_strndup ((const char *) up->body->data, up->body->len);
+      g_autoptr(JsonNode) root = json_from_string (text_in, NULL);
+      JsonObject *params = root ? json_object_get_object_member (json_node_get_object (root),
+                                                                 "params") : NULL;
+      g_autoptr(JsonBuilder) jb = json_builder_new ();
+      g_autoptr(JsonNode) answer = NULL;
+      g_autofree char *text = NULL;
+
+      json_builder_begin_object (jb);
+      json_builder_set_member_name (jb, "ok");
+      json_builder_add_boolean_value (jb, TRUE);
+      json_builder_set_member_name (jb, "data");
+      json_builder_begin_object (jb);
+      json_builder_set_member_name (jb, "verified");
+      json_builder_add_boolean_value (jb, TRUE);
+      json_builder_set_member_name (jb, "citizen");
+      json_builder_begin_object (jb);
+      json_builder_set_member_name (jb, "id_type");
+      json_builder_add_string_value (jb, "resident-id");
+      json_builder_set_member_name (jb, "id_number");
+      json_builder_add_string_value (jb, json_object_get_string_member (params, "id_number"));
+      json_builder_set_member_name (jb, "name");
+      json_builder_add_string_value (jb, json_object_get_string_member (params, "name"));
+      json_builder_set_member_name (jb, "birth");
+      json_builder_add_string_value (jb, json_object_get_string_member (params, "birth"));
+      json_builder_end_object (jb);
+      json_builder_end_object (jb);
+      json_builder_end_object (jb);
+      answer = json_builder_get_root (jb);
+      text = json_to_string (answer, FALSE);
+      return backend_answer (c, 200, text, started, b);
+    }
+  if (strcmp (op, "auth.qr") == 0)
+    /* A careless identity system: who it is waiting for must not reach the kiosk. */
+    return backend_answer (c, 200, "{\"ok\":true,\"data\":{\"verified\":false,"
+                           "\"state\":\"waiting\",\"citizen\":{\"id_number\":\""
+                           TM_TEST_ID_NUMBER "\"}}}", started, b);
+  {
+    g_autofree char *text = g_strdup_printf ("{\"ok\":true,\"data\":{\"operation\":\"%s\","
+                                             "\"attempt\":%u}}", op, attempt);
+
+    return backend_answer (c, 200, text, started, b);
+  }
+}
+
+static void
+backend_completed (void                            *cls,
+                   struct MHD_Connection           *c,
+                   void                           **con_cls,
+                   enum MHD_RequestTerminationCode  toe)
+{
+  BackendUpload *up = *con_cls;
+
+  if (up == NULL)
+    return;
+  g_byte_array_unref (up->body);
+  g_free (up);
+  *con_cls = NULL;
+}
+
+TmTestBackend *
+tm_test_backend_start (void)
+{
+  TmTestBackend *b = g_new0 (TmTestBackend, 1);
+  const union MHD_DaemonInfo *info;
+
+  g_mutex_init (&b->lock);
+  b->mode = g_strdup ("ok");
+  b->attempts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  b->daemon = MHD_start_daemon (MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD
+                                | MHD_USE_ERROR_LOG, 0, NULL, NULL, backend_request, b,
+                                MHD_OPTION_NOTIFY_COMPLETED, backend_completed, b,
+                                MHD_OPTION_END);
+  g_assert_nonnull (b->daemon);
+  info = MHD_get_daemon_info (b->daemon, MHD_DAEMON_INFO_BIND_PORT);
+  b->port = info->port;
+  return b;
+}
+
+guint
+tm_test_backend_port (TmTestBackend *b)
+{
+  return b->port;
+}
+
+void
+tm_test_backend_set_mode (TmTestBackend *b,
+                          const char    *mode,
+                          guint          slow_ms)
+{
+  g_mutex_lock (&b->lock);
+  g_free (b->mode);
+  b->mode = g_strdup (mode);
+  b->slow_ms = slow_ms;
+  g_mutex_unlock (&b->lock);
+}
+
+guint
+tm_test_backend_attempts (TmTestBackend *b,
+                          const char    *request_id)
+{
+  guint n;
+
+  g_mutex_lock (&b->lock);
+  n = GPOINTER_TO_UINT (g_hash_table_lookup (b->attempts, request_id));
+  g_mutex_unlock (&b->lock);
+  return n;
+}
+
+char *
+tm_test_backend_last (TmTestBackend *b,
+                      gboolean       authorization)
+{
+  char *copy;
+
+  g_mutex_lock (&b->lock);
+  copy = g_strdup (authorization ? b->last_auth : b->last_body);
+  g_mutex_unlock (&b->lock);
+  return copy;
+}
+
+gint64
+tm_test_backend_spent_us (TmTestBackend *b)
+{
+  gint64 v;
+
+  g_mutex_lock (&b->lock);
+  v = b->last_spent_us;
+  g_mutex_unlock (&b->lock);
+  return v;
+}
+
+void
+tm_test_backend_stop (TmTestBackend *b)
+{
+  if (b == NULL)
+    return;
+  MHD_stop_daemon (b->daemon);
+  g_hash_table_unref (b->attempts);
+  g_free (b->mode);
+  g_free (b->last_auth);
+  g_free (b->last_body);
+  g_mutex_clear (&b->lock);
+  g_free (b);
 }

@@ -28,6 +28,11 @@ typedef struct {
 TmTestServer *tm_test_server_start   (const char * const *extra_args);
 /* Same, on an existing database (db_uri is copied). */
 TmTestServer *tm_test_server_start_on (const char *db_uri, const char * const *extra_args);
+/* Starts a program that prints "listening on ADDR:PORT" first; its stderr to stderr_fd. */
+GPid          tm_test_spawn_listening (const char * const *argv, int stderr_fd, guint *port);
+/* Same, the server's stderr (its log) going to stderr_fd (-1: inherited). */
+TmTestServer *tm_test_server_start_logged (const char *db_uri, const char * const *extra_args,
+                                           int stderr_fd);
 void          tm_test_server_stop    (TmTestServer *server);
 void          tm_test_create_account (TmTestServer *server, const char *name, const char *role,
                                       const char *region, const char *password);
@@ -85,5 +90,21 @@ TmTestWs    *tm_test_ws_open      (guint port, const char *path, const char *tok
 char        *tm_test_ws_next      (TmTestWs *ws, guint timeout_ms);
 void         tm_test_ws_close     (TmTestWs *ws);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TmTestWs, tm_test_ws_close)
+
+/* A stand-in government system on REST (docs/gateway.md section 2). Modes: "ok" (echo;
+ * auth.id-card verifies whoever the card names), "refuse" (not-found),
+ * "bad-reason", "slow" (slow_ms, then ok), "500", "garbage", "no-data", "close" (drop
+ * the connection), "close-once" (drop the first attempt of each request id). */
+#define TM_TEST_ID_NUMBER "44030019900101123X"
+typedef struct _TmTestBackend TmTestBackend;
+TmTestBackend *tm_test_backend_start    (void);
+guint          tm_test_backend_port     (TmTestBackend *b);
+void           tm_test_backend_set_mode (TmTestBackend *b, const char *mode, guint slow_ms);
+guint          tm_test_backend_attempts (TmTestBackend *b, const char *request_id);
+/* The last request's Authorization header (TRUE) or body (FALSE). */
+char          *tm_test_backend_last     (TmTestBackend *b, gboolean authorization);
+/* Time the back end spent on its last answer. */
+gint64         tm_test_backend_spent_us (TmTestBackend *b);
+void           tm_test_backend_stop     (TmTestBackend *b);
 
 G_END_DECLS

@@ -24,6 +24,7 @@
 #include "tongban-speech.h"
 #include "tongban-tr.h"
 #include "tongban-window.h"
+#include "ui-test.h"
 
 #define TEST_PIN "135790"
 
@@ -35,41 +36,6 @@ static char *pin_hash;
 
 static GtkWidget *find_by_name (GtkWidget  *root,
                                 const char *name);
-
-static gboolean
-timeout_flag (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-iterate (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, timeout_flag, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-wait_for (Condition cond,
-          gpointer  data,
-          guint     timeout_ms)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-
-  while (!cond (data))
-    {
-      if (g_get_monotonic_time () > end)
-        return FALSE;
-      iterate (10);
-    }
-  return TRUE;
-}
 
 static TongbanWindow *
 make_window (guint max_attempts)
@@ -84,10 +50,8 @@ make_window (guint max_attempts)
   config->default_language = TONGBAN_LANGUAGE_ZH_CN;
 
   window = tongban_window_new (NULL, config, catalog, TONGBAN_BACKEND (backend));
-  gtk_window_present (GTK_WINDOW (window));
-  while (!gtk_widget_get_mapped (GTK_WIDGET (window)))
-    g_main_context_iteration (NULL, TRUE);
-  iterate (50);
+  ui_test_show (GTK_WINDOW (window));
+  ui_test_iterate (50);
   return window;
 }
 
@@ -95,7 +59,7 @@ static void
 destroy_window (TongbanWindow *window)
 {
   gtk_window_destroy (GTK_WINDOW (window));
-  iterate (20);
+  ui_test_iterate (20);
 }
 
 static GtkWidget *
@@ -116,7 +80,7 @@ click (GtkWidget *button)
   g_assert_true (GTK_IS_BUTTON (button));
   g_assert_true (gtk_widget_is_sensitive (button));
   g_signal_emit_by_name (button, "clicked");
-  iterate (20);
+  ui_test_iterate (20);
 }
 
 static void
@@ -124,23 +88,7 @@ set_language (TongbanWindow *window,
               const char    *code)
 {
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.language", "s", code));
-  iterate (20);
-}
-
-static GtkWidget *
-find_by_class (GtkWidget  *root,
-               const char *css_class)
-{
-  if (gtk_widget_has_css_class (root, css_class))
-    return root;
-  for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_by_class (c, css_class);
-
-      if (found)
-        return found;
-    }
-  return NULL;
+  ui_test_iterate (20);
 }
 
 static GtkWidget *
@@ -148,7 +96,7 @@ find_heading (TongbanWindow *window)
 {
   GtkWidget *page = gtk_stack_get_visible_child (GTK_STACK (part (window, "stack")));
 
-  return find_by_class (page, "heading");
+  return ui_test_find_by_class (page, "heading");
 }
 
 static gboolean
@@ -173,7 +121,7 @@ test_navigation (void)
   g_assert_false (gtk_widget_get_sensitive (part (window, "back_button")));
 
   /* attract → home */
-  start = find_by_class (part (window, "attract_page"), "attract");
+  start = ui_test_find_by_class (part (window, "attract_page"), "attract");
   g_assert_nonnull (start);
   click (start);
   g_assert_true (page_is (window, "home"));
@@ -211,7 +159,7 @@ test_navigation (void)
   row = tongban_category_page_get_row (TONGBAN_CATEGORY_PAGE (part (window, "category_page")),
                                        "F-GD-07");
   g_assert_nonnull (row);
-  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (find_by_class (row, "row-title"))), ==,
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (ui_test_find_by_class (row, "row-title"))), ==,
                    "列印參保證明");
 
   /* category → service, switch again */
@@ -234,12 +182,12 @@ test_navigation (void)
   g_assert_true (page_is (window, "home"));
   g_assert_false (gtk_widget_get_sensitive (part (window, "back_button")));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.back", NULL));
-  iterate (20);
+  ui_test_iterate (20);
   g_assert_true (page_is (window, "home"));
 
   /* Home from deep inside */
   tongban_window_open (window, "service", "F-MO-04");
-  iterate (20);
+  ui_test_iterate (20);
   g_assert_true (page_is (window, "service"));
   g_assert_cmpuint (tongban_window_get_depth (window), ==, 3);
   click (part (window, "home_button"));
@@ -277,7 +225,7 @@ test_every_page_opens (void)
           const char *heading;
 
           tongban_window_open (window, "service", s->id);
-          iterate (5);
+          ui_test_iterate (5);
           g_assert_true (page_is (window, "service"));
           heading = gtk_label_get_label (GTK_LABEL (find_heading (window)));
           g_assert_cmpstr (heading, ==, g_dgettext (GETTEXT_PACKAGE, s->title));
@@ -317,7 +265,7 @@ test_idle_timeout (void)
   tongban_session_set_timeouts (session, 200, 1500);
 
   /* The warning comes, with a countdown in whole seconds... */
-  g_assert_true (wait_for (warning_shown, window, 3000));
+  g_assert_true (ui_test_wait_for (warning_shown, window, 3000));
   countdown = part (window, "idle_seconds");
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (countdown)), ==, "2");
   g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (part (window, "idle_text"))),
@@ -332,8 +280,8 @@ test_idle_timeout (void)
   g_assert_true (page_is (window, "category"));
 
   /* ...and without it the session ends: attract screen, nothing kept. */
-  g_assert_true (wait_for (session_over, window, 5000));
-  iterate (20);
+  g_assert_true (ui_test_wait_for (session_over, window, 5000));
+  ui_test_iterate (20);
   g_assert_true (page_is (window, "attract"));
   g_assert_cmpuint (tongban_window_get_depth (window), ==, 0);
   g_assert_false (gtk_widget_get_visible (part (window, "idle_warning")));
@@ -370,8 +318,8 @@ enter_pin (TongbanMaintenanceOverlay *overlay,
       tongban_maintenance_overlay_press (overlay, key);
     }
   tongban_maintenance_overlay_submit (overlay);
-  g_assert_true (wait_for (not_busy, overlay, 10000));
-  iterate (10);
+  g_assert_true (ui_test_wait_for (not_busy, overlay, 10000));
+  ui_test_iterate (10);
 }
 
 static void
@@ -380,12 +328,12 @@ test_maintenance (void)
   TongbanWindow *window = make_window (5);
   TongbanMaintenanceOverlay *overlay =
     TONGBAN_MAINTENANCE_OVERLAY (part (window, "maintenance"));
-  GtkWidget *pad = find_by_class (GTK_WIDGET (overlay), "pin-display");
+  GtkWidget *pad = ui_test_find_by_class (GTK_WIDGET (overlay), "pin-display");
 
   tongban_window_open (window, "service", "F-GD-12");
   tongban_session_set_value (tongban_window_get_session (window), "name", "陈大文");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.maintenance", NULL));
-  iterate (20);
+  ui_test_iterate (20);
 
   g_assert_true (tongban_window_get_maintenance (window));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (overlay)));
@@ -467,7 +415,7 @@ find_entry (TongbanWindow *window,
 {
   GtkWidget *body = tongban_flow_page_get_body (TONGBAN_FLOW_PAGE (part (window, "flow_page")));
   GtkWidget *group = body ? find_by_name (body, field) : NULL;
-  GtkWidget *entry = group ? find_by_class (group, "field-entry") : NULL;
+  GtkWidget *entry = group ? ui_test_find_by_class (group, "field-entry") : NULL;
 
   g_assert_nonnull (entry);
   return entry;
@@ -524,7 +472,7 @@ osk_key (TongbanKeyboard *keyboard,
   if (button == NULL)
     g_error ("no key \"%s\" on layout %d", key, tongban_keyboard_get_layout (keyboard));
   g_signal_emit_by_name (button, "clicked");
-  iterate (2);
+  ui_test_iterate (2);
 }
 
 /* Letters on the letter page, digits and "-" on the number page. */
@@ -554,7 +502,7 @@ osk_focus (TongbanWindow *window,
   GtkWidget *entry = find_entry (window, field);
 
   gtk_widget_grab_focus (entry);
-  iterate (20);
+  ui_test_iterate (20);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (keyboard)));
   g_assert_true (tongban_keyboard_get_target (keyboard) == entry ||
                  gtk_widget_is_ancestor (tongban_keyboard_get_target (keyboard), entry));
@@ -605,7 +553,7 @@ osk_word (TongbanKeyboard *keyboard,
         g_error ("\"%s\" never offered %s", keys, word);
       for (const char *p = keys; *p; p++)
         osk_key (keyboard, "backspace");
-      iterate (200);
+      ui_test_iterate (200);
       osk_type (keyboard, keys);
     }
   if (g_getenv ("TONGBAN_SHOT_DIR"))
@@ -613,12 +561,12 @@ osk_word (TongbanKeyboard *keyboard,
       g_autofree char *name = g_strdup_printf ("%s/keyboard-%s.png", g_getenv ("TONGBAN_SHOT_DIR"),
                                                keys);
 
-      iterate (100);
+      ui_test_iterate (100);
       tongban_window_save_screenshot (TONGBAN_WINDOW (gtk_widget_get_root (GTK_WIDGET (keyboard))),
                                       name, NULL);
     }
   g_signal_emit_by_name (tongban_keyboard_get_candidate (keyboard, (guint) index), "clicked");
-  iterate (5);
+  ui_test_iterate (5);
 }
 
 static void
@@ -628,14 +576,17 @@ expect_step (TongbanWindow *window,
   StepWait w = { window, step };
   const char *dir = g_getenv ("TONGBAN_SHOT_DIR");
 
-  if (!wait_for (on_step, &w, 5000))
+  if (!ui_test_wait_for (on_step, &w, 5000))
     g_error ("expected step %s, the flow is on %s", step, step_id (window));
-  iterate (20);
+  ui_test_iterate (20);
   if (dir)
     {
       static guint n;
       g_autofree char *name = g_strdup_printf ("%s/flow-%02u-%s.png", dir, ++n, step);
 
+      /* A screenshot shows the page the citizen sees once the cross-fade is over. */
+      while (gtk_stack_get_transition_running (GTK_STACK (part (window, "stack"))))
+        ui_test_iterate (10);
       tongban_window_save_screenshot (window, name, NULL);
     }
 }
@@ -656,8 +607,8 @@ test_flow_hk_tax_return (void)
 
   tongban_window_open (window, "service", "F-HK-01");
   set_language (window, "zh_HK");
-  iterate (20);
-  click (find_by_class (part (window, "service_page"), "start-button"));
+  ui_test_iterate (20);
+  click (ui_test_find_by_class (part (window, "service_page"), "start-button"));
   g_assert_true (page_is (window, "flow"));
   expect_step (window, "auth");
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (find_heading (window))), ==, "核實身份");
@@ -672,11 +623,12 @@ test_flow_hk_tax_return (void)
   g_assert_cmpint (tongban_keyboard_get_layout (keyboard), ==, TONGBAN_KEYBOARD_LAYOUT_NUMBERS);
   osk_type (keyboard, "91234567");
   press_continue (window);
-  summary = find_by_class (page, "error-summary");
+  summary = ui_test_find_by_class (page, "error-summary");
   g_assert_true (gtk_widget_get_visible (summary));
-  g_assert_nonnull (find_by_class (find_by_name (page, "hkid"), "field-error"));
-  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (find_by_class (find_by_name (page, "hkid"),
-                                                                  "field-error"))), ==,
+  g_assert_nonnull (ui_test_find_by_class (find_by_name (page, "hkid"), "field-error"));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (ui_test_find_by_class (find_by_name (page,
+                                                                                        "hkid"),
+                                                                          "field-error"))), ==,
                    "香港身份證號碼不正確，請對照證件核對。");
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_entry (window, "hkid"))), ==,
                    "a1234564");
@@ -721,7 +673,8 @@ test_flow_hk_tax_return (void)
   expect_step (window, "review");
 
   /* Change on the review goes to the step and comes back. */
-  change = find_by_class (tongban_flow_page_get_body (TONGBAN_FLOW_PAGE (page)), "change-button");
+  change = ui_test_find_by_class (tongban_flow_page_get_body (TONGBAN_FLOW_PAGE (page)),
+                                  "change-button");
   g_assert_nonnull (change);
   click (change);
   expect_step (window, "taxpayer");
@@ -741,9 +694,8 @@ test_flow_hk_tax_return (void)
 
   press_continue (window);   /* Confirm and send */
   expect_step (window, "result");
-  g_assert_true (g_str_has_prefix (gtk_label_get_label (GTK_LABEL (find_by_class (page,
-                                                                                "reference"))),
-                                   "HK-01-"));
+  g_assert_true (g_str_has_prefix (
+    gtk_label_get_label (GTK_LABEL (ui_test_find_by_class (page, "reference"))), "HK-01-"));
   g_assert_nonnull (find_by_name (page, "reference-qr"));
   /* A sent return cannot be walked back into. */
   g_assert_false (gtk_widget_get_sensitive (part (window, "back_button")));
@@ -752,7 +704,7 @@ test_flow_hk_tax_return (void)
   expect_step (window, "rating");
   click (find_by_name (page, "4"));
   press_continue (window);   /* Finish */
-  iterate (20);
+  ui_test_iterate (20);
 
   /* Finishing ends the session: back to the attract screen, nothing kept. */
   g_assert_true (page_is (window, "attract"));
@@ -771,21 +723,22 @@ test_smart_guidance (void)
 
   tongban_window_open (window, "service", "F-GD-05");
   set_language (window, "zh_CN");
-  click (find_by_class (part (window, "service_page"), "start-button"));
+  click (ui_test_find_by_class (part (window, "service_page"), "start-button"));
   expect_step (window, "guide");
   entry = find_by_name (page, "search_entry");
   g_assert_nonnull (entry);
   /* Pinyin initials find the certificate: 社保证明. */
   gtk_editable_set_text (GTK_EDITABLE (entry), "sbzm");
-  iterate (20);
-  first = find_by_class (find_by_class (tongban_flow_page_get_body (TONGBAN_FLOW_PAGE (page)),
-                                        "guide-search"), "service-row");
+  ui_test_iterate (20);
+  first = ui_test_find_by_class (tongban_flow_page_get_body (TONGBAN_FLOW_PAGE (page)),
+                                 "guide-search");
+  first = ui_test_find_by_class (first, "service-row");
   g_assert_nonnull (first);
   g_assert_cmpstr (gtk_widget_get_name (first), ==, "F-GD-07");
   expect_step (window, "guide");
   /* A question opens its answer in place. */
   gtk_editable_set_text (GTK_EDITABLE (entry), "私隱");
-  iterate (20);
+  ui_test_iterate (20);
   {
     GtkWidget *question = find_by_name (page, "faq-privacy");
     GtkWidget *answer = gtk_widget_get_next_sibling (question);
@@ -798,7 +751,7 @@ test_smart_guidance (void)
   }
   /* Opening a result shows the service; Back returns to the search. */
   gtk_editable_set_text (GTK_EDITABLE (entry), "sbzm");
-  iterate (20);
+  ui_test_iterate (20);
   click (find_by_name (page, "F-GD-07"));
   g_assert_true (page_is (window, "service"));
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (find_heading (window))), ==, "个人参保证明打印");
@@ -865,7 +818,8 @@ test_devices (void)
   g_assert_true (tongban_devices_simulate (devices, &error));
   g_assert_no_error (error);
   tongban_window_set_devices (window, devices);
-  g_assert_true (wait_for (device_online, tongban_devices_get (devices, "id-card-reader"), 10000));
+  g_assert_true (ui_test_wait_for (device_online,
+                                   tongban_devices_get (devices, "id-card-reader"), 10000));
 
   /* The self-test lists every module for the maintainer. */
   {
@@ -881,11 +835,12 @@ test_devices (void)
   /* No document printer: its certificates are greyed out, with the reason. */
   set_language (window, "en");
   tongban_window_open (window, "category", "gd-social-insurance");
-  iterate (20);
+  ui_test_iterate (20);
   row = tongban_category_page_get_row (TONGBAN_CATEGORY_PAGE (part (window, "category_page")),
                                        "F-GD-07");
   g_assert_false (gtk_widget_get_sensitive (row));
-  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (find_by_class (row, "unavailable-reason"))),
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (ui_test_find_by_class (row,
+                                                                          "unavailable-reason"))),
                    ==, "This kiosk has no document printer. Use another kiosk or the service desk.");
   row = tongban_category_page_get_row (TONGBAN_CATEGORY_PAGE (part (window, "category_page")),
                                        "F-GD-09");
@@ -894,26 +849,26 @@ test_devices (void)
   /* The receipt printer runs out of paper: booking greys out, and comes
    * back by itself when paper is loaded. */
   tongban_window_open (window, "category", "gd-online-affairs");
-  iterate (20);
+  ui_test_iterate (20);
   g_assert_true (tongban_devices_simulate_event (devices, "receipt-printer", "paper out"));
-  g_assert_true (wait_for (row_greyed, window, 10000));
+  g_assert_true (ui_test_wait_for (row_greyed, window, 10000));
   g_assert_true (tongban_devices_simulate_event (devices, "receipt-printer", "paper loaded"));
-  g_assert_true (wait_for (row_usable, window, 10000));
+  g_assert_true (ui_test_wait_for (row_usable, window, 10000));
 
   tongban_window_open (window, "category", "gd-social-insurance");
-  iterate (20);
+  ui_test_iterate (20);
   row = tongban_category_page_get_row (TONGBAN_CATEGORY_PAGE (part (window, "category_page")),
                                        "F-GD-09");
   click (row);
-  click (find_by_class (part (window, "service_page"), "start-button"));
+  click (ui_test_find_by_class (part (window, "service_page"), "start-button"));
   /* No card yet: the light beside the reader flashes until one is read. */
-  g_assert_true (wait_for (device_online, tongban_devices_get (devices, "lights"), 10000));
+  g_assert_true (ui_test_wait_for (device_online, tongban_devices_get (devices, "lights"), 10000));
   g_assert_true (tongban_devices_simulate_event (devices, "id-card-reader", "card removed"));
   click (find_by_name (page, "id-card"));
-  g_assert_true (wait_for (reader_light_on, devices, 10000));
+  g_assert_true (ui_test_wait_for (reader_light_on, devices, 10000));
   g_assert_true (tongban_devices_simulate_event (devices, "id-card-reader", "card present"));
   expect_step (window, "view");
-  g_assert_true (wait_for (reader_light_off, devices, 10000));
+  g_assert_true (ui_test_wait_for (reader_light_off, devices, 10000));
   sent = tongban_file_backend_get_last_params (backend, "auth.id-card");
   g_assert_nonnull (sent);
   /* The identity service's parameters (docs/gateway.md section 4), flat. */
@@ -939,8 +894,8 @@ shot (TongbanWindow *window,
   if (dir == NULL)
     return;
   while (gtk_stack_get_transition_running (GTK_STACK (part (window, "stack"))))
-    iterate (10);
-  iterate (20);
+    ui_test_iterate (10);
+  ui_test_iterate (20);
   path = g_strdup_printf ("%s/identity-%s.png", dir, name);
   g_assert_true (tongban_window_save_screenshot (window, path, NULL));
 }
@@ -954,7 +909,7 @@ retry_visible (gpointer page)
 static gboolean
 qr_shown (gpointer page)
 {
-  return find_by_class (page, "qr-login") != NULL;
+  return ui_test_find_by_class (page, "qr-login") != NULL;
 }
 
 /* Proving who you are: a refusal says why in plain words and offers the
@@ -974,9 +929,9 @@ test_identity_methods (void)
   tongban_file_backend_set_refusal (backend, "auth.id-card", "identity-mismatch");
   tongban_window_open (window, "service", "F-GD-09");
   set_language (window, "en");
-  click (find_by_class (part (window, "service_page"), "start-button"));
+  click (ui_test_find_by_class (part (window, "service_page"), "start-button"));
   click (find_by_name (page, "id-card"));
-  g_assert_true (wait_for (retry_visible, page, 5000));
+  g_assert_true (ui_test_wait_for (retry_visible, page, 5000));
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (find_by_name (page, "status_label"))), ==,
                    "Your details do not match the department's records. Try again, or choose "
                    "another way to prove who you are.");
@@ -984,10 +939,10 @@ test_identity_methods (void)
   shot (window, "refused");
   /* The same way again asks the identity service again. */
   click (find_by_name (page, "retry_button"));
-  g_assert_true (wait_for (retry_visible, page, 5000));
+  g_assert_true (ui_test_wait_for (retry_visible, page, 5000));
   g_assert_cmpuint (tongban_file_backend_get_calls (backend, "auth.id-card"), ==, cards + 2);
   click (find_by_name (page, "other_way_button"));
-  iterate (20);
+  ui_test_iterate (20);
   g_assert_false (gtk_widget_is_visible (find_by_name (page, "status_label")));
   g_assert_nonnull (find_by_name (page, "qr"));
   tongban_file_backend_set_failure (backend, "auth.id-card", -1);
@@ -995,16 +950,16 @@ test_identity_methods (void)
   /* The phone side fails: plain words, and the code is asked for anew. */
   tongban_file_backend_set_failure (backend, "auth.qr", TONGBAN_BACKEND_ERROR_UNAVAILABLE);
   click (find_by_name (page, "qr"));
-  g_assert_true (wait_for (qr_shown, page, 5000));
-  g_assert_true (wait_for (retry_visible, page, 8000));
-  g_assert_null (find_by_class (page, "qr-login"));
+  g_assert_true (ui_test_wait_for (qr_shown, page, 5000));
+  g_assert_true (ui_test_wait_for (retry_visible, page, 8000));
+  g_assert_null (ui_test_find_by_class (page, "qr-login"));
   tongban_file_backend_set_failure (backend, "auth.qr", -1);
 
   click (find_by_name (page, "retry_button"));
-  g_assert_true (wait_for (qr_shown, page, 5000));
-  qr = find_by_class (page, "qr-login");
-  g_assert_nonnull (find_by_class (qr, "body"));
-  countdown = gtk_label_get_label (GTK_LABEL (find_by_class (qr, "body")));
+  g_assert_true (ui_test_wait_for (qr_shown, page, 5000));
+  qr = ui_test_find_by_class (page, "qr-login");
+  g_assert_nonnull (ui_test_find_by_class (qr, "body"));
+  countdown = gtk_label_get_label (GTK_LABEL (ui_test_find_by_class (qr, "body")));
   g_assert_true (g_str_has_prefix (countdown, "The code works for "));
   shot (window, "qr");
   g_assert_cmpuint (tongban_file_backend_get_calls (backend, "auth.qr-start"), ==, codes + 2);
@@ -1027,7 +982,7 @@ test_flow_cancel_and_failure (void)
   tongban_file_backend_set_failure (backend, "si.info", TONGBAN_BACKEND_ERROR_UNAVAILABLE);
   tongban_window_open (window, "service", "F-GD-09");
   set_language (window, "en");
-  click (find_by_class (part (window, "service_page"), "start-button"));
+  click (ui_test_find_by_class (part (window, "service_page"), "start-button"));
   click (find_by_name (page, "id-card"));
   expect_step (window, "view");
   g_assert_true (gtk_widget_get_visible (find_by_name (page, "retry_button")));
@@ -1038,8 +993,8 @@ test_flow_cancel_and_failure (void)
   click (find_by_name (page, "retry_button"));
   expect_step (window, "view");
   g_assert_false (gtk_widget_get_visible (find_by_name (page, "retry_button")));
-  g_assert_nonnull (find_by_class (tongban_flow_page_get_body (TONGBAN_FLOW_PAGE (page)),
-                                   "facts"));
+  g_assert_nonnull (ui_test_find_by_class (tongban_flow_page_get_body (TONGBAN_FLOW_PAGE (page)),
+                                           "facts"));
 
   /* Home asks first; Stop deletes the answers and goes home. */
   click (part (window, "home_button"));
@@ -1052,7 +1007,7 @@ test_flow_cancel_and_failure (void)
 
   /* Back before the first step leaves the service for its page. */
   tongban_window_open (window, "service", "F-GD-07");
-  click (find_by_class (part (window, "service_page"), "start-button"));
+  click (ui_test_find_by_class (part (window, "service_page"), "start-button"));
   expect_step (window, "auth");
   click (part (window, "back_button"));
   g_assert_true (page_is (window, "service"));
@@ -1156,22 +1111,22 @@ test_voice (void)
 
   set_language (window, "zh_HK");
   tongban_window_open (window, "category", "gd-housing-fund");
-  g_assert_true (wait_for (heard_something, &heard, 5000));
-  iterate (200);
+  g_assert_true (ui_test_wait_for (heard_something, &heard, 5000));
+  ui_test_iterate (200);
   g_assert_true (heard_kind (&heard, TONGBAN_SPEECH_KIND_TEXT, "住房公積金"));
   g_assert_true (heard_kind (&heard, TONGBAN_SPEECH_KIND_TEXT, "公積金帳戶明細查詢"));
   g_assert_true (first_voice_is (&heard, TONGBAN_LANGUAGE_ZH_HK));
 
   forget (&heard);
   set_language (window, "en");
-  g_assert_true (wait_for (heard_something, &heard, 5000));
-  iterate (200);
+  g_assert_true (ui_test_wait_for (heard_something, &heard, 5000));
+  ui_test_iterate (200);
   g_assert_true (heard_kind (&heard, TONGBAN_SPEECH_KIND_TEXT, "Housing provident fund"));
   g_assert_true (first_voice_is (&heard, TONGBAN_LANGUAGE_EN));
 
   /* A record from the back end: withheld without a headset... */
   tongban_window_open (window, "flow", "F-GD-09");
-  iterate (20);
+  ui_test_iterate (20);
   forget (&heard);
   /* A reader takes a moment; so does the identity service here. */
   tongban_file_backend_set_delay (backend, 800);
@@ -1183,8 +1138,8 @@ test_voice (void)
   forget (&heard);
   tongban_window_retranslate (window);
   set_language (window, "zh_CN");
-  g_assert_true (wait_for (heard_something, &heard, 5000));
-  iterate (300);
+  g_assert_true (ui_test_wait_for (heard_something, &heard, 5000));
+  ui_test_iterate (300);
   g_assert_true (heard_kind (&heard, TONGBAN_SPEECH_KIND_WITHHELD, NULL));
   g_assert_false (heard_kind (&heard, TONGBAN_SPEECH_KIND_TEXT, "8650"));
   g_assert_false (heard_kind (&heard, TONGBAN_SPEECH_KIND_TEXT, "8,650.00"));
@@ -1193,8 +1148,8 @@ test_voice (void)
   forget (&heard);
   tongban_speech_set_headset (speech, TRUE);
   set_language (window, "en");
-  g_assert_true (wait_for (heard_something, &heard, 5000));
-  iterate (300);
+  g_assert_true (ui_test_wait_for (heard_something, &heard, 5000));
+  ui_test_iterate (300);
   g_assert_true (heard_kind (&heard, TONGBAN_SPEECH_KIND_PERSONAL, "8,650.00"));
 
   /* Repeat and volume on screen; the volume goes back for the next person. */
@@ -1206,9 +1161,9 @@ test_voice (void)
     g_assert_cmpuint (tongban_speech_get_volume_step (speech), ==, step + 1);
     forget (&heard);
     click (part (window, "repeat_button"));
-    g_assert_true (wait_for (heard_something, &heard, 5000));
+    g_assert_true (ui_test_wait_for (heard_something, &heard, 5000));
     tongban_session_end (tongban_window_get_session (window), TONGBAN_SESSION_END_TIMEOUT);
-    iterate (20);
+    ui_test_iterate (20);
     g_assert_cmpuint (tongban_speech_get_volume_step (speech), ==, step);
   }
 
@@ -1220,8 +1175,8 @@ test_voice (void)
   forget (&heard);
   tongban_maintenance_overlay_press (TONGBAN_MAINTENANCE_OVERLAY (part (window, "maintenance")),
                                      "7");
-  g_assert_true (wait_for (heard_something, &heard, 5000));
-  iterate (300);
+  g_assert_true (ui_test_wait_for (heard_something, &heard, 5000));
+  ui_test_iterate (300);
   g_assert_true (heard_kind (&heard, TONGBAN_SPEECH_KIND_MASKED, NULL));
   g_assert_false (heard_kind (&heard, TONGBAN_SPEECH_KIND_MASKED, "7"));
   g_assert_false (heard_kind (&heard, TONGBAN_SPEECH_KIND_TEXT, "7"));
@@ -1243,7 +1198,7 @@ move_focus (TongbanWindow    *window,
             GtkDirectionType  direction)
 {
   gtk_widget_child_focus (GTK_WIDGET (window), direction);
-  iterate (5);
+  ui_test_iterate (5);
   return gtk_root_get_focus (GTK_ROOT (window));
 }
 
@@ -1273,14 +1228,14 @@ test_keys_alone (void)
     focus = move_focus (window, GTK_DIR_TAB_FORWARD);
   g_assert_true (is_or_inside (focus, "gd-social-insurance"));
   g_assert_true (gtk_widget_activate (focus));
-  iterate (300);   /* keyboard activation animates the press */
+  ui_test_iterate (300);   /* keyboard activation animates the press */
   g_assert_true (page_is (window, "category"));
 
   for (focus = NULL, moves = 0; moves < 60 && !is_or_inside (focus, "F-GD-07"); moves++)
     focus = move_focus (window, GTK_DIR_TAB_FORWARD);
   g_assert_true (is_or_inside (focus, "F-GD-07"));
   g_assert_true (gtk_widget_activate (focus));
-  iterate (300);
+  ui_test_iterate (300);
   g_assert_true (page_is (window, "service"));
 
   for (focus = NULL, moves = 0;
@@ -1288,7 +1243,7 @@ test_keys_alone (void)
     focus = move_focus (window, GTK_DIR_TAB_FORWARD);
   g_assert_true (gtk_widget_has_css_class (focus, "start-button"));
   g_assert_true (gtk_widget_activate (focus));
-  iterate (300);
+  ui_test_iterate (300);
   g_assert_true (page_is (window, "flow"));
   destroy_window (window);
 }
@@ -1327,8 +1282,8 @@ pad (TongbanDevices *devices,
   guint before = pad_keys_seen;
 
   g_assert_true (tongban_devices_simulate_event (devices, "pin-pad", event));
-  g_assert_true (wait_for (pad_key_arrived, GUINT_TO_POINTER (before), 5000));
-  iterate (10);
+  g_assert_true (ui_test_wait_for (pad_key_arrived, GUINT_TO_POINTER (before), 5000));
+  ui_test_iterate (10);
 }
 
 /* Presses @key until the focus is on (or inside) the widget named @name,
@@ -1364,8 +1319,8 @@ pad_devices (TongbanWindow *window)
   tongban_window_set_devices (window, devices);
   g_signal_connect (devices, "key", G_CALLBACK (count_pad_key), NULL);
   /* The kiosk tells the pad to send its keys once it is online. */
-  g_assert_true (wait_for (pad_enabled, tongban_devices_get_simulator (devices, "pin-pad"),
-                           10000));
+  g_assert_true (ui_test_wait_for (pad_enabled, tongban_devices_get_simulator (devices, "pin-pad"),
+                                   10000));
   return devices;
 }
 
@@ -1390,7 +1345,7 @@ test_pad_alone (void)
   tongban_window_set_speech (window, speech);
   set_language (window, "en");
   tongban_session_end (tongban_window_get_session (window), TONGBAN_SESSION_END_TIMEOUT);
-  iterate (20);
+  ui_test_iterate (20);
   g_assert_true (page_is (window, "attract"));
 
   /* Any key begins, like a touch. */
@@ -1408,19 +1363,19 @@ test_pad_alone (void)
   forget (&heard);
   pad (devices, "4");
   g_assert_true (gtk_root_get_focus (GTK_ROOT (window)) == first);
-  g_assert_true (wait_for (heard_something, &heard, 5000));
+  g_assert_true (ui_test_wait_for (heard_something, &heard, 5000));
 
   pad_until (window, devices, "8", "gd-social-insurance");
   pad (devices, "enter");
-  iterate (300);   /* keyboard activation animates the press */
+  ui_test_iterate (300);   /* keyboard activation animates the press */
   g_assert_true (page_is (window, "category"));
   pad_until (window, devices, "6", "F-GD-07");
   pad (devices, "enter");
-  iterate (300);
+  ui_test_iterate (300);
   g_assert_true (page_is (window, "service"));
   pad_until (window, devices, "8", NULL);
   pad (devices, "enter");
-  iterate (300);
+  ui_test_iterate (300);
   g_assert_true (page_is (window, "flow"));
 
   /* Cancel is Back, all the way home. */
@@ -1437,8 +1392,8 @@ test_pad_alone (void)
   pad (devices, "1");
   g_assert_true (gtk_widget_get_visible (part (window, "help_panel")));
   g_assert_true (gtk_widget_get_visible (part (window, "keypad_help")));
-  g_assert_true (wait_for (heard_something, &heard, 5000));
-  iterate (300);
+  g_assert_true (ui_test_wait_for (heard_something, &heard, 5000));
+  ui_test_iterate (300);
   g_assert_true (heard_kind (&heard, TONGBAN_SPEECH_KIND_TEXT, "On the keypad"));
   pad (devices, "cancel");
   g_assert_false (gtk_widget_get_visible (part (window, "help_panel")));
@@ -1453,7 +1408,7 @@ test_pad_alone (void)
   g_assert_cmpuint (tongban_speech_get_volume_step (speech), ==, step - 1);
   forget (&heard);
   pad (devices, "5");
-  g_assert_true (wait_for (heard_something, &heard, 5000));
+  g_assert_true (ui_test_wait_for (heard_something, &heard, 5000));
   pad (devices, "0");
   g_assert_true (tongban_speech_get_paused (speech));
   pad (devices, "0");
@@ -1463,7 +1418,7 @@ test_pad_alone (void)
   tongban_window_set_maintenance (window, TRUE);
   overlay = TONGBAN_MAINTENANCE_OVERLAY (part (window, "maintenance"));
   tongban_maintenance_overlay_open_sign_in (overlay);
-  iterate (300);
+  ui_test_iterate (300);
   forget (&heard);
   for (const char *p = TEST_PIN; *p; p++)
     {
@@ -1473,10 +1428,10 @@ test_pad_alone (void)
     }
   g_assert_cmpuint (tongban_pin_pad_get_length (TONGBAN_PIN_PAD (
                       tongban_maintenance_overlay_get_pin_pad (overlay))), ==, strlen (TEST_PIN));
-  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (find_by_class (GTK_WIDGET (overlay),
-                                                                  "pin-display"))), ==,
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (ui_test_find_by_class (GTK_WIDGET (overlay),
+                                                                          "pin-display"))), ==,
                    "●●●●●●");
-  iterate (300);
+  ui_test_iterate (300);
   g_assert_true (heard_kind (&heard, TONGBAN_SPEECH_KIND_MASKED, NULL));
   for (const char *p = TEST_PIN; *p; p++)
     {
@@ -1486,8 +1441,8 @@ test_pad_alone (void)
       g_assert_false (heard_kind (&heard, TONGBAN_SPEECH_KIND_MASKED, digit));
     }
   pad (devices, "enter");
-  g_assert_true (wait_for (not_busy, overlay, 10000));
-  iterate (10);
+  g_assert_true (ui_test_wait_for (not_busy, overlay, 10000));
+  ui_test_iterate (10);
   g_assert_true (gtk_widget_get_visible (find_by_name (GTK_WIDGET (overlay), "resume_button")));
 
   tongban_speech_set_synth_hook (speech, NULL, NULL);
@@ -1522,18 +1477,18 @@ test_read_back (void)
   tongban_window_set_speech (window, speech);
   tongban_window_open (window, "service", "F-HK-01");
   set_language (window, "en");
-  click (find_by_class (part (window, "service_page"), "start-button"));
+  click (ui_test_find_by_class (part (window, "service_page"), "start-button"));
   click (find_by_name (page, "permit"));
   expect_step (window, "taxpayer");
 
   /* Without a headset: the label and "you typed", never the number. */
   gtk_widget_grab_focus (find_entry (window, "hkid"));
   gtk_editable_set_text (GTK_EDITABLE (find_entry (window, "hkid")), "A1234563");
-  iterate (200);
+  ui_test_iterate (200);
   forget (&heard);
   gtk_widget_grab_focus (find_entry (window, "name"));
-  g_assert_true (wait_for (heard_something, &heard, 5000));
-  iterate (300);
+  g_assert_true (ui_test_wait_for (heard_something, &heard, 5000));
+  ui_test_iterate (300);
   g_assert_true (heard_kind (&heard, TONGBAN_SPEECH_KIND_TEXT, "You typed"));
   g_assert_true (heard_kind (&heard, TONGBAN_SPEECH_KIND_WITHHELD, NULL));
   g_assert_false (heard_kind (&heard, TONGBAN_SPEECH_KIND_TEXT, "1 2 3"));
@@ -1543,11 +1498,11 @@ test_read_back (void)
   /* Into a headset: digit by digit. */
   tongban_speech_set_headset (speech, TRUE);
   gtk_widget_grab_focus (find_entry (window, "hkid"));
-  iterate (50);
+  ui_test_iterate (50);
   forget (&heard);
   gtk_widget_grab_focus (find_entry (window, "name"));
-  g_assert_true (wait_for (heard_something, &heard, 5000));
-  iterate (300);
+  g_assert_true (ui_test_wait_for (heard_something, &heard, 5000));
+  ui_test_iterate (300);
   g_assert_true (heard_kind (&heard, TONGBAN_SPEECH_KIND_PERSONAL, "A 1 2 3 4 5 6 3"));
 
   /* On request: 3 on the pad reads the field that has the focus; a name
@@ -1555,16 +1510,16 @@ test_read_back (void)
   gtk_editable_set_text (GTK_EDITABLE (find_entry (window, "name")), "Chan Tai Man");
   forget (&heard);
   pad (devices, "3");
-  g_assert_true (wait_for (heard_something, &heard, 5000));
-  iterate (300);
+  g_assert_true (ui_test_wait_for (heard_something, &heard, 5000));
+  ui_test_iterate (300);
   g_assert_true (heard_kind (&heard, TONGBAN_SPEECH_KIND_PERSONAL, "Chan Tai Man"));
   /* Clear on the pad empties the field; read back, it says so. */
   pad (devices, "clear");
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_entry (window, "name"))), ==, "");
   forget (&heard);
   pad (devices, "3");
-  g_assert_true (wait_for (heard_something, &heard, 5000));
-  iterate (300);
+  g_assert_true (ui_test_wait_for (heard_something, &heard, 5000));
+  ui_test_iterate (300);
   g_assert_true (heard_kind (&heard, TONGBAN_SPEECH_KIND_TEXT, "Nothing typed yet"));
 
   tongban_speech_set_synth_hook (speech, NULL, NULL);
@@ -1614,18 +1569,18 @@ test_voice_missing (void)
   g_assert_false (gtk_widget_get_visible (part (window, "voice_controls")));
 
   tongban_window_open (window, "category", "gd-social-insurance");
-  iterate (50);
+  ui_test_iterate (50);
   click (tongban_category_page_get_row (TONGBAN_CATEGORY_PAGE (part (window, "category_page")),
                                         "F-GD-09"));
   g_assert_true (page_is (window, "service"));
-  click (find_by_class (part (window, "service_page"), "start-button"));
+  click (ui_test_find_by_class (part (window, "service_page"), "start-button"));
   click (find_by_name (page, "id-card"));
   expect_step (window, "view");
   click (part (window, "help_button"));
   g_assert_true (gtk_widget_get_visible (part (window, "help_panel")));
   gtk_widget_activate_action (GTK_WIDGET (window), "win.close-help", NULL);
   click (part (window, "back_button"));
-  iterate (50);
+  ui_test_iterate (50);
 
   tongban_window_set_maintenance (window, TRUE);
   overlay = TONGBAN_MAINTENANCE_OVERLAY (part (window, "maintenance"));
@@ -1736,7 +1691,8 @@ test_no_system_text (void)
   g_assert_true (tongban_devices_simulate (devices, &error));
   g_assert_no_error (error);
   tongban_window_set_devices (window, devices);
-  g_assert_true (wait_for (device_online, tongban_devices_get (devices, "id-card-reader"), 10000));
+  g_assert_true (ui_test_wait_for (device_online,
+                                   tongban_devices_get (devices, "id-card-reader"), 10000));
 
   for (guint l = 0; l < G_N_ELEMENTS (langs); l++)
     {
@@ -1753,10 +1709,10 @@ test_no_system_text (void)
                                  TONGBAN_SESSION_END_CANCELLED);
             tongban_window_open (window, "flow", "F-GD-09");
             set_language (window, langs[l]);
-            iterate (20);
+            ui_test_iterate (20);
             click (find_by_name (page, "id-card"));
-            g_assert_true (wait_for (retry_shown, page, 10000));
-            iterate (20);
+            g_assert_true (ui_test_wait_for (retry_shown, page, 10000));
+            ui_test_iterate (20);
             check_screen (window, where);
             tongban_file_backend_set_failure (backend, operations[o], -1);
           }
@@ -1765,22 +1721,22 @@ test_no_system_text (void)
       tongban_session_end (tongban_window_get_session (window), TONGBAN_SESSION_END_CANCELLED);
       tongban_window_open (window, "flow", "F-GD-09");
       set_language (window, langs[l]);
-      iterate (20);
+      ui_test_iterate (20);
       g_assert_true (tongban_devices_simulate_event (devices, "id-card-reader", "garbage"));
       click (find_by_name (page, "id-card"));
-      iterate (1500);
+      ui_test_iterate (1500);
       check_screen (window, "card reader garbage");
       tongban_window_open (window, "home", NULL);
       g_assert_true (tongban_devices_simulate_event (devices, "id-card-reader", "card removed"));
-      g_assert_true (wait_for (device_online, tongban_devices_get (devices, "id-card-reader"),
-                               10000));
+      g_assert_true (ui_test_wait_for (device_online,
+                                       tongban_devices_get (devices, "id-card-reader"), 10000));
       tongban_session_end (tongban_window_get_session (window), TONGBAN_SESSION_END_CANCELLED);
       tongban_window_open (window, "flow", "F-GD-09");
       set_language (window, langs[l]);
-      iterate (20);
+      ui_test_iterate (20);
       click (find_by_name (page, "id-card"));
-      g_assert_true (wait_for (status_shown, page, 5000));
-      iterate (200);
+      g_assert_true (ui_test_wait_for (status_shown, page, 5000));
+      ui_test_iterate (200);
       check_screen (window, "no card");
       g_assert_true (tongban_devices_simulate_event (devices, "id-card-reader", "card present"));
       tongban_window_open (window, "home", NULL);
@@ -1794,11 +1750,11 @@ test_no_system_text (void)
           tongban_window_open (window, "category", "gd-online-affairs");
           g_assert_true (tongban_devices_simulate_event (devices, "receipt-printer",
                                                          printer_faults[f][0]));
-          g_assert_true (wait_for (row_greyed, window, 10000));
+          g_assert_true (ui_test_wait_for (row_greyed, window, 10000));
           check_screen (window, where);
           g_assert_true (tongban_devices_simulate_event (devices, "receipt-printer",
                                                          printer_faults[f][1]));
-          g_assert_true (wait_for (row_usable, window, 10000));
+          g_assert_true (ui_test_wait_for (row_usable, window, 10000));
         }
     }
   destroy_window (window);
@@ -2030,7 +1986,7 @@ render_pixels (TongbanWindow *window,
         if (pixels[i] != pixels[0])
           return (guchar *) pixels;
       g_free (pixels);
-      iterate (100);
+      ui_test_iterate (100);
     }
   return NULL;
 }
@@ -2049,14 +2005,14 @@ check_ux (TongbanWindow *window,
 
   /* Pages slide: the one going is still drawn until the move ends. Then
    * one whole frame, so that layout is done before it is read. */
-  g_assert_true (wait_for (stack_settled, window, 5000));
+  g_assert_true (ui_test_wait_for (stack_settled, window, 5000));
   {
     GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
     gboolean painted = FALSE;
     gulong id = g_signal_connect_swapped (clock, "after-paint", G_CALLBACK (set_flag), &painted);
 
     gtk_widget_queue_draw (GTK_WIDGET (window));
-    g_assert_true (wait_for (flag_set, &painted, 5000));
+    g_assert_true (ui_test_wait_for (flag_set, &painted, 5000));
     g_signal_handler_disconnect (clock, id);
   }
   gdk_monitor_get_geometry (monitor, &screen);
@@ -2104,7 +2060,7 @@ check_ux_flow (TongbanWindow *window,
           g_autofree char *waiting = g_strdup_printf ("%s, %s step %s, waiting", lang,
                                                       service_id, step->id);
 
-          iterate (100);
+          ui_test_iterate (100);
           if (tongban_flow_page_get_busy (page))
             check_ux (window, waiting, worst);
           seen[step->type] = TRUE;
@@ -2201,7 +2157,7 @@ test_ux_checks (void)
           if (in_catalog[t] && !seen[t])
             g_error ("%s: no step of kind %u was checked", langs[l], t);
         tongban_session_end (tongban_window_get_session (window), TONGBAN_SESSION_END_TIMEOUT);
-        iterate (20);
+        ui_test_iterate (20);
       }
   tongban_file_backend_set_delay (backend, 0);
   g_test_message ("lowest text contrast: %.2f:1", worst);
@@ -2246,7 +2202,7 @@ check_all_pages (TongbanWindow *window,
                                                pages[i][1] ? pages[i][1] : "");
 
       tongban_window_open (window, pages[i][0], pages[i][1]);
-      iterate (200);
+      ui_test_iterate (200);
       check_targets (GTK_WIDGET (window), name);
       if (g_getenv ("TONGBAN_SHOT_DIR"))
         {
@@ -2275,12 +2231,12 @@ test_targets_and_care_mode (void)
 
   /* Care mode: larger text, fewer tiles a row, twice the time. */
   tongban_window_open (window, "home", NULL);
-  iterate (100);
+  ui_test_iterate (100);
   tile = tongban_home_page_get_tile (TONGBAN_HOME_PAGE (part (window, "home_page")),
                                      "gd-online-affairs");
   before = gtk_widget_get_width (tile);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.care-mode", NULL));
-  iterate (200);
+  ui_test_iterate (200);
   tile = tongban_home_page_get_tile (TONGBAN_HOME_PAGE (part (window, "home_page")),
                                      "gd-online-affairs");
   after = gtk_widget_get_width (tile);
@@ -2291,9 +2247,68 @@ test_targets_and_care_mode (void)
 
   /* The next citizen starts without it. */
   tongban_session_end (tongban_window_get_session (window), TONGBAN_SESSION_END_TIMEOUT);
-  iterate (20);
+  ui_test_iterate (20);
   g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (window), "care-mode"));
   destroy_window (window);
+}
+
+/* A whole service in care mode, in each language: care mode holds from the first
+ * step to the rating, every target stays large enough, and the steps are saved
+ * as care-LANG-NN-STEP.png where TONGBAN_SHOT_DIR is set, to be looked at. */
+static void
+care_step (TongbanWindow *window,
+           const char    *lang,
+           const char    *step)
+{
+  static guint n;
+  g_autofree char *where = g_strdup_printf ("care mode, %s, step %s", lang, step);
+
+  expect_step (window, step);
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (window), "care-mode"));
+  check_targets (GTK_WIDGET (window), where);
+  if (g_getenv ("TONGBAN_SHOT_DIR"))
+    {
+      g_autofree char *file = g_strdup_printf ("%s/care-%s-%02u-%s.png",
+                                               g_getenv ("TONGBAN_SHOT_DIR"), lang, ++n, step);
+
+      tongban_window_save_screenshot (window, file, NULL);
+    }
+}
+
+static void
+test_care_mode_service (void)
+{
+  const char *langs[] = { "zh_CN", "zh_HK", "en" };
+
+  for (guint l = 0; l < G_N_ELEMENTS (langs); l++)
+    {
+      TongbanWindow *window = make_window (5);
+      GtkWidget *page = part (window, "flow_page");
+
+      tongban_window_open (window, "service", "F-GD-04");
+      set_language (window, langs[l]);
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.care-mode", NULL));
+      ui_test_iterate (50);
+      click (ui_test_find_by_class (part (window, "service_page"), "start-button"));
+      care_step (window, langs[l], "auth");
+      click (find_by_name (page, "id-card"));
+      care_step (window, langs[l], "hall");
+      click (find_by_name (page, "TH"));
+      care_step (window, langs[l], "slot");
+      click (find_by_name (page, "2026-12-01T09:30"));
+      care_step (window, langs[l], "review");
+      press_continue (window);   /* Confirm and send */
+      care_step (window, langs[l], "result");
+      g_assert_nonnull (find_by_name (page, "reference-qr"));
+      press_continue (window);
+      care_step (window, langs[l], "rating");
+      click (find_by_name (page, "5"));
+      press_continue (window);   /* Finish: the session, and care mode with it, ends */
+      ui_test_iterate (20);
+      g_assert_true (page_is (window, "attract"));
+      g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (window), "care-mode"));
+      destroy_window (window);
+    }
 }
 
 /* ---- lockdown ----------------------------------------------------------- */
@@ -2305,7 +2320,7 @@ test_close_refused (void)
 
   g_object_ref (window);
   gtk_window_close (GTK_WINDOW (window));
-  iterate (50);
+  ui_test_iterate (50);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (window)));
   g_assert_false (gtk_window_get_decorated (GTK_WINDOW (window)));
@@ -2364,11 +2379,11 @@ test_pseudo_locale (void)
   tongban_i18n_init (dir);
   tongban_i18n_set_gettext_language ("eo");
   tongban_window_retranslate (window);
-  iterate (20);
+  ui_test_iterate (20);
   check_visible_text (GTK_WIDGET (window), "attract");
 
   tongban_window_open (window, "home", NULL);
-  iterate (20);
+  ui_test_iterate (20);
   check_visible_text (GTK_WIDGET (window), "home");
   g_assert_true (g_str_has_prefix (gtk_window_get_title (GTK_WINDOW (window)), "⟦"));
 
@@ -2379,7 +2394,7 @@ test_pseudo_locale (void)
   for (guint i = 0; i < G_N_ELEMENTS (categories); i++)
     {
       tongban_window_open (window, "category", categories[i]);
-      iterate (10);
+      ui_test_iterate (10);
       check_visible_text (GTK_WIDGET (window), categories[i]);
     }
   for (guint i = 0; i < services->len; i++)
@@ -2387,30 +2402,30 @@ test_pseudo_locale (void)
       const TongbanService *s = g_ptr_array_index (services, i);
 
       tongban_window_open (window, "service", s->id);
-      iterate (10);
+      ui_test_iterate (10);
       check_visible_text (GTK_WIDGET (window), s->id);
     }
 
   /* A service's steps: the method choice, a form with its errors, the review. */
   tongban_window_open (window, "service", "F-HK-04");
-  iterate (10);
-  click (find_by_class (part (window, "service_page"), "start-button"));
+  ui_test_iterate (10);
+  click (ui_test_find_by_class (part (window, "service_page"), "start-button"));
   check_visible_text (GTK_WIDGET (window), "F-HK-04 auth");
   click (find_by_name (part (window, "flow_page"), "permit"));
   expect_step (window, "change");
   click (find_by_name (part (window, "flow_page"), "continue_button"));
-  iterate (20);
+  ui_test_iterate (20);
   check_visible_text (GTK_WIDGET (window), "F-HK-04 form with errors");
 
   tongban_session_set_timeouts (tongban_window_get_session (window), 50, 5000);
-  g_assert_true (wait_for (warning_shown, window, 3000));
-  iterate (20);
+  g_assert_true (ui_test_wait_for (warning_shown, window, 3000));
+  ui_test_iterate (20);
   check_visible_text (GTK_WIDGET (window), "idle warning");
 
   tongban_window_set_maintenance (window, TRUE);
   tongban_maintenance_overlay_open_sign_in (TONGBAN_MAINTENANCE_OVERLAY (part (window,
                                                                                "maintenance")));
-  iterate (20);
+  ui_test_iterate (20);
   check_visible_text (GTK_WIDGET (window), "maintenance");
 
   destroy_window (window);
@@ -2437,16 +2452,7 @@ main (int   argc,
                                               GTK_STYLE_PROVIDER (css),
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
   tongban_keyboard_add_style (gdk_display_get_default ());
-  catalog = tongban_catalog_new_from_resource (RESOURCE_PREFIX "/catalog", &error);
-  g_assert_no_error (error);
-  {
-    g_autoptr(GBytes) demo = g_resources_lookup_data (RESOURCE_PREFIX "/demo/backend.json", 0,
-                                                      &error);
-
-    g_assert_no_error (error);
-    backend = tongban_file_backend_new_from_bytes (demo, &error);
-    g_assert_no_error (error);
-  }
+  ui_test_load_demo (&catalog, &backend);
   pin_hash = tongban_secret_hash_new (TEST_PIN, TONGBAN_SECRET_HASH_MIN_ITERATIONS, &error);
   g_assert_no_error (error);
 
@@ -2468,6 +2474,7 @@ main (int   argc,
       g_test_add_func ("/kiosk/ui/smart-guidance", test_smart_guidance);
       g_test_add_func ("/kiosk/ui/devices", test_devices);
       g_test_add_func ("/kiosk/ui/targets-and-care-mode", test_targets_and_care_mode);
+      g_test_add_func ("/kiosk/ui/care-mode-service", test_care_mode_service);
       g_test_add_func ("/kiosk/ui/voice", test_voice);
       g_test_add_func ("/kiosk/ui/keys-alone", test_keys_alone);
       g_test_add_func ("/kiosk/ui/pad-alone", test_pad_alone);
