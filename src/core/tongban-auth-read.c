@@ -442,9 +442,9 @@ on_card (GObject      *source,
     }
   tongban_devices_guide (d->devices, "fingerprint-reader", TRUE);
   cancellable = g_task_get_cancellable (task);
-  tongban_fingerprint_reader_verify_async (TONGBAN_FINGERPRINT_READER (finger), d->card->fingerprint,
-                                           d->timeout_ms, cancellable, on_finger,
-                                           g_steal_pointer (&task));
+  tongban_fingerprint_reader_verify_async (TONGBAN_FINGERPRINT_READER (finger),
+                                           d->card->fingerprint, d->timeout_ms, cancellable,
+                                           on_finger, g_steal_pointer (&task));
 }
 
 /* Takes a reference on @task for the read. */

@@ -338,7 +338,8 @@ call_full (TongbanManagerClient  *self,
            gboolean               sign,
            JsonNode             **data,
            char                 **why,
-           char                 **bad_field)
+           char                 **bad_field,
+           JsonNode             **refusal)
 {
   g_autoptr(GString) answer = g_string_new (NULL);
   g_autoptr(GError) error = NULL;
@@ -406,9 +407,9 @@ call_full (TongbanManagerClient  *self,
         }
       if (bad_field != NULL)
         *bad_field = g_strdup (field);
-      /* The refusal's details (a reason id, a field) for the caller. */
-      if (d != NULL)
-        *data = json_node_copy (d);
+      /* The refusal's details (a reason id, a field), for a caller that asks. */
+      if (refusal != NULL && d != NULL)
+        *refusal = json_node_copy (d);
       *why = g_strdup_printf ("%s refused (code %d, %s%s%s%s%s)", path, (int) code,
                               json_object_get_string_member_with_default (o, "message", "?"),
                               field ? ": " : "", field ? field : "", reason ? " " : "",
@@ -429,7 +430,7 @@ call (TongbanManagerClient  *self,
       JsonNode             **data,
       char                 **why)
 {
-  return call_full (self, path, body, sign, data, why, NULL);
+  return call_full (self, path, body, sign, data, why, NULL, NULL);
 }
 
 /* ---- worker: state ------------------------------------------------------- */
@@ -698,7 +699,7 @@ do_events (TongbanManagerClient *self)
             g_message ("manager: %s", error->message);
           return 0;
         }
-      code = call_full (self, "/api/terminal/v1/events", body, TRUE, &data, &why, &field);
+      code = call_full (self, "/api/terminal/v1/events", body, TRUE, &data, &why, &field, NULL);
       if (code == TONGBAN_CODE_TERMINAL_LOCKED)
         return 0;   /* kept until the kiosk is unlocked */
       /* One event the manager will never take (say, stamped by a clock far
@@ -803,6 +804,7 @@ do_calls (TongbanManagerClient *self)
   while ((c = pop_call (self)) != NULL)
     {
       g_autoptr(JsonNode) data = NULL;
+      g_autoptr(JsonNode) refusal = NULL;
       g_autofree char *why = NULL;
       CallAnswer *answer;
       gint64 code;
@@ -812,7 +814,7 @@ do_calls (TongbanManagerClient *self)
           call_free (c);
           continue;
         }
-      code = call_full (self, c->path, c->body, TRUE, &data, &why, NULL);
+      code = call_full (self, c->path, c->body, TRUE, &data, &why, NULL, &refusal);
       if (is_session_trouble (code) && ++c->tries < 2)
         {
           g_mutex_lock (&self->lock);
@@ -832,7 +834,7 @@ do_calls (TongbanManagerClient *self)
         g_message ("manager: %s", why);
       answer = g_new0 (CallAnswer, 1);
       answer->code = code;
-      answer->data = g_steal_pointer (&data);
+      answer->data = code == 0 ? g_steal_pointer (&data) : g_steal_pointer (&refusal);
       g_task_return_pointer (c->task, answer, call_answer_free);
       call_free (c);
     }

@@ -425,8 +425,8 @@ test_citizen_session (Fixture       *f,
                                "\"method\":\"id-card\"}}"));
   manager_answer (f->manager, "si.info", ok_envelope ("{\"months\":120}"));
 
-  verified = call (f, "auth.id-card", "{\"id_number\":\"44030419900101123X\",\"name\":\"陈大文\"}",
-                   &error);
+  verified = call (f, "auth.id-card",
+                   "{\"id_number\":\"44030419900101123X\",\"name\":\"陈大文\"}", &error);
   g_assert_no_error (error);
   g_assert_true (json_object_get_boolean_member (verified, "verified"));
   g_assert_false (json_object_has_member (verified, "session"));
