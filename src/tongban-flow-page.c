@@ -42,6 +42,7 @@ struct _TongbanFlowPage
   TongbanGuidance   *guidance;  /* built on first use */
   TongbanDevices    *devices;   /* or NULL */
   GtkWidget         *body;
+  GtkWidget         *identity;       /* who proved their identity, masked; or NULL */
   GCancellable      *cancellable;
   gboolean           busy;
   guint              qr_tick_id;     /* the QR code's countdown, every second */
@@ -291,6 +292,11 @@ render (TongbanFlowPage *self)
   g_autoptr(JsonObject) data = NULL;
 
   qr_stop (self);
+  if (self->identity)
+    {
+      gtk_box_remove (self->body_holder, self->identity);
+      self->identity = NULL;
+    }
   if (self->body)
     {
       gtk_box_remove (self->body_holder, self->body);
@@ -362,6 +368,10 @@ render (TongbanFlowPage *self)
       break;
     }
   gtk_box_append (self->body_holder, self->body);
+  /* After the identity check, every step shows whose visit it is (masked). */
+  self->identity = tongban_step_identity_new (self->flow);
+  if (self->identity)
+    gtk_box_prepend (self->body_holder, self->identity);
   update_actions (self);
 }
 

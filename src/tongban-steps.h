@@ -27,6 +27,7 @@ GtkWidget *tongban_step_record_new  (TongbanFlow *flow);
 GtkWidget *tongban_step_result_new  (TongbanFlow *flow);
 GtkWidget *tongban_step_rating_new  (TongbanFlow *flow);
 GtkWidget *tongban_step_auth_new    (TongbanFlow *flow);
+GtkWidget *tongban_step_identity_new (TongbanFlow *flow);
 void        tongban_step_auth_set_unavailable (GtkWidget   *body,
                                                const char  *method,
                                                const char  *reason);

@@ -965,6 +965,10 @@ test_identity_methods (void)
   g_assert_cmpuint (tongban_file_backend_get_calls (backend, "auth.qr-start"), ==, codes + 2);
   expect_step (window, "view");
   g_assert_cmpuint (tongban_file_backend_get_calls (backend, "auth.qr"), >=, asks + 2);
+  /* Whose visit it is, masked, on the steps after the check. */
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (ui_test_find_by_class (page, "identity"))), ==,
+                   "陈**  4403**********123X");
+  shot (window, "after");
   g_assert_cmpstr (json_object_get_string_member (
                      tongban_file_backend_get_last_params (backend, "auth.qr"), "ticket"), ==,
                    "demo-ticket");
