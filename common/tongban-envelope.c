@@ -135,7 +135,9 @@ tongban_envelope_parse (const char   *text,
 
   if (!json_parser_load_from_data (parser, text, len, error))
     return NULL;
-  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  /* (An empty text parses, to no root at all.) */
+  if (json_parser_get_root (parser) == NULL ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
       g_set_error_literal (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA,
                            "envelope is not an object");

@@ -47,6 +47,132 @@ find_template (const char *id)
   return NULL;
 }
 
+/* The record's own facts, labelled in the three languages: a certificate's `fields`
+ * as the kiosk's one renderer reads them (docs/gateway.md 5.1). */
+static const struct {
+  const char *key;
+  const char *zh_cn;
+  const char *zh_hk;
+  const char *en;
+} labels[] = {
+  { "period", "缴费期间", "繳費期間", "Period covered" },
+  { "months", "累计缴费月数", "累計繳費月數", "Months paid" },
+  { "year", "年度", "年度", "Year" },
+  { "pension", "养老保险个人账户（元）", "養老保險個人賬戶（元）", "Pension account (CNY)" },
+  { "medical", "医疗保险个人账户（元）", "醫療保險個人賬戶（元）", "Medical account (CNY)" },
+  { "balance", "账户余额（元）", "賬戶餘額（元）", "Account balance (CNY)" },
+  { "account", "用户号", "用戶號", "Account number" },
+  { "used", "用水量（立方米）", "用水量（立方米）", "Water used (m³)" },
+  { "paid", "已缴金额（元）", "已繳金額（元）", "Amount paid (CNY)" },
+  { "relative", "亲属", "親屬", "Relative" },
+  { "relation", "关系", "關係", "Relationship" },
+  { "born", "出生日期", "出生日期", "Date of birth" },
+  { "document", "证件", "證件", "Identity document" },
+  { "record", "刑事纪录", "刑事紀錄", "Criminal record" },
+  { "form", "表格", "表格", "Form" },
+  { "reference", "档案编号", "檔案編號", "File reference" },
+  { "company", "公司名称（英文）", "公司名稱（英文）", "Company name (English)" },
+  { "company_zh", "公司名称（中文）", "公司名稱（中文）", "Company name (Chinese)" },
+  { "cr_number", "公司编号", "公司編號", "Company number" },
+  { "kind", "事项", "事項", "Matter" },
+};
+
+/* Coded values read as words. */
+static const struct {
+  const char *key;
+  const char *value;
+  const char *zh_cn;
+  const char *zh_hk;
+  const char *en;
+} words[] = {
+  { "record", "none", "无刑事纪录", "無刑事紀錄", "No criminal record" },
+  { "record", "some", "有刑事纪录", "有刑事紀錄", "Criminal record held" },
+  { "kind", "incorporation", "公司成立", "公司成立", "Incorporation" },
+  { "kind", "change-of-name", "更改公司名称", "更改公司名稱", "Change of company name" },
+};
+
+static JsonNode *
+text3 (const char *zh_cn,
+       const char *zh_hk,
+       const char *en)
+{
+  JsonObject *o = json_object_new ();
+  JsonNode *n = json_node_new (JSON_NODE_OBJECT);
+
+  json_object_set_string_member (o, "zh_CN", zh_cn);
+  json_object_set_string_member (o, "zh_HK", zh_hk);
+  json_object_set_string_member (o, "en", en);
+  json_node_take_object (n, o);
+  return n;
+}
+
+static JsonObject *
+render_fields (const char *template_id,
+               const char *holder_name,
+               const char *id_number,
+               JsonObject *specific)
+{
+  JsonObject *fields = json_object_new ();
+  JsonObject *holder = json_object_new ();
+  JsonArray *rows = json_array_new ();
+  JsonArray *list = json_object_has_member (specific, "properties")
+                    ? json_object_get_array_member (specific, "properties") : NULL;
+
+  json_object_set_string_member (holder, "name", holder_name);
+  /* A company's certificate names the company by its number; a return's receipt the
+   * taxpayer by name alone. */
+  if (g_strcmp0 (template_id, "cr-certificate") == 0)
+    json_object_set_string_member (holder, "id_number", sb_str (specific, "cr_number"));
+  else if (g_strcmp0 (template_id, "ird-acknowledgement") != 0 && id_number != NULL)
+    json_object_set_string_member (holder, "id_number", id_number);
+  json_object_set_object_member (fields, "holder", holder);
+
+  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+    {
+      const char *value = json_object_has_member (specific, labels[i].key)
+                          ? sb_str (specific, labels[i].key) : NULL;
+      JsonObject *row;
+      JsonNode *shown = NULL;
+
+      if (value == NULL || *value == '\0')
+        continue;
+      for (guint w = 0; w < G_N_ELEMENTS (words); w++)
+        if (strcmp (words[w].key, labels[i].key) == 0 && strcmp (words[w].value, value) == 0)
+          shown = text3 (words[w].zh_cn, words[w].zh_hk, words[w].en);
+      row = json_object_new ();
+      json_object_set_member (row, "label", text3 (labels[i].zh_cn, labels[i].zh_hk,
+                                                   labels[i].en));
+      if (shown)
+        json_object_set_member (row, "value", shown);
+      else
+        json_object_set_string_member (row, "value", value);
+      json_array_add_object_element (rows, row);
+    }
+  if (list != NULL && json_array_get_length (list) > 0)
+    {
+      JsonObject *table = json_object_new ();
+      JsonArray *columns = json_array_new ();
+      JsonArray *cells = json_array_new ();
+
+      json_array_add_element (columns, text3 ("不动产坐落", "不動產坐落", "Property address"));
+      for (guint i = 0; i < json_array_get_length (list); i++)
+        {
+          JsonArray *cell = json_array_new ();
+
+          json_array_add_string_element (cell, json_array_get_string_element (list, i));
+          json_array_add_array_element (cells, cell);
+        }
+      json_object_set_array_member (table, "columns", columns);
+      json_object_set_array_member (table, "rows", cells);
+      json_object_set_object_member (fields, "table", table);
+    }
+  if (json_array_get_length (rows) > 0)
+    json_object_set_array_member (fields, "rows", rows);
+  else
+    json_array_unref (rows);
+  return fields;
+}
+
 JsonObject *
 sb_document_issue (SbSandbox  *sb,
                    const char *template_id,
@@ -56,7 +182,9 @@ sb_document_issue (SbSandbox  *sb,
                    const char *valid_until,
                    JsonObject *fields)
 {
-  g_autoptr(JsonObject) owned_fields = fields;
+  g_autoptr(JsonObject) specific = fields;
+  g_autoptr(JsonObject) owned_fields = render_fields (template_id, holder_name, id_number,
+                                                      specific);
   g_autofree char *today = sb_today ();
   g_autofree char *reuse = g_strdup_printf ("%s|%s|%s", id_number, template_id, today);
   g_autofree char *base = NULL;

@@ -15,6 +15,7 @@
 #include "tongban-catalog.h"
 #include "tongban-config.h"
 #include "tongban-devices.h"
+#include "tongban-gateway-backend.h"
 #include "tongban-i18n.h"
 #include "tongban-keyboard.h"
 #include "tongban-manager-client.h"
@@ -298,6 +299,13 @@ start_manager_link (TongbanApplication *self)
       return;
     }
   self->remote = tongban_remote_new (self->window, self->devices, self->manager);
+  /* With a manager, every business call goes through its gateway (REQ-I-04);
+   * the built-in answers stay for a kiosk without one. */
+  g_clear_object (&self->backend);
+  self->backend = TONGBAN_BACKEND (tongban_gateway_backend_new (self->manager,
+                                                                tongban_window_get_session (
+                                                                  self->window)));
+  tongban_window_set_backend (self->window, self->backend);
   tongban_manager_client_start (self->manager);
 }
 
@@ -377,8 +385,9 @@ setup (TongbanApplication *self,
       return FALSE;
     }
 
-  /* Until the kiosk is connected to the management server, the government
-   * systems are stood in for by the demonstration answers built in. */
+  /* Without a management server, the government systems are stood in for by
+   * the demonstration answers built in (start_manager_link() replaces them
+   * with the manager's gateway). */
   {
     g_autoptr(GBytes) demo = g_resources_lookup_data (RESOURCE_PREFIX "/demo/backend.json", 0,
                                                       &error);

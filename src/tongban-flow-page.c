@@ -15,6 +15,7 @@
 #include "tongban-pay-step.h"
 #include "tongban-laser-printer.h"
 #include "tongban-receipt-printer.h"
+#include "tongban-auth-read.h"
 #include "tongban-steps.h"
 #include "tongban-tr.h"
 
@@ -35,6 +36,7 @@ struct _TongbanFlowPage
   GtkLabel          *status_label;
   GtkWidget         *retry_button;
   GtkWidget         *reprint_button;
+  GtkWidget         *other_way_button;
   GtkWidget         *confirm_box;
   GtkWidget         *actions;
   GtkWidget         *cancel_button;
@@ -45,12 +47,15 @@ struct _TongbanFlowPage
   TongbanCatalog    *catalog;   /* borrowed */
   TongbanGuidance   *guidance;  /* built on first use */
   TongbanDevices    *devices;   /* or NULL */
-  gint64             card_deadline;  /* until when to look for a card, monotonic µs */
-  guint              card_retry_id;
   GtkWidget         *body;
   TongbanDocument   *document;  /* the certificate being printed, kept for a reprint */
+  GtkWidget         *identity;       /* who proved their identity, masked; or NULL */
   GCancellable      *cancellable;
   gboolean           busy;
+  guint              qr_tick_id;     /* the QR code's countdown, every second */
+  guint              qr_poll_id;     /* asking whether the phone confirmed, every 2 s */
+  gint64             qr_expires;     /* monotonic µs */
+  GtkLabel          *qr_countdown;
 };
 
 enum {
@@ -64,7 +69,11 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (TongbanFlowPage, tongban_flow_page, GTK_TYPE_WIDGET)
 
+/* How long a card, permit or finger is waited for. */
+#define AUTH_READ_TIMEOUT_MS 30000
+
 static void render (TongbanFlowPage *self);
+static void qr_stop (TongbanFlowPage *self);
 static void start_load (TongbanFlowPage *self);
 
 /* The printer a print step uses: the document printer when the service has
@@ -148,6 +157,14 @@ set_status (TongbanFlowPage *self,
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), waiting);
   gtk_widget_set_visible (self->retry_button, can_retry);
   gtk_widget_set_visible (self->reprint_button, FALSE);
+  /* A failed identity check: the same way again, or another one. */
+  gtk_widget_set_visible (self->other_way_button,
+                          can_retry && self->flow != NULL &&
+                          tongban_flow_get_step (self->flow)->type == TONGBAN_STEP_AUTH);
+  /* A failed identity check: the reason and the two ways on take the list's
+   * place ("another way" brings the list back). */
+  if (gtk_widget_get_visible (self->other_way_button) && self->body != NULL)
+    gtk_widget_set_visible (self->body, FALSE);
 }
 
 static const char *
@@ -171,6 +188,9 @@ waiting_text (TongbanFlowPage *self)
 static const char *
 failure_text (const GError *error)
 {
+  /* The system said why: its reason in plain words. */
+  if (tongban_backend_error_reason_text (error) != NULL)
+    return tongban_backend_error_reason_text (error);
   if (g_error_matches (error, TONGBAN_BACKEND_ERROR, TONGBAN_BACKEND_ERROR_REFUSED))
     return N_("The department has no record that fits. Check that this is the right service, "
               "or ask the staff at the service desk.");
@@ -252,6 +272,30 @@ update_progress (TongbanFlowPage *self)
   gtk_label_set_label (self->progress_label, text);
 }
 
+/* Ways of proving who you are whose device is missing or not working are
+ * greyed, with the reason. */
+static void
+grey_unavailable_methods (TongbanFlowPage *self)
+{
+  const TongbanService *service = tongban_flow_get_service (self->flow);
+
+  for (guint i = 0; self->devices != NULL && service->auth && service->auth[i]; i++)
+    {
+      const char * const *kinds = tongban_auth_method_devices (service->auth[i]);
+
+      for (guint k = 0; kinds[k]; k++)
+        {
+          const char *reason = NULL;
+
+          if (!tongban_devices_kind_ready (self->devices, kinds[k], &reason))
+            {
+              tongban_step_auth_set_unavailable (self->body, service->auth[i], reason);
+              break;
+            }
+        }
+    }
+}
+
 static void
 render (TongbanFlowPage *self)
 {
@@ -259,6 +303,12 @@ render (TongbanFlowPage *self)
   const TongbanService *service;
   g_autoptr(JsonObject) data = NULL;
 
+  qr_stop (self);
+  if (self->identity)
+    {
+      gtk_box_remove (self->body_holder, self->identity);
+      self->identity = NULL;
+    }
   if (self->body)
     {
       gtk_box_remove (self->body_holder, self->body);
@@ -322,6 +372,7 @@ render (TongbanFlowPage *self)
       break;
     case TONGBAN_STEP_AUTH:
       self->body = tongban_step_auth_new (self->flow);
+      grey_unavailable_methods (self);
       break;
     case TONGBAN_STEP_GUIDE:
       if (self->guidance == NULL && g_strcmp0 (step->mode, "search") == 0)
@@ -333,6 +384,153 @@ render (TongbanFlowPage *self)
       break;
     }
   gtk_box_append (self->body_holder, self->body);
+  /* After the identity check, every step shows whose visit it is (masked). */
+  self->identity = tongban_step_identity_new (self->flow);
+  if (self->identity)
+    gtk_box_prepend (self->body_holder, self->identity);
+  update_actions (self);
+}
+
+/* ---- QR login ------------------------------------------------------------ */
+
+#define QR_POLL_S 2
+
+static void
+qr_stop (TongbanFlowPage *self)
+{
+  g_clear_handle_id (&self->qr_tick_id, g_source_remove);
+  g_clear_handle_id (&self->qr_poll_id, g_source_remove);
+  self->qr_countdown = NULL;
+}
+
+static gboolean
+is_qr_step (TongbanFlowPage *self)
+{
+  const TongbanStep *step = tongban_flow_get_step (self->flow);
+
+  return step->type == TONGBAN_STEP_AUTH &&
+         g_strcmp0 (tongban_flow_get_answer (self->flow, step->id, "method"), "qr") == 0;
+}
+
+/* The code is no longer valid: forget it, and offer a new one. */
+static void
+qr_expired (TongbanFlowPage *self)
+{
+  tongban_flow_set_answer (self->flow, tongban_flow_get_step (self->flow)->id, "ticket", NULL);
+  render (self);   /* the dead code goes */
+  set_status (self, N_("The code has expired. Touch Try again for a new one, or choose another "
+                       "way."), FALSE, TRUE);
+  update_actions (self);
+}
+
+static gboolean
+qr_tick (gpointer data)
+{
+  TongbanFlowPage *self = data;
+  gint64 left = (self->qr_expires - g_get_monotonic_time ()) / G_USEC_PER_SEC;
+
+  if (left <= 0)
+    {
+      self->qr_tick_id = 0;
+      qr_expired (self);
+      return G_SOURCE_REMOVE;
+    }
+  if (self->qr_countdown)
+    tongban_tr_label_plural (self->qr_countdown, "The code works for %lu more second.",
+                             "The code works for %lu more seconds.", (gulong) left);
+  return G_SOURCE_CONTINUE;
+}
+
+static void on_qr_polled (GObject *source, GAsyncResult *result, gpointer user_data);
+
+static gboolean
+qr_poll (gpointer data)
+{
+  TongbanFlowPage *self = data;
+
+  /* One question at a time; the next one is asked when it is answered. */
+  self->qr_poll_id = 0;
+  tongban_flow_load_async (self->flow, self->cancellable, on_qr_polled, self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_qr_polled (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  TongbanFlowPage *self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) data = NULL;
+  gboolean ok = tongban_flow_load_finish (TONGBAN_FLOW (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      self->flow != TONGBAN_FLOW (source) || self->qr_tick_id == 0)
+    return;
+  if (!ok)
+    {
+      qr_stop (self);
+      g_message ("flow %s: QR login: %s", tongban_flow_get_service (self->flow)->id,
+                 error->message);
+      tongban_flow_set_answer (self->flow, tongban_flow_get_step (self->flow)->id, "ticket",
+                               NULL);
+      render (self);   /* the code is of no use now */
+      set_status (self, failure_text (error), FALSE, TRUE);
+      update_actions (self);
+      return;
+    }
+  data = tongban_flow_get_data (self->flow, NULL);
+  if (data != NULL && json_object_get_boolean_member_with_default (data, "verified", FALSE))
+    {
+      qr_stop (self);
+      tongban_flow_next (self->flow, NULL);
+      return;
+    }
+  self->qr_poll_id = g_timeout_add_seconds (QR_POLL_S, qr_poll, self);
+}
+
+/* The one-time code came: show it, count down, and ask every two seconds
+ * whether the phone has confirmed it (never waiting on the main thread). */
+static void
+qr_show (TongbanFlowPage *self,
+         JsonObject      *start)
+{
+  const char *ticket = json_object_get_string_member_with_default (start, "ticket", NULL);
+  const char *url = json_object_get_string_member_with_default (start, "url", NULL);
+  gint64 expires_in = json_object_get_int_member_with_default (start, "expires_in", 0);
+  g_autoptr(GdkTexture) texture = NULL;
+  GtkWidget *picture, *countdown;
+
+  if (ticket == NULL || url == NULL || expires_in <= 0 ||
+      !(texture = tongban_qr_texture_new (url, 8)))
+    {
+      g_message ("flow %s: QR login: the code's answer is incomplete",
+                 tongban_flow_get_service (self->flow)->id);
+      set_status (self, failure_text (NULL), FALSE, TRUE);
+      update_actions (self);
+      return;
+    }
+  tongban_flow_set_answer (self->flow, tongban_flow_get_step (self->flow)->id, "ticket", ticket);
+  if (self->body)
+    gtk_box_remove (self->body_holder, self->body);
+  self->body = gtk_box_new (GTK_ORIENTATION_VERTICAL, 16);
+  gtk_widget_add_css_class (self->body, "qr-login");
+  picture = gtk_picture_new_for_paintable (GDK_PAINTABLE (texture));
+  gtk_picture_set_can_shrink (GTK_PICTURE (picture), FALSE);
+  gtk_widget_set_halign (picture, GTK_ALIGN_START);
+  tongban_tr_accessible_label (picture, N_("QR code to prove who you are with your phone"));
+  gtk_box_append (GTK_BOX (self->body), picture);
+  countdown = gtk_label_new (NULL);
+  gtk_label_set_xalign (GTK_LABEL (countdown), 0);
+  gtk_widget_add_css_class (countdown, "body");
+  gtk_box_append (GTK_BOX (self->body), countdown);
+  gtk_box_append (self->body_holder, self->body);
+  self->qr_countdown = GTK_LABEL (countdown);
+  self->qr_expires = g_get_monotonic_time () + expires_in * G_USEC_PER_SEC;
+  set_status (self, N_("Scan the code with your phone and confirm there."), TRUE, FALSE);
+  qr_tick (self);
+  self->qr_tick_id = g_timeout_add_seconds (1, qr_tick, self);
+  self->qr_poll_id = g_timeout_add_seconds (QR_POLL_S, qr_poll, self);
   update_actions (self);
 }
 
@@ -576,6 +774,17 @@ on_loaded (GObject      *source,
     }
 
   type = tongban_flow_get_step (self->flow)->type;
+  if (type == TONGBAN_STEP_AUTH && is_qr_step (self))
+    {
+      g_autoptr(JsonObject) data = tongban_flow_get_data (self->flow, NULL);
+
+      /* The one-time code to show (the back end may also answer at once). */
+      if (data != NULL && !json_object_get_boolean_member_with_default (data, "verified", FALSE))
+        {
+          qr_show (self, data);
+          return;
+        }
+    }
   set_status (self, NULL, FALSE, FALSE);
   /* The department has recorded the printing: now the kiosk prints. */
   if (type == TONGBAN_STEP_PRINT && start_printing (self))
@@ -603,104 +812,52 @@ start_load (TongbanFlowPage *self)
   tongban_flow_load_async (self->flow, self->cancellable, on_loaded, self);
 }
 
-static const char *
-card_failure_text (const GError *error)
-{
-  switch (tongban_completion_from_error (error))
-    {
-    case TONGBAN_COMPLETION_TIMEOUT:
-    case TONGBAN_COMPLETION_USER_ERROR:   /* no card found before the time was up */
-      return N_("No card was found on the reader. Place your card flat on the reader and touch "
-                "Try again.");
-    case TONGBAN_COMPLETION_INVALID_DATA:
-      return N_("The card could not be read. Take it off the reader, put it back and touch Try "
-                "again.");
-    default:
-      return N_("The card reader is not working just now. Choose another way to prove who you "
-                "are, or ask the staff at the service desk.");
-    }
-}
-
-static void on_card_read (GObject *source, GAsyncResult *result, gpointer user_data);
-
-static gboolean
-read_card_again (gpointer data)
-{
-  TongbanFlowPage *self = data;
-  TongbanDevice *reader = tongban_devices_get (self->devices, "id-card-reader");
-
-  self->card_retry_id = 0;
-  if (reader == NULL || self->flow == NULL)
-    return G_SOURCE_REMOVE;
-  tongban_idcard_reader_read_async (TONGBAN_IDCARD_READER (reader), FALSE, 5000,
-                                    self->cancellable, on_card_read, self);
-  return G_SOURCE_REMOVE;
-}
-
 static void
-on_card_read (GObject      *source,
+on_auth_read (GObject      *source,
               GAsyncResult *result,
               gpointer      user_data)
 {
   TongbanFlowPage *self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(TongbanIdentity) identity =
-    tongban_idcard_reader_read_finish (TONGBAN_IDCARD_READER (source), result, &error);
+  char **reading = tongban_auth_read_finish (TONGBAN_DEVICES (source), result, &error);
   const TongbanStep *step;
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
-      tongban_completion_from_error (error) == TONGBAN_COMPLETION_CANCELED)
-    {
-      if (self->devices)
-        tongban_devices_guide (self->devices, "id-card-reader", FALSE);
-      return;
-    }
-  /* No card on the reader yet: the citizen is still placing it. Look again
-   * until the time is up, light and prompt on. */
-  if (identity == NULL && self->flow != NULL &&
-      tongban_completion_from_error (error) == TONGBAN_COMPLETION_USER_ERROR &&
-      g_get_monotonic_time () < self->card_deadline)
-    {
-      self->card_retry_id = g_timeout_add (500, read_card_again, self);
-      return;
-    }
-  if (self->devices)
-    tongban_devices_guide (self->devices, "id-card-reader", FALSE);
-  self->busy = FALSE;
-  if (self->flow == NULL)
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  if (identity == NULL)
+  self->busy = FALSE;
+  if (self->flow == NULL || reading == NULL)
     {
-      /* The completion code, never the card's contents. */
-      g_message ("identity card read failed: %s",
-                 tongban_completion_to_string (tongban_completion_from_error (error)));
-      set_status (self, card_failure_text (error), FALSE, TRUE);
-      update_actions (self);
+      if (error != NULL && self->flow != NULL)
+        {
+          /* What failed, never what was read. */
+          g_message ("identity reading failed: %s", error->message);
+          set_status (self, tongban_auth_read_error_text (error), FALSE, TRUE);
+          update_actions (self);
+        }
+      tongban_auth_reading_free (reading);
       return;
     }
 
-  /* What the identity service needs to check the card, kept with the
-   * session only. */
+  /* What the identity service needs, kept with the session only; the
+   * reading itself is wiped here. */
   step = tongban_flow_get_step (self->flow);
-  tongban_flow_set_answer (self->flow, step->id, "name", identity->fields[TONGBAN_ID_NAME]);
-  tongban_flow_set_answer (self->flow, step->id, "id_number",
-                           identity->fields[TONGBAN_ID_NUMBER]);
+  for (char **p = reading; p[0] && p[1]; p += 2)
+    tongban_flow_set_answer (self->flow, step->id, p[0], p[1]);
+  tongban_auth_reading_free (reading);
   start_load (self);
 }
 
-/* Proving who you are with a card: read it on the reader's own thread, then
- * ask the identity service. Without a reader the back end decides alone. */
+/* Proving who you are with a card, a permit or a finger: read it on the
+ * device's own thread, then ask the identity service. Without devices (a
+ * kiosk in development) the back end decides alone. */
 static gboolean
-read_card_first (TongbanFlowPage *self)
+read_first (TongbanFlowPage *self)
 {
   const TongbanStep *step = tongban_flow_get_step (self->flow);
   const char *method = tongban_flow_get_answer (self->flow, step->id, "method");
-  TongbanDevice *reader;
 
   if (step->type != TONGBAN_STEP_AUTH || self->devices == NULL ||
-      (g_strcmp0 (method, "id-card") != 0 && g_strcmp0 (method, "permit") != 0) ||
-      tongban_flow_get_answer (self->flow, step->id, "id_number") != NULL ||
-      !(reader = tongban_devices_get (self->devices, "id-card-reader")))
+      !tongban_auth_read_supported (method))
     return FALSE;
 
   self->busy = TRUE;
@@ -708,11 +865,8 @@ read_card_first (TongbanFlowPage *self)
     gtk_widget_set_sensitive (self->body, FALSE);
   set_status (self, waiting_text (self), TRUE, FALSE);
   update_actions (self);
-  /* The light beside the reader shows where the card goes. */
-  tongban_devices_guide (self->devices, "id-card-reader", TRUE);
-  self->card_deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-  tongban_idcard_reader_read_async (TONGBAN_IDCARD_READER (reader), FALSE, 5000,
-                                    self->cancellable, on_card_read, self);
+  tongban_auth_read_async (self->devices, method, AUTH_READ_TIMEOUT_MS, self->cancellable,
+                           on_auth_read, self);
   return TRUE;
 }
 
@@ -759,7 +913,7 @@ action_load (GtkWidget  *widget,
 {
   TongbanFlowPage *self = TONGBAN_FLOW_PAGE (widget);
 
-  if (self->flow != NULL && !self->busy && !read_card_first (self))
+  if (self->flow != NULL && !self->busy && !read_first (self))
     start_load (self);
 }
 
@@ -770,12 +924,12 @@ action_retry (GtkWidget  *widget,
 {
   TongbanFlowPage *self = TONGBAN_FLOW_PAGE (widget);
 
-  if (self->flow == NULL)
+  if (self->flow == NULL || self->busy)
     return;
   set_status (self, NULL, FALSE, FALSE);
-  if (tongban_flow_get_step (self->flow)->type == TONGBAN_STEP_AUTH)
-    render (self);   /* choose the method again */
-  else
+  /* An identity check tries the same way again (the card, the permit or the
+   * finger is read anew). */
+  if (!read_first (self))
     start_load (self);
 }
 
@@ -789,6 +943,21 @@ action_reprint (GtkWidget  *widget,
   if (self->flow != NULL && !self->busy &&
       tongban_flow_get_step (self->flow)->type == TONGBAN_STEP_PRINT)
     start_printing (self);
+}
+
+static void
+action_other_way (GtkWidget  *widget,
+                  const char *name,
+                  GVariant   *param)
+{
+  TongbanFlowPage *self = TONGBAN_FLOW_PAGE (widget);
+
+  if (self->flow == NULL || self->busy)
+    return;
+  qr_stop (self);
+  tongban_flow_set_answer (self->flow, tongban_flow_get_step (self->flow)->id, "ticket", NULL);
+  set_status (self, NULL, FALSE, FALSE);
+  render (self);   /* choose the method again */
 }
 
 static void
@@ -846,9 +1015,7 @@ tongban_flow_page_set_flow (TongbanFlowPage *self,
 
   if (self->flow == flow)
     return;
-  g_clear_handle_id (&self->card_retry_id, g_source_remove);
-  if (self->devices)
-    tongban_devices_guide (self->devices, "id-card-reader", FALSE);
+  qr_stop (self);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
@@ -936,7 +1103,7 @@ tongban_flow_page_dispose (GObject *object)
   TongbanFlowPage *self = TONGBAN_FLOW_PAGE (object);
   GtkWidget *child;
 
-  g_clear_handle_id (&self->card_retry_id, g_source_remove);
+  qr_stop (self);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   if (self->flow)
@@ -982,6 +1149,7 @@ tongban_flow_page_class_init (TongbanFlowPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TongbanFlowPage, status_label);
   gtk_widget_class_bind_template_child (widget_class, TongbanFlowPage, retry_button);
   gtk_widget_class_bind_template_child (widget_class, TongbanFlowPage, reprint_button);
+  gtk_widget_class_bind_template_child (widget_class, TongbanFlowPage, other_way_button);
   gtk_widget_class_bind_template_child (widget_class, TongbanFlowPage, confirm_box);
   gtk_widget_class_bind_template_child (widget_class, TongbanFlowPage, actions);
   gtk_widget_class_bind_template_child (widget_class, TongbanFlowPage, cancel_button);
@@ -992,6 +1160,7 @@ tongban_flow_page_class_init (TongbanFlowPageClass *klass)
   gtk_widget_class_install_action (widget_class, "flow.load", NULL, action_load);
   gtk_widget_class_install_action (widget_class, "flow.retry", NULL, action_retry);
   gtk_widget_class_install_action (widget_class, "flow.reprint", NULL, action_reprint);
+  gtk_widget_class_install_action (widget_class, "flow.other-way", NULL, action_other_way);
   gtk_widget_class_install_action (widget_class, "flow.change", "s", action_change);
   gtk_widget_class_install_action (widget_class, "flow.cancel", NULL, action_cancel);
   gtk_widget_class_install_action (widget_class, "flow.keep", NULL, action_keep);

@@ -11,6 +11,7 @@
 #include <string.h>
 #include "tongban-document.h"
 #include "tongban-i18n.h"
+#include "tongban-mask.h"
 #include "tongban-tr.h"
 
 static GtkWidget *
@@ -687,6 +688,58 @@ tongban_step_auth_prompt (const char *method)
   return NULL;
 }
 
+/* "We know who you are:" and the citizen's masked name and ID, appended to
+ * @box, when @identity is a verified identity check's answer. */
+static gboolean
+identity_line (JsonObject *identity,
+               GtkWidget  *box)
+{
+  JsonObject *citizen;
+  g_autofree char *name = NULL;
+  g_autofree char *who = NULL;
+
+  /* (A QR login's one-time code is kept there too, and is no identity.) */
+  if (identity == NULL || !(json_object_has_member (identity, "citizen") ||
+                            json_object_has_member (identity, "masked_id")))
+    return FALSE;
+  /* The gateway names the citizen in "citizen"; shown masked all the same. */
+  citizen = json_object_has_member (identity, "citizen")
+              ? json_object_get_object_member (identity, "citizen") : identity;
+  if (citizen == NULL)
+    return FALSE;
+  name = tongban_mask_name (json_object_get_string_member_with_default (citizen, "name", ""));
+  who = g_strdup_printf ("%s  %s", name ? name : "",
+                         json_object_get_string_member_with_default (citizen, "masked_id", ""));
+  gtk_box_append (GTK_BOX (box), tr_label (N_("We know who you are:"), "body"));
+  gtk_box_append (GTK_BOX (box), data_label (who, "identity"));
+  return TRUE;
+}
+
+/* Who proved their identity in this visit (masked), for the steps after the
+ * check; NULL before. */
+GtkWidget *
+tongban_step_identity_new (TongbanFlow *flow)
+{
+  const TongbanService *service = tongban_flow_get_service (flow);
+  const TongbanStep *current = tongban_flow_get_step (flow);
+  GtkWidget *outer = box (GTK_ORIENTATION_HORIZONTAL, 12, "identity-line");
+
+  for (guint i = 0; current->type != TONGBAN_STEP_AUTH && i < service->steps->len; i++)
+    {
+      const TongbanStep *step = g_ptr_array_index (service->steps, i);
+      g_autoptr(JsonObject) identity = NULL;
+
+      if (step->type != TONGBAN_STEP_AUTH)
+        continue;
+      identity = tongban_flow_get_data (flow, step->id);
+      if (identity_line (identity, outer))
+        return outer;
+    }
+  g_object_ref_sink (outer);
+  g_object_unref (outer);
+  return NULL;
+}
+
 GtkWidget *
 tongban_step_auth_new (TongbanFlow *flow)
 {
@@ -695,31 +748,44 @@ tongban_step_auth_new (TongbanFlow *flow)
   GtkWidget *outer = box (GTK_ORIENTATION_VERTICAL, 12, "choices");
 
   keep_flow (outer, flow);
-  if (identity != NULL)
-    {
-      g_autofree char *who = g_strdup_printf ("%s  %s",
-        json_object_get_string_member_with_default (identity, "name", ""),
-        json_object_get_string_member_with_default (identity, "masked_id", ""));
-
-      gtk_box_append (GTK_BOX (outer), tr_label (N_("We know who you are:"), "body"));
-      gtk_box_append (GTK_BOX (outer), data_label (who, "identity"));
-      return outer;
-    }
+  if (identity_line (identity, outer))
+    return outer;
   for (guint i = 0; service->auth[i]; i++)
     for (guint j = 0; j < G_N_ELEMENTS (auth_methods); j++)
       if (strcmp (service->auth[i], auth_methods[j].method) == 0)
         {
           GtkWidget *button = gtk_button_new ();
+          GtkWidget *content = box (GTK_ORIENTATION_VERTICAL, 4, NULL);
 
           gtk_widget_add_css_class (button, "choice");
           gtk_widget_set_name (button, auth_methods[j].method);
-          gtk_button_set_child (GTK_BUTTON (button), tr_label (auth_methods[j].label,
-                                                               "choice-label"));
+          gtk_widget_set_valign (content, GTK_ALIGN_CENTER);
+          gtk_box_append (GTK_BOX (content), tr_label (auth_methods[j].label, "choice-label"));
+          gtk_button_set_child (GTK_BUTTON (button), content);
           g_object_set_data (G_OBJECT (button), "method", (gpointer) auth_methods[j].method);
           g_signal_connect (button, "clicked", G_CALLBACK (on_method_clicked), NULL);
           gtk_box_append (GTK_BOX (outer), button);
         }
   return outer;
+}
+
+/* A method whose device is missing or not working: greyed, with the reason
+ * (an English msgid) under its name. */
+void
+tongban_step_auth_set_unavailable (GtkWidget  *body,
+                                   const char *method,
+                                   const char *reason)
+{
+  for (GtkWidget *button = gtk_widget_get_first_child (body); button;
+       button = gtk_widget_get_next_sibling (button))
+    if (g_strcmp0 (g_object_get_data (G_OBJECT (button), "method"), method) == 0)
+      {
+        GtkWidget *content = gtk_button_get_child (GTK_BUTTON (button));
+
+        gtk_box_append (GTK_BOX (content), tr_label (reason, "unavailable-reason"));
+        gtk_widget_set_sensitive (button, FALSE);
+        gtk_widget_add_css_class (button, "unavailable");
+      }
 }
 
 /* ---- notices: upload, video, guides ------------------------------------ */

@@ -28,6 +28,10 @@ GtkWidget *tongban_step_record_new  (TongbanFlow *flow);
 GtkWidget *tongban_step_result_new  (TongbanFlow *flow);
 GtkWidget *tongban_step_rating_new  (TongbanFlow *flow);
 GtkWidget *tongban_step_auth_new    (TongbanFlow *flow);
+GtkWidget *tongban_step_identity_new (TongbanFlow *flow);
+void        tongban_step_auth_set_unavailable (GtkWidget   *body,
+                                               const char  *method,
+                                               const char  *reason);
 const char *tongban_step_auth_prompt (const char *method);
 GtkWidget *tongban_step_notice_new  (TongbanFlow *flow);
 GtkWidget *tongban_step_guide_new   (TongbanFlow     *flow,

@@ -1023,6 +1023,17 @@ on_pad_key (TongbanDevices *devices,
     }
 }
 
+/* The systems the services talk to from the next service on (the manager's
+ * gateway once the link is set up). */
+void
+tongban_window_set_backend (TongbanWindow  *self,
+                            TongbanBackend *backend)
+{
+  g_return_if_fail (TONGBAN_IS_WINDOW (self));
+  g_return_if_fail (TONGBAN_IS_BACKEND (backend));
+  g_set_object (&self->backend, backend);
+}
+
 void
 tongban_window_set_devices (TongbanWindow  *self,
                             TongbanDevices *devices)

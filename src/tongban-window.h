@@ -24,6 +24,8 @@ guint            tongban_window_get_depth         (TongbanWindow   *self);
 void             tongban_window_open              (TongbanWindow   *self,
                                                    const char      *page,
                                                    const char      *argument);
+void             tongban_window_set_backend       (TongbanWindow   *self,
+                                                   TongbanBackend  *backend);
 void             tongban_window_set_devices       (TongbanWindow   *self,
                                                    TongbanDevices  *devices);
 void             tongban_window_set_speech        (TongbanWindow   *self,

@@ -250,7 +250,8 @@ create_device (GKeyFile    *config,
       return TONGBAN_DEVICE (tongban_thermal_new (name, input, warning > 0 ? warning : 35,
                                                   critical > 0 ? critical : 45));
     }
-  if (g_str_equal (type, "camera"))
+  /* A document camera is a camera over the glass where permits are laid. */
+  if (g_str_equal (type, "camera") || g_str_equal (type, "document-camera"))
     {
 #ifdef HAVE_GSTREAMER
       g_autofree char *source = required (config, group, "source", error);

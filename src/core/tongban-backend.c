@@ -11,9 +11,126 @@
 #include "tongban-backend.h"
 
 #include <string.h>
+#include <glib/gi18n-lib.h>
 #include "tongban-clock.h"
 
-G_DEFINE_QUARK (tongban-backend-error-quark, tongban_backend_error)
+/* A refusal's reason id (docs/gateway.md section 1) travels with the error. */
+typedef struct {
+  char *reason;
+} TongbanBackendErrorPrivate;
+
+static void
+tongban_backend_error_private_init (TongbanBackendErrorPrivate *priv)
+{
+  /* (GLib hands over what it allocated; the checks keep -Wnull-dereference quiet.) */
+  if (priv != NULL)
+    priv->reason = NULL;
+}
+
+static void
+tongban_backend_error_private_copy (const TongbanBackendErrorPrivate *src,
+                                    TongbanBackendErrorPrivate       *dest)
+{
+  if (src != NULL && dest != NULL)
+    dest->reason = g_strdup (src->reason);
+}
+
+static void
+tongban_backend_error_private_clear (TongbanBackendErrorPrivate *priv)
+{
+  if (priv != NULL)
+    g_clear_pointer (&priv->reason, g_free);
+}
+
+G_DEFINE_EXTENDED_ERROR (TongbanBackendError, tongban_backend_error)
+
+/* Every reason id the kiosk knows, with what it tells the citizen. */
+static const struct {
+  const char *id;
+  const char *text;
+} reasons[] = {
+  { "not-found", N_("The department has no record that fits. Check that this is the right "
+                    "service, or ask the staff at the service desk.") },
+  { "not-eligible", N_("The department says this service is not open to you. Ask the staff at "
+                       "the service desk what you can do instead.") },
+  { "identity-mismatch", N_("Your details do not match the department's records. Try again, or "
+                            "choose another way to prove who you are.") },
+  { "not-live", N_("The camera could not confirm that a person was standing in front of it. "
+                   "Look straight at the camera and try again, or choose another way.") },
+  { "document-expired", N_("This document has expired. Use a current one, or choose another way "
+                           "to prove who you are.") },
+  { "document-invalid", N_("This document could not be accepted. Check that it is the right one, "
+                           "or choose another way to prove who you are.") },
+  { "slot-taken", N_("That time has just been taken by someone else. Please choose another "
+                     "time.") },
+  { "payment-declined", N_("The payment was not accepted. Try again, or pay another way.") },
+  { "duplicate", N_("This has already been done, and it was not done twice. Ask the staff at "
+                    "the service desk if you are not sure.") },
+  { "invalid-field", N_("Something you entered was not accepted. Check what you entered and try "
+                        "again.") },
+  { "closed", N_("This service is closed just now. Please come back during its opening "
+                 "hours.") },
+  { "pending", N_("Your earlier application is still being handled. You will be told when it is "
+                  "done.") },
+  { "identity-required", N_("Please prove who you are again: the earlier check has ended.") },
+  { "module-disabled", N_("This service is not available at this kiosk just now. Ask the staff "
+                          "at the service desk.") },
+  { "rate-limited", N_("The system is busy. Please wait a moment and try again.") },
+};
+
+/* Whether @reason is one of the reason ids of docs/gateway.md. */
+gboolean
+tongban_backend_reason_is_known (const char *reason)
+{
+  for (guint i = 0; reason != NULL && i < G_N_ELEMENTS (reasons); i++)
+    if (g_str_equal (reasons[i].id, reason))
+      return TRUE;
+  return FALSE;
+}
+
+/* A backend error carrying @reason (a known reason id, or NULL). */
+GError *
+tongban_backend_error_new_reason (TongbanBackendError  code,
+                                  const char          *reason,
+                                  const char          *message)
+{
+  GError *error = g_error_new_literal (TONGBAN_BACKEND_ERROR, (int) code, message);
+  TongbanBackendErrorPrivate *priv = tongban_backend_error_get_private (error);
+
+  if (priv != NULL)
+    priv->reason = tongban_backend_reason_is_known (reason) ? g_strdup (reason) : NULL;
+  return error;
+}
+
+/* The reason id a refusal carries, or NULL. */
+const char *
+tongban_backend_error_get_reason (const GError *error)
+{
+  TongbanBackendErrorPrivate *priv;
+
+  if (error == NULL || error->domain != TONGBAN_BACKEND_ERROR)
+    return NULL;
+  priv = tongban_backend_error_get_private (error);
+  return priv ? priv->reason : NULL;
+}
+
+/* The plain words (an English msgid, to translate when shown) for the
+ * reason @error carries, or NULL when it carries none. */
+const char *
+tongban_backend_error_reason_text (const GError *error)
+{
+  return tongban_backend_reason_words (tongban_backend_error_get_reason (error));
+}
+
+/* The plain words (an English msgid) for the reason id @reason, or NULL. */
+const char *
+tongban_backend_reason_words (const char *reason)
+{
+  for (guint i = 0; reason != NULL && i < G_N_ELEMENTS (reasons); i++)
+    if (g_str_equal (reasons[i].id, reason))
+      return reasons[i].text;
+  return NULL;
+}
 G_DEFINE_INTERFACE (TongbanBackend, tongban_backend, G_TYPE_OBJECT)
 
 static void
@@ -55,6 +172,7 @@ struct _TongbanFileBackend
   JsonObject *operations;
   guint       delay_ms;
   GHashTable *failures;     /* operation -> code + 1 */
+  GHashTable *reasons;      /* operation -> reason id of its failure */
   GHashTable *calls;        /* operation -> count */
   GHashTable *last_params;  /* operation -> JsonObject */
   guint       serial;
@@ -133,8 +251,13 @@ file_call_async (TongbanBackend      *backend,
                        params ? json_object_ref (params) : json_object_new ());
 
   if (failure != NULL)
-    p->error = g_error_new (TONGBAN_BACKEND_ERROR, GPOINTER_TO_INT (failure) - 1,
-                            "%s: failure switched on", operation);
+    {
+      g_autofree char *message = g_strdup_printf ("%s: failure switched on", operation);
+
+      p->error = tongban_backend_error_new_reason (GPOINTER_TO_INT (failure) - 1,
+                                                   g_hash_table_lookup (self->reasons, operation),
+                                                   message);
+    }
   else if (stored != NULL && JSON_NODE_HOLDS_OBJECT (stored))
     {
       JsonNode *copy = json_node_copy (stored);
@@ -190,6 +313,7 @@ tongban_file_backend_finalize (GObject *object)
 
   g_clear_pointer (&self->operations, json_object_unref);
   g_clear_pointer (&self->failures, g_hash_table_unref);
+  g_clear_pointer (&self->reasons, g_hash_table_unref);
   g_clear_pointer (&self->calls, g_hash_table_unref);
   g_clear_pointer (&self->last_params, g_hash_table_unref);
   G_OBJECT_CLASS (tongban_file_backend_parent_class)->finalize (object);
@@ -205,6 +329,7 @@ static void
 tongban_file_backend_init (TongbanFileBackend *self)
 {
   self->failures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->reasons = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->calls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->last_params = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                              (GDestroyNotify) json_object_unref);
@@ -250,6 +375,7 @@ tongban_file_backend_set_failure (TongbanFileBackend  *self,
                                   TongbanBackendError  code)
 {
   g_return_if_fail (TONGBAN_IS_FILE_BACKEND (self));
+  g_hash_table_remove (self->reasons, operation);
   if ((int) code < 0)
     g_hash_table_remove (self->failures, operation);
   else
@@ -266,6 +392,16 @@ tongban_file_backend_set_answer (TongbanFileBackend *self,
   g_return_if_fail (TONGBAN_IS_FILE_BACKEND (self));
   g_return_if_fail (operation != NULL && answer != NULL);
   json_object_set_object_member (self->operations, operation, json_object_ref (answer));
+}
+
+/* Makes @operation refused from now on with the reason id @reason. */
+void
+tongban_file_backend_set_refusal (TongbanFileBackend *self,
+                                  const char         *operation,
+                                  const char         *reason)
+{
+  tongban_file_backend_set_failure (self, operation, TONGBAN_BACKEND_ERROR_REFUSED);
+  g_hash_table_insert (self->reasons, g_strdup (operation), g_strdup (reason));
 }
 
 guint

@@ -4,7 +4,9 @@
  * id, an operation name ("si.certificate", "gd.book", "auth.id-card") and its
  * parameters, answered with a JSON object. The kiosk never talks to those
  * systems itself: in service the implementation is the management server's
- * gateway; until then, and in tests, TongbanFileBackend answers from data.
+ * gateway (TongbanGatewayBackend, tongban-gateway-backend.h); in tests and on
+ * a kiosk with no manager, TongbanFileBackend answers from data. A refusal
+ * may carry a reason id (docs/gateway.md), with plain words for the citizen.
  */
 #pragma once
 
@@ -41,6 +43,13 @@ struct _TongbanBackendInterface
 };
 
 GQuark      tongban_backend_error_quark (void);
+GError     *tongban_backend_error_new_reason  (TongbanBackendError  code,
+                                               const char          *reason,
+                                               const char          *message);
+const char *tongban_backend_error_get_reason  (const GError        *error);
+const char *tongban_backend_error_reason_text (const GError        *error);
+gboolean    tongban_backend_reason_is_known   (const char          *reason);
+const char *tongban_backend_reason_words      (const char          *reason);
 void        tongban_backend_call_async  (TongbanBackend      *self,
                                          const char          *service_id,
                                          const char          *operation,
@@ -69,5 +78,8 @@ guint               tongban_file_backend_get_calls      (TongbanFileBackend  *se
                                                         const char          *operation);
 JsonObject         *tongban_file_backend_get_last_params (TongbanFileBackend *self,
                                                          const char         *operation);
+void                tongban_file_backend_set_refusal    (TongbanFileBackend  *self,
+                                                        const char          *operation,
+                                                        const char          *reason);
 
 G_END_DECLS

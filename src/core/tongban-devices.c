@@ -15,8 +15,11 @@
 #include "tongban-device-manager.h"
 #include "tongban-lights.h"
 #include "tongban-pinpad.h"
-#include "tongban-sim-panel.h"
+#include "tongban-sim-camera.h"
+#include "tongban-sim-fingerprint.h"
 #include "tongban-sim-idcard.h"
+#include "tongban-sim-panel.h"
+#include "tongban-sim-permit.h"
 #include "tongban-sim-printer.h"
 
 struct _TongbanDevices
@@ -57,6 +60,9 @@ static const struct {
   { "barcode-scanner", "scanner" },
   { "ups", "ups" },
   { "lights", "lights" },
+  { "fingerprint-reader", "fingerprint" },
+  { "camera", "camera" },
+  { "document-camera", "document-camera" },
 };
 
 /* The management server switches modules (server/sql: module_device) on and
@@ -276,15 +282,44 @@ tongban_devices_guide (TongbanDevices *self,
                             NULL);
 }
 
-/* The demonstration: an ID card reader, a receipt printer, a light board and
- * a PIN pad at the far end of ptys, speaking their real protocols; the
+/* What lies on the simulated document camera's glass. */
+static gboolean
+show_permit (TongbanSim *document,
+             const char *event)
+{
+  g_autoptr(TongbanFrameImage) picture = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (g_str_equal (event, "permit"))
+    picture = tongban_sim_permit_picture ("DejaVu Sans Mono", TONGBAN_SIM_PERMIT_ZONE);
+  else if (g_str_equal (event, "permit blank"))
+    picture = tongban_sim_permit_picture ("DejaVu Sans Mono", TONGBAN_SIM_PERMIT_BLANK);
+  else if (g_str_equal (event, "permit smudged"))
+    picture = tongban_sim_permit_picture ("DejaVu Sans Mono", TONGBAN_SIM_PERMIT_SMUDGED);
+  else if (!g_str_equal (event, "permit removed"))
+    return FALSE;
+  if (!tongban_sim_camera_show (document, picture, &error))
+    {
+      g_message ("simulated document camera: %s", error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The demonstration: an ID card reader, a receipt printer, a light board, a
+ * PIN pad and a fingerprint reader at the far end of ptys, and the face
+ * camera pair (visible and infrared) and the document camera as MJPEG
+ * cameras on local TCP ports, all speaking their real protocols; the
  * drivers cannot tell. */
 gboolean
 tongban_devices_simulate (TongbanDevices  *self,
                           GError         **error)
 {
   g_autoptr(GKeyFile) config = g_key_file_new ();
-  TongbanSim *idcard, *printer, *lights, *pinpad;
+  TongbanSim *idcard, *printer, *lights, *pinpad, *finger, *face, *face_ir, *document;
+  g_autofree char *face_url = NULL;
+  g_autofree char *face_ir_url = NULL;
+  g_autofree char *document_url = NULL;
 
   g_return_val_if_fail (TONGBAN_IS_DEVICES (self), FALSE);
 
@@ -300,6 +335,41 @@ tongban_devices_simulate (TongbanDevices  *self,
   if (!(pinpad = tongban_sim_pinpad_new (9600, error)))
     return FALSE;
   g_ptr_array_add (self->sims, pinpad);
+  if (!(finger = tongban_sim_fingerprint_new (57600, NULL, error)))
+    return FALSE;
+  g_ptr_array_add (self->sims, finger);
+  if (!(face = tongban_sim_camera_new (0, 640, 480, error)))
+    return FALSE;
+  g_ptr_array_add (self->sims, face);
+  if (!(face_ir = tongban_sim_camera_new (0, 640, 480, error)))
+    return FALSE;
+  g_ptr_array_add (self->sims, face_ir);
+  if (!(document = tongban_sim_camera_new (0, 1280, 800, error)))
+    return FALSE;
+  g_ptr_array_add (self->sims, document);
+  g_hash_table_insert (self->sim_by_kind, g_strdup ("fingerprint-reader"), finger);
+  g_hash_table_insert (self->sim_by_kind, g_strdup ("camera"), face);
+  g_hash_table_insert (self->sim_by_kind, g_strdup ("document-camera"), document);
+  tongban_sim_start (finger);
+  tongban_sim_start (face);
+  tongban_sim_start (face_ir);
+  tongban_sim_start (document);
+  /* A permit lies on the glass; "permit blank", "permit smudged" and
+   * "permit removed" change that (tongban_devices_simulate_event()). */
+  if (!show_permit (document, "permit"))
+    return FALSE;
+  face_url = tongban_sim_camera_dup_url (face, NULL);
+  face_ir_url = tongban_sim_camera_dup_url (face_ir, NULL);
+  document_url = tongban_sim_camera_dup_url (document, "/snapshot.jpg");
+  g_key_file_set_string (config, "device:fingerprint", "type", "fingerprint");
+  g_key_file_set_string (config, "device:fingerprint", "link", tongban_sim_get_link (finger));
+  g_key_file_set_string (config, "device:face", "type", "camera");
+  g_key_file_set_string (config, "device:face", "source", face_url);
+  g_key_file_set_string (config, "device:face", "ir-source", face_ir_url);
+  g_key_file_set_string (config, "device:document", "type", "document-camera");
+  g_key_file_set_string (config, "device:document", "source", document_url);
+  g_key_file_set_integer (config, "device:document", "width", 1280);
+  g_key_file_set_integer (config, "device:document", "height", 800);
   g_hash_table_insert (self->sim_by_kind, g_strdup ("id-card-reader"), idcard);
   g_hash_table_insert (self->sim_by_kind, g_strdup ("receipt-printer"), printer);
   g_hash_table_insert (self->sim_by_kind, g_strdup ("lights"), lights);
@@ -336,6 +406,8 @@ tongban_devices_simulate_event (TongbanDevices *self,
   sim = g_hash_table_lookup (self->sim_by_kind, kind);
   if (sim == NULL)
     return FALSE;
+  if (g_str_equal (kind, "document-camera") && g_str_has_prefix (event, "permit"))
+    return show_permit (sim, event);
   tongban_sim_inject (sim, event);
   return TRUE;
 }
@@ -377,31 +449,44 @@ tongban_devices_service_ready (TongbanDevices        *self,
   g_return_val_if_fail (TONGBAN_IS_DEVICES (self), TRUE);
 
   for (guint i = 0; service->devices[i]; i++)
-    {
-      const char *kind = service->devices[i];
-      TongbanDevice *device = tongban_devices_get (self, kind);
-
-      if (self->lacks && g_strv_contains ((const char * const *) self->lacks, kind))
-        {
-          *reason = absent_reason (kind);
-          return FALSE;
-        }
-      if (switched_off (self, kind))
-        {
-          *reason = N_("This service is switched off at this kiosk for now. Use another kiosk "
-                       "or the service desk.");
-          return FALSE;
-        }
-      if (device != NULL &&
-          ((tongban_device_get_state (device) != TONGBAN_DEVICE_STATE_ONLINE &&
-            tongban_device_get_state (device) != TONGBAN_DEVICE_STATE_BUSY) ||
-           tongban_device_get_supply (device, "paper") == TONGBAN_SUPPLY_OUT))
-        {
-          *reason = fault_reason (kind, device);
-          return FALSE;
-        }
-    }
+    if (!tongban_devices_kind_ready (self, service->devices[i], reason))
+      return FALSE;
   *reason = NULL;
+  return TRUE;
+}
+
+/* Whether the device of @kind can be used now (a kind with no device
+ * configured is not checked); if not, *reason is why, in plain words. */
+gboolean
+tongban_devices_kind_ready (TongbanDevices  *self,
+                            const char      *kind,
+                            const char     **reason)
+{
+  TongbanDevice *device;
+
+  g_return_val_if_fail (TONGBAN_IS_DEVICES (self), TRUE);
+
+  device = tongban_devices_get (self, kind);
+  *reason = NULL;
+  if (self->lacks && g_strv_contains ((const char * const *) self->lacks, kind))
+    {
+      *reason = absent_reason (kind);
+      return FALSE;
+    }
+  if (switched_off (self, kind))
+    {
+      *reason = N_("This service is switched off at this kiosk for now. Use another kiosk "
+                   "or the service desk.");
+      return FALSE;
+    }
+  if (device != NULL &&
+      ((tongban_device_get_state (device) != TONGBAN_DEVICE_STATE_ONLINE &&
+        tongban_device_get_state (device) != TONGBAN_DEVICE_STATE_BUSY) ||
+       tongban_device_get_supply (device, "paper") == TONGBAN_SUPPLY_OUT))
+    {
+      *reason = fault_reason (kind, device);
+      return FALSE;
+    }
   return TRUE;
 }
 

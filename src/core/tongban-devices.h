@@ -35,6 +35,9 @@ TongbanDevice  *tongban_devices_get               (TongbanDevices        *self,
 gboolean        tongban_devices_service_ready     (TongbanDevices        *self,
                                                    const TongbanService  *service,
                                                    const char           **reason);
+gboolean        tongban_devices_kind_ready        (TongbanDevices        *self,
+                                                   const char            *kind,
+                                                   const char           **reason);
 void            tongban_devices_guide             (TongbanDevices        *self,
                                                    const char            *kind,
                                                    gboolean               on);

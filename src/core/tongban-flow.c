@@ -499,6 +499,40 @@ collect_params (TongbanFlow *self)
   return params;
 }
 
+/* What the identity service needs for the chosen method (docs/gateway.md
+ * section 4), from what the kiosk read off the card, permit, finger or
+ * phone; kept with the session only. */
+static JsonObject *
+auth_params (TongbanFlow       *self,
+             const TongbanStep *step)
+{
+  static const char * const keys[] = { "id_number", "name", "birth", "expiry",
+                                       "document_number", "ticket", "face" };
+  JsonObject *params = json_object_new ();
+  const char *match = tongban_flow_get_answer (self, step->id, "match");
+  const char *live = tongban_flow_get_answer (self, step->id, "liveness_live");
+
+  for (guint k = 0; k < G_N_ELEMENTS (keys); k++)
+    {
+      const char *v = tongban_flow_get_answer (self, step->id, keys[k]);
+
+      if (v)
+        json_object_set_string_member (params, keys[k], v);
+    }
+  if (match != NULL)
+    json_object_set_boolean_member (params, "match", g_str_equal (match, "true"));
+  if (live != NULL)
+    {
+      JsonObject *liveness = json_object_new ();
+
+      json_object_set_boolean_member (liveness, "live", g_str_equal (live, "true"));
+      json_object_set_string_member (liveness, "reason",
+                                     tongban_flow_get_answer (self, step->id, "liveness_reason"));
+      json_object_set_object_member (params, "liveness", liveness);
+    }
+  return params;
+}
+
 typedef struct {
   char *step_id;
   gboolean final;  /* submit or print: no way back afterwards */
@@ -586,7 +620,13 @@ tongban_flow_load_async (TongbanFlow         *self,
                                    "no method chosen");
           return;
         }
-      operation = g_strconcat ("auth.", method, NULL);
+      /* QR login: a one-time code first, then asking whether the phone
+       * has confirmed it (docs/gateway.md section 4). */
+      if (g_str_equal (method, "qr"))
+        operation = g_strdup (tongban_flow_get_answer (self, step->id, "ticket")
+                                ? "auth.qr" : "auth.qr-start");
+      else
+        operation = g_strconcat ("auth.", method, NULL);
     }
   else if (step->operation != NULL)
     operation = g_strdup (step->operation);
@@ -601,7 +641,7 @@ tongban_flow_load_async (TongbanFlow         *self,
   d->final = step->type == TONGBAN_STEP_SUBMIT || step->type == TONGBAN_STEP_PRINT;
   g_task_set_task_data (task, d, load_data_free);
 
-  params = collect_params (self);
+  params = step->type == TONGBAN_STEP_AUTH ? auth_params (self, step) : collect_params (self);
   tongban_backend_call_async (self->backend, self->service->id, operation, params, cancellable,
                               on_loaded, g_steal_pointer (&task));
 }

@@ -45,6 +45,7 @@ struct _TongbanManagerClient
   char               *last_error;
   gint64              offset_ms;    /* manager time - local time */
   TongbanManagerLink  link;
+  GQueue              calls;        /* business calls waiting for the worker (Call) */
   gint                stop_flag;    /* atomic: curl's progress callback reads it */
 
   /* The worker's alone. */
@@ -337,7 +338,8 @@ call_full (TongbanManagerClient  *self,
            gboolean               sign,
            JsonNode             **data,
            char                 **why,
-           char                 **bad_field)
+           char                 **bad_field,
+           JsonNode             **refusal)
 {
   g_autoptr(GString) answer = g_string_new (NULL);
   g_autoptr(GError) error = NULL;
@@ -405,6 +407,9 @@ call_full (TongbanManagerClient  *self,
         }
       if (bad_field != NULL)
         *bad_field = g_strdup (field);
+      /* The refusal's details (a reason id, a field), for a caller that asks. */
+      if (refusal != NULL && d != NULL)
+        *refusal = json_node_copy (d);
       *why = g_strdup_printf ("%s refused (code %d, %s%s%s%s%s)", path, (int) code,
                               json_object_get_string_member_with_default (o, "message", "?"),
                               field ? ": " : "", field ? field : "", reason ? " " : "",
@@ -412,6 +417,8 @@ call_full (TongbanManagerClient  *self,
       return code;
     }
   *data = json_node_copy (json_object_get_member (json_node_get_object (root), "data"));
+  /* Answers may name a citizen: no copy of them is left behind in freed memory. */
+  explicit_bzero (answer->str, answer->len);
   return 0;
 }
 
@@ -423,7 +430,7 @@ call (TongbanManagerClient  *self,
       JsonNode             **data,
       char                 **why)
 {
-  return call_full (self, path, body, sign, data, why, NULL);
+  return call_full (self, path, body, sign, data, why, NULL, NULL);
 }
 
 /* ---- worker: state ------------------------------------------------------- */
@@ -692,7 +699,7 @@ do_events (TongbanManagerClient *self)
             g_message ("manager: %s", error->message);
           return 0;
         }
-      code = call_full (self, "/api/terminal/v1/events", body, TRUE, &data, &why, &field);
+      code = call_full (self, "/api/terminal/v1/events", body, TRUE, &data, &why, &field, NULL);
       if (code == TONGBAN_CODE_TERMINAL_LOCKED)
         return 0;   /* kept until the kiosk is unlocked */
       /* One event the manager will never take (say, stamped by a clock far
@@ -721,6 +728,117 @@ do_events (TongbanManagerClient *self)
           return CALL_TRANSPORT;
         }
     }
+}
+
+/* ---- worker: business calls ---------------------------------------------- */
+
+/* One call_async(): the body may hold a citizen's data, so it is wiped when
+ * it has been sent. */
+typedef struct {
+  GTask *task;
+  char  *path;
+  char  *body;
+  guint  tries;
+} Call;
+
+typedef struct {
+  gint64    code;
+  JsonNode *data;
+} CallAnswer;
+
+static void
+call_answer_free (gpointer data)
+{
+  CallAnswer *a = data;
+
+  if (a->data)
+    json_node_unref (a->data);
+  g_free (a);
+}
+
+static void
+call_free (Call *c)
+{
+  g_clear_object (&c->task);
+  g_free (c->path);
+  if (c->body)
+    explicit_bzero (c->body, strlen (c->body));
+  g_free (c->body);
+  g_free (c);
+}
+
+static Call *
+pop_call (TongbanManagerClient *self)
+{
+  Call *c;
+
+  g_mutex_lock (&self->lock);
+  c = g_queue_pop_head (&self->calls);
+  g_mutex_unlock (&self->lock);
+  return c;
+}
+
+/* Every waiting call fails with @code of G_IO_ERROR and @why. */
+static void
+fail_calls (TongbanManagerClient *self,
+            GIOErrorEnum          code,
+            const char           *why)
+{
+  Call *c;
+
+  while ((c = pop_call (self)) != NULL)
+    {
+      g_task_return_new_error (c->task, G_IO_ERROR, code, "%s", why);
+      call_free (c);
+    }
+}
+
+/* Sends the waiting calls, in order. Returns the code that stopped them
+ * (a session to renew: the call stays at the head, tried once more after
+ * the new login), or 0. */
+static gint64
+do_calls (TongbanManagerClient *self)
+{
+  Call *c;
+
+  while ((c = pop_call (self)) != NULL)
+    {
+      g_autoptr(JsonNode) data = NULL;
+      g_autoptr(JsonNode) refusal = NULL;
+      g_autofree char *why = NULL;
+      CallAnswer *answer;
+      gint64 code;
+
+      if (g_task_return_error_if_cancelled (c->task))
+        {
+          call_free (c);
+          continue;
+        }
+      code = call_full (self, c->path, c->body, TRUE, &data, &why, NULL, &refusal);
+      if (is_session_trouble (code) && ++c->tries < 2)
+        {
+          g_mutex_lock (&self->lock);
+          g_queue_push_head (&self->calls, c);
+          g_mutex_unlock (&self->lock);
+          return code;
+        }
+      if (code == CALL_TRANSPORT)
+        {
+          set_link (self, TONGBAN_MANAGER_LINK_OFFLINE, why);
+          g_task_return_new_error (c->task, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE, "%s",
+                                   why);
+          call_free (c);
+          continue;
+        }
+      if (code != 0)
+        g_message ("manager: %s", why);
+      answer = g_new0 (CallAnswer, 1);
+      answer->code = code;
+      answer->data = code == 0 ? g_steal_pointer (&data) : g_steal_pointer (&refusal);
+      g_task_return_pointer (c->task, answer, call_answer_free);
+      call_free (c);
+    }
+  return 0;
 }
 
 /* Waits up to @ms, or until woken or stopped; returns FALSE when stopping. */
@@ -777,11 +895,22 @@ worker (gpointer data)
           code = do_login (self);
           if (code != 0)
             {
+              g_autofree char *why = tongban_manager_client_dup_last_error (self);
+
+              /* A citizen waits for these: they are told now, not after the backoff. */
+              fail_calls (self, G_IO_ERROR_NOT_CONNECTED, why ? why : "not logged in");
               if (!pause_for (self, next_backoff_ms (self)))
                 break;
               continue;
             }
           next_beat = 0;
+        }
+      /* Business calls first: someone is standing at the kiosk. */
+      code = do_calls (self);
+      if (is_session_trouble (code))
+        {
+          drop_session (self);
+          continue;
         }
       now = g_get_monotonic_time () / 1000;
       if (now >= next_beat)
@@ -813,6 +942,7 @@ worker (gpointer data)
       self->beat_now = FALSE;
       g_mutex_unlock (&self->lock);
     }
+  fail_calls (self, G_IO_ERROR_CANCELLED, "the link to the manager is stopping");
   drop_session (self);
   curl_easy_cleanup (self->curl);
   self->curl = NULL;
@@ -921,6 +1051,72 @@ tongban_manager_client_stop (TongbanManagerClient *self)
   g_mutex_unlock (&self->lock);
   g_thread_join (self->thread);
   self->thread = NULL;
+}
+
+/* Sends @body (taken; wiped once sent) to @path (for example
+ * "/api/terminal/v1/calls"), signed with the terminal's session key, on the
+ * worker thread, before the next heartbeat. A lost session is renewed and
+ * the call sent once more. @callback runs on the thread that made the client. */
+void
+tongban_manager_client_call_async (TongbanManagerClient *self,
+                                   const char           *path,
+                                   char                 *body,
+                                   GCancellable         *cancellable,
+                                   GAsyncReadyCallback   callback,
+                                   gpointer              user_data)
+{
+  Call *c;
+  gboolean running;
+
+  g_return_if_fail (TONGBAN_IS_MANAGER_CLIENT (self));
+  g_return_if_fail (path != NULL && path[0] == '/' && body != NULL);
+
+  c = g_new0 (Call, 1);
+  /* No source object: the worker may drop the task last, and must never
+   * hold the last reference to the client (it would join itself). */
+  c->task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (c->task, tongban_manager_client_call_async);
+  c->path = g_strdup (path);
+  c->body = body;
+  g_mutex_lock (&self->lock);
+  running = self->thread != NULL && !self->stopping;
+  if (running)
+    {
+      g_queue_push_tail (&self->calls, c);
+      self->wake = TRUE;
+      g_cond_signal (&self->cond);
+    }
+  g_mutex_unlock (&self->lock);
+  if (!running)
+    {
+      g_task_return_new_error (c->task, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
+                               "the link to the manager is not started");
+      call_free (c);
+    }
+}
+
+/* FALSE with @error when the manager was not reached (G_IO_ERROR); TRUE with
+ * the envelope's @code and its @data (may be NULL) when it answered. */
+gboolean
+tongban_manager_client_call_finish (TongbanManagerClient  *self,
+                                    GAsyncResult          *result,
+                                    gint64                *code,
+                                    JsonNode             **data,
+                                    GError               **error)
+{
+  CallAnswer *answer;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result))
+                        == tongban_manager_client_call_async, FALSE);
+
+  answer = g_task_propagate_pointer (G_TASK (result), error);
+  if (answer == NULL)
+    return FALSE;
+  *code = answer->code;
+  *data = g_steal_pointer (&answer->data);
+  call_answer_free (answer);
+  return TRUE;
 }
 
 /* @report: an object with "components" [{name, status}] and "consumables"

@@ -16,7 +16,7 @@
  */
 #pragma once
 
-#include <glib-object.h>
+#include <gio/gio.h>
 #include <json-glib/json-glib.h>
 #include "tongban-event-queue.h"
 
@@ -62,5 +62,16 @@ TongbanManagerLink    tongban_manager_client_get_link     (TongbanManagerClient 
 char                 *tongban_manager_client_dup_last_error (TongbanManagerClient *self);
 gboolean              tongban_manager_client_get_locked   (TongbanManagerClient *self);
 GStrv                 tongban_manager_client_dup_modules_off (TongbanManagerClient *self);
+void                  tongban_manager_client_call_async   (TongbanManagerClient *self,
+                                                           const char           *path,
+                                                           char                 *body,
+                                                           GCancellable         *cancellable,
+                                                           GAsyncReadyCallback   callback,
+                                                           gpointer              user_data);
+gboolean              tongban_manager_client_call_finish  (TongbanManagerClient *self,
+                                                           GAsyncResult         *result,
+                                                           gint64               *code,
+                                                           JsonNode            **data,
+                                                           GError              **error);
 
 G_END_DECLS

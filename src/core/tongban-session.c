@@ -44,6 +44,7 @@ enum {
 
 enum {
   STARTED,
+  ENDING,
   ENDED,
   N_SIGNALS
 };
@@ -232,6 +233,10 @@ tongban_session_class_init (TongbanSessionClass *klass)
 
   signals[STARTED] = g_signal_new ("started", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                    0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /* Emitted just before the values are wiped, for those that must close
+   * something the session holds (the manager's citizen session). */
+  signals[ENDING] = g_signal_new ("ending", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT);
   /* Emitted after the values are wiped; handlers reset what they show. */
   signals[ENDED] = g_signal_new ("ended", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT);
@@ -313,6 +318,7 @@ tongban_session_end (TongbanSession          *self,
   if (!self->active)
     return;
 
+  g_signal_emit (self, signals[ENDING], 0, (int) reason);
   g_clear_handle_id (&self->timer_id, g_source_remove);
   g_hash_table_remove_all (self->offsets);
   if (self->arena != NULL)

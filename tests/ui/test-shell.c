@@ -817,7 +817,7 @@ test_devices (void)
   g_autoptr(GError) error = NULL;
   GtkWidget *page = part (window, "flow_page");
   GtkWidget *row;
-  JsonObject *sent, *auth;
+  JsonObject *sent;
 
   g_assert_true (tongban_devices_configure (devices, NULL, lacks, &error));
   g_assert_true (tongban_devices_simulate (devices, &error));
@@ -876,11 +876,14 @@ test_devices (void)
   g_assert_true (ui_test_wait_for (reader_light_off, devices, 10000));
   sent = tongban_file_backend_get_last_params (backend, "auth.id-card");
   g_assert_nonnull (sent);
-  auth = json_object_get_object_member (sent, "auth");
-  g_assert_cmpstr (json_object_get_string_member (auth, "method"), ==, "id-card");
-  g_assert_cmpuint (strlen (json_object_get_string_member (auth, "id_number")), ==, 18);
-  g_assert_null (tongban_validate_cn_id (json_object_get_string_member (auth, "id_number"),
+  /* The identity service's parameters (docs/gateway.md section 4), flat. */
+  g_assert_cmpuint (strlen (json_object_get_string_member (sent, "id_number")), ==, 18);
+  g_assert_null (tongban_validate_cn_id (json_object_get_string_member (sent, "id_number"),
                                          NULL));
+  g_assert_nonnull (json_object_get_string_member (sent, "name"));
+  g_assert_true (g_regex_match_simple ("^[12][0-9]{3}-[01][0-9]-[0-3][0-9]$",
+                                       json_object_get_string_member (sent, "birth"), 0, 0));
+  g_assert_nonnull (json_object_get_string_member (sent, "expiry"));
   destroy_window (window);
   tongban_devices_stop (devices);
 }
@@ -996,6 +999,98 @@ test_documents (void)
   g_assert_cmpstr (qr, ==, "GD-SLIP-20261201-0930");
   destroy_window (window);
   tongban_devices_stop (devices);
+}
+
+/* With TONGBAN_SHOT_DIR set: a picture of the window, for people to look at. */
+static void
+shot (TongbanWindow *window,
+      const char    *name)
+{
+  const char *dir = g_getenv ("TONGBAN_SHOT_DIR");
+  g_autofree char *path = NULL;
+
+  if (dir == NULL)
+    return;
+  while (gtk_stack_get_transition_running (GTK_STACK (part (window, "stack"))))
+    ui_test_iterate (10);
+  ui_test_iterate (20);
+  path = g_strdup_printf ("%s/identity-%s.png", dir, name);
+  g_assert_true (tongban_window_save_screenshot (window, path, NULL));
+}
+
+static gboolean
+retry_visible (gpointer page)
+{
+  return gtk_widget_get_visible (find_by_name (page, "retry_button"));
+}
+
+static gboolean
+qr_shown (gpointer page)
+{
+  return ui_test_find_by_class (page, "qr-login") != NULL;
+}
+
+/* Proving who you are: a refusal says why in plain words and offers the
+ * same way again or another one; QR login shows a code with a countdown and
+ * goes on once the phone has confirmed (the demo answers at the first ask). */
+static void
+test_identity_methods (void)
+{
+  TongbanWindow *window = make_window (5);
+  GtkWidget *page = part (window, "flow_page");
+  GtkWidget *qr;
+  const char *countdown;
+  guint cards = tongban_file_backend_get_calls (backend, "auth.id-card");
+  guint codes = tongban_file_backend_get_calls (backend, "auth.qr-start");
+  guint asks = tongban_file_backend_get_calls (backend, "auth.qr");
+
+  tongban_file_backend_set_refusal (backend, "auth.id-card", "identity-mismatch");
+  tongban_window_open (window, "service", "F-GD-09");
+  set_language (window, "en");
+  click (ui_test_find_by_class (part (window, "service_page"), "start-button"));
+  click (find_by_name (page, "id-card"));
+  g_assert_true (ui_test_wait_for (retry_visible, page, 5000));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (find_by_name (page, "status_label"))), ==,
+                   "Your details do not match the department's records. Try again, or choose "
+                   "another way to prove who you are.");
+  g_assert_true (gtk_widget_get_visible (find_by_name (page, "other_way_button")));
+  shot (window, "refused");
+  /* The same way again asks the identity service again. */
+  click (find_by_name (page, "retry_button"));
+  g_assert_true (ui_test_wait_for (retry_visible, page, 5000));
+  g_assert_cmpuint (tongban_file_backend_get_calls (backend, "auth.id-card"), ==, cards + 2);
+  click (find_by_name (page, "other_way_button"));
+  ui_test_iterate (20);
+  g_assert_false (gtk_widget_is_visible (find_by_name (page, "status_label")));
+  g_assert_nonnull (find_by_name (page, "qr"));
+  tongban_file_backend_set_failure (backend, "auth.id-card", -1);
+
+  /* The phone side fails: plain words, and the code is asked for anew. */
+  tongban_file_backend_set_failure (backend, "auth.qr", TONGBAN_BACKEND_ERROR_UNAVAILABLE);
+  click (find_by_name (page, "qr"));
+  g_assert_true (ui_test_wait_for (qr_shown, page, 5000));
+  g_assert_true (ui_test_wait_for (retry_visible, page, 8000));
+  g_assert_null (ui_test_find_by_class (page, "qr-login"));
+  tongban_file_backend_set_failure (backend, "auth.qr", -1);
+
+  click (find_by_name (page, "retry_button"));
+  g_assert_true (ui_test_wait_for (qr_shown, page, 5000));
+  qr = ui_test_find_by_class (page, "qr-login");
+  g_assert_nonnull (ui_test_find_by_class (qr, "body"));
+  countdown = gtk_label_get_label (GTK_LABEL (ui_test_find_by_class (qr, "body")));
+  g_assert_true (g_str_has_prefix (countdown, "The code works for "));
+  shot (window, "qr");
+  g_assert_cmpuint (tongban_file_backend_get_calls (backend, "auth.qr-start"), ==, codes + 2);
+  expect_step (window, "view");
+  g_assert_cmpuint (tongban_file_backend_get_calls (backend, "auth.qr"), >=, asks + 2);
+  /* Whose visit it is, masked, on the steps after the check. */
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (ui_test_find_by_class (page, "identity"))), ==,
+                   "陈**  4403**********123X");
+  shot (window, "after");
+  g_assert_cmpstr (json_object_get_string_member (
+                     tongban_file_backend_get_last_params (backend, "auth.qr"), "ticket"), ==,
+                   "demo-ticket");
+  destroy_window (window);
 }
 
 static void
@@ -2808,6 +2903,7 @@ main (int   argc,
       g_test_add_func ("/kiosk/ui/close-refused", test_close_refused);
       g_test_add_func ("/kiosk/ui/flow-hk-tax-return", test_flow_hk_tax_return);
       g_test_add_func ("/kiosk/ui/flow-cancel-and-failure", test_flow_cancel_and_failure);
+      g_test_add_func ("/kiosk/ui/identity-methods", test_identity_methods);
       g_test_add_func ("/kiosk/ui/smart-guidance", test_smart_guidance);
       g_test_add_func ("/kiosk/ui/devices", test_devices);
       g_test_add_func ("/kiosk/ui/documents", test_documents);
