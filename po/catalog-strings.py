@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Extract the translatable texts of the service catalogue as a .pot file.
+"""Extract the translatable texts of the service catalogue (and of the
+certificate templates, data/documents) as a .pot file.
 
 xgettext cannot read JSON, so this writes the catalogue's user-visible fields
 (titles, subtitles, summaries, help) into a template that make-pot.sh merges
@@ -10,7 +11,7 @@ import sys
 
 TRANSLATABLE = ("title", "subtitle", "summary", "help", "instruction", "label", "hint", "next_steps",
                 "conditions", "materials", "process", "fees", "time_limit", "legal_basis",
-                "office", "contact", "question", "answer", "detail")
+                "office", "contact", "question", "answer", "detail", "item")
 
 
 def quote(text):
@@ -49,7 +50,7 @@ def main(argv):
     for path in argv[2:]:
         with open(path, encoding="utf-8") as f:
             data = json.load(f)
-        walk(data, "data/catalog/" + path.split("/")[-1] + ":")
+        walk(data, "data/" + "/".join(path.split("/")[-2:]) + ":")
     with open(argv[1], "w", encoding="utf-8") as out:
         out.write('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n')
         for text in order:

@@ -7,6 +7,7 @@
  */
 
 #include "sb-sandbox.h"
+#include "sb-soap.h"
 
 #include <glib-unix.h>
 #include <locale.h>
@@ -86,6 +87,7 @@ main (int   argc,
       g_printerr ("tongban-sandbox: %s\n", error->message);
       return 1;
     }
+  sb_soap_register (sb);
   for (guint i = 0; faults && faults[i]; i++)
     if (!sb_faults_add_text (sb, faults[i], &error))
       {

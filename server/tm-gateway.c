@@ -10,6 +10,7 @@
  */
 
 #include "tm-gateway.h"
+#include "tm-gw-soap.h"
 
 #include <string.h>
 #include <gio/gio.h>
@@ -85,6 +86,7 @@ tm_gateway_find_adapter (const char *transport)
   if (g_once_init_enter (&builtins))
     {
       tm_gateway_register_adapter ("rest", tm_gw_rest_call);
+      tm_gw_soap_register ();
       g_once_init_leave (&builtins, 1);
     }
   g_mutex_lock (&adapters_lock);

@@ -11,6 +11,11 @@
 
 #include <glib/gi18n-lib.h>
 #include "tongban-auth-read.h"
+#include "tongban-document.h"
+#include "tongban-idcard-reader.h"
+#include "tongban-pay-step.h"
+#include "tongban-laser-printer.h"
+#include "tongban-receipt-printer.h"
 #include "tongban-steps.h"
 #include "tongban-tr.h"
 
@@ -31,6 +36,7 @@ struct _TongbanFlowPage
   GtkLabel          *status_label;
   GtkWidget         *retry_button;
   GtkWidget         *other_way_button;
+  GtkWidget         *reprint_button;
   GtkWidget         *confirm_box;
   GtkWidget         *actions;
   GtkWidget         *cancel_button;
@@ -43,6 +49,7 @@ struct _TongbanFlowPage
   TongbanDevices    *devices;   /* or NULL */
   GtkWidget         *body;
   GtkWidget         *identity;       /* who proved their identity, masked; or NULL */
+  TongbanDocument   *document;  /* the certificate being printed, kept for a reprint */
   GCancellable      *cancellable;
   gboolean           busy;
   guint              qr_tick_id;     /* the QR code's countdown, every second */
@@ -157,6 +164,7 @@ set_status (TongbanFlowPage *self,
    * place ("another way" brings the list back). */
   if (gtk_widget_get_visible (self->other_way_button) && self->body != NULL)
     gtk_widget_set_visible (self->body, FALSE);
+  gtk_widget_set_visible (self->reprint_button, FALSE);
 }
 
 static const char *
@@ -210,6 +218,7 @@ update_actions (TongbanFlowPage *self)
     case TONGBAN_STEP_CHOOSE:
     case TONGBAN_STEP_SUBMIT:
     case TONGBAN_STEP_PRINT:
+    case TONGBAN_STEP_PAY:    /* moves on by itself once paid */
       show_continue = FALSE;
       break;
     case TONGBAN_STEP_AUTH:
@@ -220,6 +229,9 @@ update_actions (TongbanFlowPage *self)
       if (next < service->steps->len &&
           ((TongbanStep *) g_ptr_array_index (service->steps, next))->type == TONGBAN_STEP_SUBMIT)
         label = N_("Confirm and send");
+      else if (next < service->steps->len &&
+               ((TongbanStep *) g_ptr_array_index (service->steps, next))->type == TONGBAN_STEP_PAY)
+        label = N_("Confirm and pay");
       break;
     case TONGBAN_STEP_PREVIEW:
       label = N_("Print");
@@ -350,6 +362,10 @@ render (TongbanFlowPage *self)
       break;
     case TONGBAN_STEP_RESULT:
       self->body = tongban_step_result_new (self->flow);
+      tongban_pay_step_add_receipt (self->body, self->flow);
+      break;
+    case TONGBAN_STEP_PAY:
+      self->body = tongban_pay_step_new (self->flow, self->devices);
       break;
     case TONGBAN_STEP_RATING:
       self->body = tongban_step_rating_new (self->flow);
@@ -518,6 +534,217 @@ qr_show (TongbanFlowPage *self,
   update_actions (self);
 }
 
+/* ---- printing ----------------------------------------------------------- */
+
+static void
+forget_document (TongbanFlowPage *self)
+{
+  if (self->document == NULL)
+    return;
+  tongban_document_wipe (self->document);
+  g_clear_object (&self->document);
+}
+
+/* The answer of this flow that carries @member ("document" or "receipt"):
+ * the print step's own, else the latest earlier step's (the preview's). */
+static JsonObject *
+find_printable (TongbanFlowPage *self,
+                const char      *member)
+{
+  const TongbanService *service = tongban_flow_get_service (self->flow);
+  guint current = tongban_flow_get_index (self->flow);
+
+  for (guint i = current + 1; i-- > 0; )
+    {
+      const TongbanStep *step = g_ptr_array_index (service->steps, i);
+      g_autoptr(JsonObject) data = tongban_flow_get_data (self->flow, step->id);
+      JsonNode *node = data ? json_object_get_member (data, member) : NULL;
+
+      if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+        return json_object_ref (json_node_get_object (node));
+    }
+  return NULL;
+}
+
+static void
+print_failed (TongbanFlowPage *self,
+              const char      *kind,
+              const GError    *error)
+{
+  TongbanDevice *printer = self->devices ? tongban_devices_get (self->devices, kind) : NULL;
+  gboolean paper_out = printer &&
+                       tongban_device_get_supply (printer, "paper") == TONGBAN_SUPPLY_OUT;
+
+  /* The completion code only: never the document. */
+  g_message ("flow %s: printing on the %s failed: %s",
+             tongban_flow_get_service (self->flow)->id, kind,
+             error ? tongban_completion_to_string (tongban_completion_from_error (error))
+                   : "no printer");
+  if (self->devices)
+    tongban_devices_guide (self->devices, kind, FALSE);
+  self->busy = FALSE;
+  set_status (self,
+              paper_out ? N_("The printer has run out of paper, so nothing was printed. Your "
+                             "document is kept until you leave. Ask the staff to load paper, "
+                             "then touch Print again.")
+                        : N_("The document could not be printed. It is kept until you leave. "
+                             "Touch Print again, or ask the staff at the service desk."),
+              FALSE, FALSE);
+  gtk_widget_set_visible (self->reprint_button, TRUE);
+  update_actions (self);
+}
+
+static void
+on_printed (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  TongbanFlowPage *self = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+  const char *kind;
+
+  if (TONGBAN_IS_LASER_PRINTER (source))
+    {
+      ok = tongban_laser_printer_print_finish (TONGBAN_LASER_PRINTER (source), result, &error);
+      kind = "laser-printer";
+    }
+  else
+    {
+      ok = tongban_receipt_printer_print_finish (TONGBAN_RECEIPT_PRINTER (source), result,
+                                                 &error);
+      kind = "receipt-printer";
+    }
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      tongban_completion_from_error (error) == TONGBAN_COMPLETION_CANCELED || self->flow == NULL)
+    return;
+  if (!ok)
+    {
+      print_failed (self, kind, error);
+      return;
+    }
+  if (self->devices)
+    tongban_devices_guide (self->devices, kind, FALSE);
+  self->busy = FALSE;
+  forget_document (self);
+  set_status (self, NULL, FALSE, FALSE);
+  tongban_flow_next (self->flow, NULL);
+}
+
+static void
+render_pdf_in_thread (GTask        *task,
+                      gpointer      source,
+                      gpointer      task_data,
+                      GCancellable *cancellable)
+{
+  GError *error = NULL;
+  GBytes *pdf = tongban_document_render_pdf (task_data, &error);
+
+  if (pdf == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, pdf, (GDestroyNotify) g_bytes_unref);
+}
+
+static void
+on_pdf_ready (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  TongbanFlowPage *self = TONGBAN_FLOW_PAGE (source);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) pdf = g_task_propagate_pointer (G_TASK (result), &error);
+  TongbanDevice *printer;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->flow == NULL)
+    return;
+  printer = self->devices ? tongban_devices_get (self->devices, "laser-printer") : NULL;
+  if (pdf == NULL || !TONGBAN_IS_LASER_PRINTER (printer))
+    {
+      if (error)
+        g_message ("certificate: %s", error->message);
+      print_failed (self, "laser-printer", NULL);
+      return;
+    }
+  tongban_laser_printer_print_async (TONGBAN_LASER_PRINTER (printer), pdf,
+                                     tongban_flow_get_service (self->flow)->id, 120000,
+                                     self->cancellable, on_printed, self);
+}
+
+static void
+print_receipt (TongbanFlowPage *self,
+               JsonObject      *receipt)
+{
+  TongbanDevice *printer = tongban_devices_get (self->devices, "receipt-printer");
+  const TongbanService *service = tongban_flow_get_service (self->flow);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) job = NULL;
+
+  job = tongban_receipt_build (receipt, _(service->title), tongban_i18n_get_language (), now,
+                               &error);
+  if (job == NULL || !TONGBAN_IS_RECEIPT_PRINTER (printer))
+    {
+      if (error)
+        g_message ("receipt: %s", error->message);
+      print_failed (self, "receipt-printer", NULL);
+      return;
+    }
+  tongban_receipt_printer_print_async (TONGBAN_RECEIPT_PRINTER (printer), job, 60000,
+                                       self->cancellable, on_printed, self);
+}
+
+/* Prints the flow's certificate on the document printer, or its receipt on
+ * the receipt printer; FALSE when the answers have neither (or the kiosk
+ * runs without devices), and the step simply goes on. A certificate is made
+ * once and kept, so Print again prints the same bytes. */
+static gboolean
+start_printing (TongbanFlowPage *self)
+{
+  g_autoptr(JsonObject) document = NULL;
+  g_autoptr(JsonObject) receipt = NULL;
+  g_autoptr(GTask) task = NULL;
+
+  gboolean laser;
+
+  if (self->devices == NULL)
+    return FALSE;
+  /* Certificates go to the document printer, slips to the receipt printer:
+   * whichever the service uses. */
+  laser = g_str_equal (print_device (self), "laser-printer");
+  if (laser && self->document == NULL && (document = find_printable (self, "document")) != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      self->document = tongban_document_new (document, tongban_i18n_get_language (), &error);
+      if (self->document == NULL)
+        {
+          g_message ("certificate: %s", error->message);
+          set_status (self, N_("The department sent a document this kiosk cannot print, so "
+                               "nothing was printed. Ask the staff at the service desk."),
+                      FALSE, FALSE);
+          update_actions (self);
+          return TRUE;
+        }
+    }
+  if (laser ? self->document == NULL : (receipt = find_printable (self, "receipt")) == NULL)
+    return FALSE;
+
+  self->busy = TRUE;
+  set_status (self, waiting_text (self), TRUE, FALSE);
+  update_actions (self);
+  tongban_devices_guide (self->devices, print_device (self), TRUE);
+  if (receipt != NULL)
+    {
+      print_receipt (self, receipt);
+      return TRUE;
+    }
+  task = g_task_new (self, self->cancellable, on_pdf_ready, NULL);
+  g_task_set_task_data (task, g_object_ref (self->document), g_object_unref);
+  g_task_run_in_thread (task, render_pdf_in_thread);
+  return TRUE;
+}
+
 static void
 on_loaded (GObject      *source,
            GAsyncResult *result,
@@ -559,6 +786,9 @@ on_loaded (GObject      *source,
         }
     }
   set_status (self, NULL, FALSE, FALSE);
+  /* The department has recorded the printing: now the kiosk prints. */
+  if (type == TONGBAN_STEP_PRINT && start_printing (self))
+    return;
   /* Sending and printing finish by themselves; so does proving who you are. */
   if (type == TONGBAN_STEP_SUBMIT || type == TONGBAN_STEP_PRINT || type == TONGBAN_STEP_AUTH)
     tongban_flow_next (self->flow, NULL);
@@ -617,17 +847,20 @@ on_auth_read (GObject      *source,
   start_load (self);
 }
 
-/* Proving who you are with a card, a permit or a finger: read it on the
- * device's own thread, then ask the identity service. Without devices (a
- * kiosk in development) the back end decides alone. */
+/* Proving who you are with a card, a permit, a finger or the face: read it
+ * on the device's own thread, then ask the identity service. Without the
+ * device (a kiosk in development) the back end decides alone. */
 static gboolean
 read_first (TongbanFlowPage *self)
 {
   const TongbanStep *step = tongban_flow_get_step (self->flow);
   const char *method = tongban_flow_get_answer (self->flow, step->id, "method");
 
+  /* (A kiosk without the method's device configured at all is not checked,
+   * as for services.) */
   if (step->type != TONGBAN_STEP_AUTH || self->devices == NULL ||
-      !tongban_auth_read_supported (method))
+      !tongban_auth_read_supported (method) ||
+      tongban_devices_get (self->devices, tongban_auth_read_device (method)) == NULL)
     return FALSE;
 
   self->busy = TRUE;
@@ -719,6 +952,18 @@ action_other_way (GtkWidget  *widget,
 }
 
 static void
+action_reprint (GtkWidget  *widget,
+                const char *name,
+                GVariant   *param)
+{
+  TongbanFlowPage *self = TONGBAN_FLOW_PAGE (widget);
+
+  if (self->flow != NULL && !self->busy &&
+      tongban_flow_get_step (self->flow)->type == TONGBAN_STEP_PRINT)
+    start_printing (self);
+}
+
+static void
 action_change (GtkWidget  *widget,
                const char *name,
                GVariant   *param)
@@ -778,6 +1023,8 @@ tongban_flow_page_set_flow (TongbanFlowPage *self,
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
   self->busy = FALSE;
+  /* A new flow or the session's end: the kept certificate goes. */
+  forget_document (self);
   if (self->flow)
     g_signal_handlers_disconnect_by_data (self->flow, self);
   g_set_object (&self->flow, flow);
@@ -814,8 +1061,12 @@ tongban_flow_page_retranslate (TongbanFlowPage *self)
   if (self->flow == NULL)
     return;
   update_progress (self);
-  if (!self->busy && tongban_flow_get_step (self->flow)->type == TONGBAN_STEP_CHOOSE)
+  /* A certificate's preview is drawn in the language too. */
+  if (!self->busy && (tongban_flow_get_step (self->flow)->type == TONGBAN_STEP_CHOOSE ||
+                      tongban_flow_get_step (self->flow)->type == TONGBAN_STEP_PREVIEW))
     render (self);
+  else if (self->body && tongban_flow_get_step (self->flow)->type == TONGBAN_STEP_PAY)
+    tongban_pay_step_retranslate (self->body);
 }
 
 gboolean
@@ -861,6 +1112,7 @@ tongban_flow_page_dispose (GObject *object)
   if (self->flow)
     g_signal_handlers_disconnect_by_data (self->flow, self);
   g_clear_object (&self->flow);
+  forget_document (self);
   g_clear_pointer (&self->guidance, tongban_guidance_free);
   g_clear_object (&self->devices);
   gtk_widget_dispose_template (GTK_WIDGET (object), TONGBAN_TYPE_FLOW_PAGE);
@@ -900,6 +1152,7 @@ tongban_flow_page_class_init (TongbanFlowPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TongbanFlowPage, status_label);
   gtk_widget_class_bind_template_child (widget_class, TongbanFlowPage, retry_button);
   gtk_widget_class_bind_template_child (widget_class, TongbanFlowPage, other_way_button);
+  gtk_widget_class_bind_template_child (widget_class, TongbanFlowPage, reprint_button);
   gtk_widget_class_bind_template_child (widget_class, TongbanFlowPage, confirm_box);
   gtk_widget_class_bind_template_child (widget_class, TongbanFlowPage, actions);
   gtk_widget_class_bind_template_child (widget_class, TongbanFlowPage, cancel_button);
@@ -910,6 +1163,7 @@ tongban_flow_page_class_init (TongbanFlowPageClass *klass)
   gtk_widget_class_install_action (widget_class, "flow.load", NULL, action_load);
   gtk_widget_class_install_action (widget_class, "flow.retry", NULL, action_retry);
   gtk_widget_class_install_action (widget_class, "flow.other-way", NULL, action_other_way);
+  gtk_widget_class_install_action (widget_class, "flow.reprint", NULL, action_reprint);
   gtk_widget_class_install_action (widget_class, "flow.change", "s", action_change);
   gtk_widget_class_install_action (widget_class, "flow.cancel", NULL, action_cancel);
   gtk_widget_class_install_action (widget_class, "flow.keep", NULL, action_keep);

@@ -8,8 +8,8 @@
 #include "tongban-steps.h"
 
 #include <glib/gi18n-lib.h>
-#include <qrencode.h>
 #include <string.h>
+#include "tongban-document.h"
 #include "tongban-i18n.h"
 #include "tongban-mask.h"
 #include "tongban-tr.h"
@@ -379,14 +379,95 @@ format_value (const TongbanShow *show,
   return g_strdup (text);
 }
 
+static void
+wipe_surface (gpointer data)
+{
+  cairo_surface_t *surface = data;
+
+  explicit_bzero (cairo_image_surface_get_data (surface),
+                  (gsize) cairo_image_surface_get_stride (surface) *
+                  cairo_image_surface_get_height (surface));
+  cairo_surface_destroy (surface);
+}
+
+/* A page of a document as a texture whose pixels are wiped when it goes. */
+GdkTexture *
+tongban_document_texture_new (TongbanDocument *document,
+                              guint            page,
+                              double           px_per_mm)
+{
+  cairo_surface_t *surface = tongban_document_render_page (document, page, px_per_mm);
+  int height = cairo_image_surface_get_height (surface);
+  int stride = cairo_image_surface_get_stride (surface);
+  int width = cairo_image_surface_get_width (surface);
+  g_autoptr(GBytes) bytes = NULL;
+
+  cairo_surface_flush (surface);
+  bytes = g_bytes_new_with_free_func (cairo_image_surface_get_data (surface),
+                                      (gsize) stride * height, wipe_surface, surface);
+  return gdk_memory_texture_new (width, height, GDK_MEMORY_DEFAULT, bytes, (gsize) stride);
+}
+
+/* The certificate as it will print, page by page, fitted to the width. */
+static GtkWidget *
+document_preview (JsonObject *answer)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TongbanDocument) document = NULL;
+  GtkWidget *pages;
+
+  document = tongban_document_new (answer, tongban_i18n_get_language (), &error);
+  if (document == NULL)
+    {
+      g_message ("preview: %s", error->message);
+      return NULL;
+    }
+  pages = box (GTK_ORIENTATION_VERTICAL, 16, "document-pages");
+  gtk_widget_set_name (pages, "document-preview");
+  /* For the tests: which language the pages were drawn in. */
+  g_object_set_data_full (G_OBJECT (pages), "document-title",
+                          g_strdup (tongban_document_get_title (document)), g_free);
+  for (guint i = 1; i <= tongban_document_get_n_pages (document); i++)
+    {
+      /* 4 px/mm: 840 px wide, 10 pt text about 14 px high; the page scrolls. */
+      g_autoptr(GdkTexture) texture = tongban_document_texture_new (document, i, 4.0);
+      GtkWidget *picture = gtk_picture_new_for_paintable (GDK_PAINTABLE (texture));
+
+      gtk_picture_set_can_shrink (GTK_PICTURE (picture), FALSE);
+      gtk_picture_set_content_fit (GTK_PICTURE (picture), GTK_CONTENT_FIT_CONTAIN);
+      gtk_widget_set_halign (picture, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (picture, "document-page");
+      gtk_widget_add_css_class (picture, TONGBAN_TR_FIXED_CLASS);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (picture), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      tongban_document_get_title (document), -1);
+      gtk_box_append (GTK_BOX (pages), picture);
+    }
+  tongban_document_wipe (document);
+  return pages;
+}
+
 GtkWidget *
 tongban_step_record_new (TongbanFlow *flow)
 {
   const TongbanStep *step = tongban_flow_get_step (flow);
   g_autoptr(JsonObject) data = tongban_flow_get_data (flow, NULL);
-  GtkWidget *grid = gtk_grid_new ();
+  GtkWidget *grid;
   guint row = 0;
 
+  if (step->type == TONGBAN_STEP_PREVIEW && data != NULL &&
+      json_object_has_member (data, "document") &&
+      JSON_NODE_HOLDS_OBJECT (json_object_get_member (data, "document")))
+    {
+      GtkWidget *preview =
+        document_preview (json_object_get_object_member (data, "document"));
+
+      if (preview != NULL)
+        {
+          keep_flow (preview, flow);
+          return preview;
+        }
+    }
+  grid = gtk_grid_new ();
   keep_flow (grid, flow);
   gtk_widget_add_css_class (grid, "facts");
   if (step->type == TONGBAN_STEP_PREVIEW)
@@ -417,24 +498,23 @@ GdkTexture *
 tongban_qr_texture_new (const char *text,
                         int         module_px)
 {
-  QRcode *qr = QRcode_encodeString8bit (text, 0, QR_ECLEVEL_M);
+  int width = 0, quiet = 4, size, stride;
+  g_autofree guint8 *modules = tongban_qr_modules (text, &width);
   g_autoptr(GBytes) bytes = NULL;
   guint8 *pixels;
-  int quiet = 4, size, stride;
 
-  if (qr == NULL)
+  if (modules == NULL)
     return NULL;
-  size = (qr->width + 2 * quiet) * module_px;
+  size = (width + 2 * quiet) * module_px;
   stride = size * 3;
   pixels = g_malloc (size * stride);
   memset (pixels, 0xff, (gsize) size * stride);
-  for (int y = 0; y < qr->width; y++)
-    for (int x = 0; x < qr->width; x++)
-      if (qr->data[y * qr->width + x] & 1)
+  for (int y = 0; y < width; y++)
+    for (int x = 0; x < width; x++)
+      if (modules[y * width + x])
         for (int dy = 0; dy < module_px; dy++)
           memset (pixels + (gsize) ((y + quiet) * module_px + dy) * stride +
                   (gsize) (x + quiet) * module_px * 3, 0, (gsize) module_px * 3);
-  QRcode_free (qr);
   bytes = g_bytes_new_take (pixels, (gsize) size * stride);
   return gdk_memory_texture_new (size, size, GDK_MEMORY_R8G8B8, bytes, (gsize) stride);
 }

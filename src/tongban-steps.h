@@ -8,6 +8,7 @@
 #pragma once
 
 #include <gtk/gtk.h>
+#include "tongban-document.h"
 #include "tongban-flow.h"
 #include "tongban-guidance.h"
 
@@ -38,5 +39,8 @@ GtkWidget *tongban_step_guide_new   (TongbanFlow     *flow,
                                      TongbanGuidance *guidance);
 GdkTexture *tongban_qr_texture_new  (const char  *text,
                                      int          module_px);
+GdkTexture *tongban_document_texture_new (TongbanDocument *document,
+                                          guint            page,
+                                          double           px_per_mm);
 
 G_END_DECLS

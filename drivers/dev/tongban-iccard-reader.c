@@ -9,6 +9,7 @@
 
 #include "tongban-iccard-reader.h"
 #include "tongban-apdu.h"
+#include "tongban-emv.h"
 
 #include <PCSC/winscard.h>
 #include <PCSC/wintypes.h>
@@ -245,6 +246,263 @@ tongban_iccard_reader_transmit_finish (TongbanIccardReader  *self,
   response = g_steal_pointer (&r->response);
   transmit_result_free (r);
   return response;
+}
+
+/* ---- bank cards: the account number by EMV ------------------------------ */
+
+/* SFIs and records tried for the account number; an application's records
+ * are short and few, and a card answers 6A83 past its last one. */
+#define PAN_MAX_SFI 3
+#define PAN_MAX_RECORD 4
+
+typedef struct {
+  guint   timeout_ms;
+  guint   stage;     /* 0 SELECT PPSE, 1 SELECT AID, 2 READ RECORD */
+  guint8  sfi;
+  guint8  record;
+} PanRead;
+
+static void pan_next (GTask *task, GBytes *response, guint16 sw);
+
+static void
+on_pan_response (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GTask *task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) response = NULL;
+  guint16 sw = 0;
+
+  response = tongban_iccard_reader_transmit_finish (TONGBAN_ICCARD_READER (source), result, &sw,
+                                                    &error);
+  if (response == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
+  pan_next (task, response, sw);
+}
+
+static void
+pan_send (GTask        *task,
+          guint8        ins,
+          guint8        p1,
+          guint8        p2,
+          const guint8 *data,
+          gsize         lc)
+{
+  PanRead *d = g_task_get_task_data (task);
+  g_autoptr(GByteArray) apdu = tongban_apdu_build (0x00, ins, p1, p2, data, lc, 256, NULL);
+  g_autoptr(GBytes) bytes = g_bytes_new (apdu->data, apdu->len);
+
+  tongban_iccard_reader_transmit_async (g_task_get_source_object (task), bytes, d->timeout_ms,
+                                        g_task_get_cancellable (task), on_pan_response, task);
+}
+
+static void
+pan_fail (GTask      *task,
+          const char *why)
+{
+  g_task_return_new_error (task, TONGBAN_DEVICE_ERROR, TONGBAN_COMPLETION_INVALID_DATA,
+                           "not a bank card this kiosk can read: %s", why);
+  g_object_unref (task);
+}
+
+static void
+pan_next (GTask   *task,
+          GBytes  *response,
+          guint16  sw)
+{
+  PanRead *d = g_task_get_task_data (task);
+  gsize len = 0;
+  const guint8 *data = response ? g_bytes_get_data (response, &len) : NULL;
+  const guint8 *aid;
+  gsize aid_len;
+
+  switch (d->stage)
+    {
+    case 0:
+      if (!tongban_apdu_sw_ok (sw))
+        {
+          pan_fail (task, "no payment application (SELECT PPSE)");
+          return;
+        }
+      if (!tongban_emv_find_tag (data, len, 0x4F, &aid, &aid_len) || aid_len < 5 || aid_len > 16)
+        {
+          pan_fail (task, "the payment directory names no application");
+          return;
+        }
+      d->stage = 1;
+      pan_send (task, 0xA4, 0x04, 0x00, aid, aid_len);
+      return;
+    case 1:
+      if (!tongban_apdu_sw_ok (sw))
+        {
+          pan_fail (task, "the application cannot be selected");
+          return;
+        }
+      d->stage = 2;
+      d->sfi = 1;
+      d->record = 1;
+      break;
+    default:
+      if (tongban_apdu_sw_ok (sw))
+        {
+          char *pan = tongban_emv_pan (data, len);
+
+          if (pan != NULL)
+            {
+              char *masked = tongban_emv_mask_pan (pan);
+
+              /* The full number goes no further than this function. */
+              explicit_bzero (pan, strlen (pan));
+              g_free (pan);
+              g_task_return_pointer (task, masked, g_free);
+              g_object_unref (task);
+              return;
+            }
+          d->record++;
+        }
+      else
+        {
+          d->sfi++;
+          d->record = 1;
+        }
+      if (d->record > PAN_MAX_RECORD)
+        {
+          d->sfi++;
+          d->record = 1;
+        }
+      if (d->sfi > PAN_MAX_SFI)
+        {
+          pan_fail (task, "no account number in the application's records");
+          return;
+        }
+      break;
+    }
+  pan_send (task, 0xB2, d->record, (guint8) ((d->sfi << 3) | 0x04), NULL, 0);
+}
+
+/* Reads the account number of the bank card in the reader (SELECT PPSE,
+ * SELECT AID, READ RECORD) and answers it masked: first 6 and last 4 digits.
+ * Errors: those of transmit (a card taken out is USER_ERROR), or
+ * INVALID_DATA for a card that is not a bank card. */
+void
+tongban_iccard_reader_read_pan_async (TongbanIccardReader *self,
+                                      guint                timeout_ms,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  GTask *task;
+  PanRead *d = g_new0 (PanRead, 1);
+
+  g_return_if_fail (TONGBAN_IS_ICCARD_READER (self));
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tongban_iccard_reader_read_pan_async);
+  d->timeout_ms = timeout_ms;
+  g_task_set_task_data (task, d, g_free);
+  pan_send (task, 0xA4, 0x04, 0x00, (const guint8 *) TONGBAN_EMV_PPSE,
+            strlen (TONGBAN_EMV_PPSE));
+}
+
+char *
+tongban_iccard_reader_read_pan_finish (TongbanIccardReader  *self,
+                                       GAsyncResult         *result,
+                                       GError              **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+on_verify_response (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) response = NULL;
+  guint16 sw = 0;
+
+  response = tongban_iccard_reader_transmit_finish (TONGBAN_ICCARD_READER (source), result, &sw,
+                                                    &error);
+  if (response == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_int (task, sw);
+}
+
+/* Offline plaintext PIN verification (EMV VERIFY, P2 80): the card itself
+ * checks @pin (4 to 12 digits). The PIN block is wiped once sent; the PIN is
+ * never logged. Answers the status word: 9000 right, 63Cx wrong with x tries
+ * left, 6983 blocked. */
+void
+tongban_iccard_reader_verify_pin_async (TongbanIccardReader *self,
+                                        const char          *pin,
+                                        guint                timeout_ms,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GByteArray) apdu = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  guint8 block[8];
+  gsize n = pin ? strlen (pin) : 0;
+
+  g_return_if_fail (TONGBAN_IS_ICCARD_READER (self));
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tongban_iccard_reader_verify_pin_async);
+  for (gsize i = 0; i < n; i++)
+    if (!g_ascii_isdigit (pin[i]))
+      n = 0;
+  if (n < 4 || n > 12)
+    {
+      g_task_return_new_error (task, TONGBAN_DEVICE_ERROR, TONGBAN_COMPLETION_INVALID_DATA,
+                               "a PIN has 4 to 12 digits");
+      return;
+    }
+  /* Plaintext PIN block: 2N, then the digits as BCD, F-padded. */
+  memset (block, 0xFF, sizeof block);
+  block[0] = (guint8) (0x20 | n);
+  for (gsize i = 0; i < n; i++)
+    {
+      guint8 d = (guint8) (pin[i] - '0');
+
+      if (i % 2 == 0)
+        block[1 + i / 2] = (guint8) ((d << 4) | 0x0F);
+      else
+        block[1 + i / 2] = (guint8) ((block[1 + i / 2] & 0xF0) | d);
+    }
+  apdu = tongban_apdu_build (0x00, 0x20, 0x00, 0x80, block, sizeof block, TONGBAN_APDU_NO_LE,
+                             NULL);
+  explicit_bzero (block, sizeof block);
+  bytes = g_bytes_new (apdu->data, apdu->len);
+  explicit_bzero (apdu->data, apdu->len);
+  tongban_iccard_reader_transmit_async (self, bytes, timeout_ms, cancellable, on_verify_response,
+                                        g_steal_pointer (&task));
+}
+
+/* The status word of the VERIFY, or -1 with @error. */
+int
+tongban_iccard_reader_verify_pin_finish (TongbanIccardReader  *self,
+                                         GAsyncResult         *result,
+                                         GError              **error)
+{
+  GError *local = NULL;
+  gssize sw;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), -1);
+  sw = g_task_propagate_int (G_TASK (result), &local);
+  if (local != NULL)
+    {
+      g_propagate_error (error, local);
+      return -1;
+    }
+  return (int) sw;
 }
 
 /* Pseudo-APDUs of a reader model: "select-sle4442", "read", "write",

@@ -33,6 +33,23 @@ GBytes              *tongban_iccard_reader_transmit_finish (TongbanIccardReader 
                                                             GAsyncResult        *result,
                                                             guint16             *sw,
                                                             GError             **error);
+void                 tongban_iccard_reader_read_pan_async  (TongbanIccardReader *self,
+                                                            guint                timeout_ms,
+                                                            GCancellable        *cancellable,
+                                                            GAsyncReadyCallback  callback,
+                                                            gpointer             user_data);
+char                *tongban_iccard_reader_read_pan_finish (TongbanIccardReader *self,
+                                                            GAsyncResult        *result,
+                                                            GError             **error);
+void                 tongban_iccard_reader_verify_pin_async  (TongbanIccardReader *self,
+                                                              const char          *pin,
+                                                              guint                timeout_ms,
+                                                              GCancellable        *cancellable,
+                                                              GAsyncReadyCallback  callback,
+                                                              gpointer             user_data);
+int                  tongban_iccard_reader_verify_pin_finish (TongbanIccardReader *self,
+                                                              GAsyncResult        *result,
+                                                              GError             **error);
 GBytes              *tongban_memory_card_apdu              (TongbanMemoryCardModel model,
                                                             const char          *operation,
                                                             guint8               address,

@@ -7,6 +7,7 @@
 
 #include "tongban-sim-vicc.h"
 #include "tongban-apdu.h"
+#include "tongban-emv.h"
 
 #include <string.h>
 
@@ -20,6 +21,8 @@ typedef struct
   guint    psc_tries;
   gboolean psc_ok;
   gboolean selected;
+  gboolean emv_selected;
+  guint    pin_tries;
   gboolean memory_mode;
   gboolean bad_response;
 } ViccState;
@@ -55,6 +58,25 @@ respond (TongbanSim   *sim,
 }
 
 #define RESPOND(sw) G_STMT_START { respond (sim, r, (sw)); return; } G_STMT_END
+
+/* The EMV answers: the payment directory names one application, whose one
+ * record holds the account number (5A), its track 2 equivalent and expiry. */
+static const guint8 emv_ppse_fci[] = {
+  0x6F, 0x23, 0x84, 0x0E, '2', 'P', 'A', 'Y', '.', 'S', 'Y', 'S', '.', 'D', 'D', 'F', '0', '1',
+  0xA5, 0x11, 0xBF, 0x0C, 0x0E, 0x61, 0x0C, 0x4F, 0x07, 0xA0, 0x00, 0x00, 0x00, 0x03, 0x10, 0x10,
+  0x87, 0x01, 0x01,
+};
+static const guint8 emv_aid_fci[] = {
+  0x6F, 0x10, 0x84, 0x07, 0xA0, 0x00, 0x00, 0x00, 0x03, 0x10, 0x10,
+  0xA5, 0x05, 0x50, 0x03, 'T', 'S', 'T',
+};
+static const guint8 emv_record[] = {
+  0x70, 0x22,
+  0x57, 0x10, 0x47, 0x61, 0x73, 0x90, 0x01, 0x01, 0x01, 0x19, 0xD2, 0x91, 0x22, 0x01, 0x00, 0x00,
+  0x00, 0x0F,
+  0x5A, 0x08, 0x47, 0x61, 0x73, 0x90, 0x01, 0x01, 0x01, 0x19,
+  0x5F, 0x24, 0x03, 0x29, 0x12, 0x31,
+};
 
 static void
 handle_apdu (TongbanSim   *sim,
@@ -125,6 +147,20 @@ handle_apdu (TongbanSim   *sim,
   switch (apdu.ins)
     {
     case 0xA4:
+      st->emv_selected = FALSE;
+      if (apdu.p1 == 0x04 && apdu.lc == strlen (TONGBAN_EMV_PPSE) &&
+          memcmp (apdu.data, TONGBAN_EMV_PPSE, apdu.lc) == 0)
+        {
+          g_byte_array_append (r, emv_ppse_fci, sizeof emv_ppse_fci);
+          RESPOND (0x9000);
+        }
+      if (apdu.p1 == 0x04 && apdu.lc == sizeof TONGBAN_VICC_EMV_AID - 1 &&
+          memcmp (apdu.data, TONGBAN_VICC_EMV_AID, apdu.lc) == 0)
+        {
+          st->emv_selected = TRUE;
+          g_byte_array_append (r, emv_aid_fci, sizeof emv_aid_fci);
+          RESPOND (0x9000);
+        }
       st->selected = apdu.p1 == 0x04 && apdu.lc == sizeof TONGBAN_VICC_AID - 1 &&
                      memcmp (apdu.data, TONGBAN_VICC_AID, apdu.lc) == 0;
       if (!st->selected)
@@ -146,6 +182,27 @@ handle_apdu (TongbanSim   *sim,
       if (apdu.le == TONGBAN_APDU_NO_LE || apdu.p2 + apdu.le > 256)
         RESPOND (0x6B00);
       g_byte_array_append (r, st->memory + apdu.p2, apdu.le);
+      RESPOND (0x9000);
+    case 0x20:   /* VERIFY, plaintext PIN block */
+      if (!st->emv_selected || apdu.p2 != 0x80)
+        RESPOND (0x6985);
+      if (st->pin_tries == 0)
+        RESPOND (0x6983);
+      if (apdu.lc != 8 || memcmp (apdu.data, TONGBAN_VICC_EMV_PIN, 8) != 0)
+        {
+          st->pin_tries--;
+          RESPOND (st->pin_tries == 0 ? 0x6983 : 0x63C0 | st->pin_tries);
+        }
+      st->pin_tries = 3;
+      RESPOND (0x9000);
+    case 0xB2:   /* READ RECORD: P1 record, P2 SFI << 3 | 4 */
+      if (!st->emv_selected)
+        RESPOND (0x6985);
+      if (apdu.p2 != ((1 << 3) | 0x04))
+        RESPOND (0x6A82);
+      if (apdu.p1 != 1)
+        RESPOND (0x6A83);
+      g_byte_array_append (r, emv_record, sizeof emv_record);
       RESPOND (0x9000);
     default:
       RESPOND (0x6D00);
@@ -171,7 +228,7 @@ vicc_input (TongbanSim   *sim,
       if (data[2] == 4)
         send_payload (sim, atr, sizeof atr);
       else if (data[2] == 0 || data[2] == 2)
-        st->selected = st->memory_mode = st->psc_ok = FALSE;
+        st->selected = st->emv_selected = st->memory_mode = st->psc_ok = FALSE;
     }
   else if (len > 1)
     handle_apdu (sim, data + 2, len);
@@ -217,6 +274,7 @@ tongban_sim_vicc_new (guint vpcd_port)
     st->memory[i] = (guint8) (i ^ 0xA5);
   memcpy (st->psc, TONGBAN_VICC_PSC, 3);
   st->psc_tries = 3;
+  st->pin_tries = 3;
   return tongban_sim_new_tcp_client (&vicc_class, st, vpcd_port);
 }
 

@@ -392,6 +392,18 @@ tongban_file_backend_set_refusal (TongbanFileBackend *self,
   g_hash_table_insert (self->reasons, g_strdup (operation), g_strdup (reason));
 }
 
+/* Answers @operation with @answer from now on, as a back end whose state
+ * moved on would: a payment that was waiting is now paid. */
+void
+tongban_file_backend_set_answer (TongbanFileBackend *self,
+                                 const char         *operation,
+                                 JsonObject         *answer)
+{
+  g_return_if_fail (TONGBAN_IS_FILE_BACKEND (self));
+  g_return_if_fail (operation != NULL && answer != NULL);
+  json_object_set_object_member (self->operations, operation, json_object_ref (answer));
+}
+
 guint
 tongban_file_backend_get_calls (TongbanFileBackend *self,
                                 const char         *operation)

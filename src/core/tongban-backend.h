@@ -71,6 +71,9 @@ void                tongban_file_backend_set_delay      (TongbanFileBackend  *se
 void                tongban_file_backend_set_failure    (TongbanFileBackend  *self,
                                                         const char          *operation,
                                                         TongbanBackendError  code);
+void                tongban_file_backend_set_answer     (TongbanFileBackend  *self,
+                                                        const char          *operation,
+                                                        JsonObject          *answer);
 guint               tongban_file_backend_get_calls      (TongbanFileBackend  *self,
                                                         const char          *operation);
 JsonObject         *tongban_file_backend_get_last_params (TongbanFileBackend *self,

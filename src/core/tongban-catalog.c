@@ -25,11 +25,15 @@ struct _TongbanCatalog
 
 static const char *step_types[TONGBAN_N_STEP_TYPES] = {
   "auth", "choose", "form", "upload", "review", "submit", "preview", "print", "result",
-  "rating", "guide", "video", "view",
+  "rating", "guide", "video", "view", "pay",
 };
 
 static const char * const guide_modes[] = { "browse", "search", "assistance", "app", NULL };
 static const char * const show_formats[] = { "text", "amount", "date", "list", NULL };
+
+static const char * const pay_methods[] = { "bank-card", "qr", NULL };
+/* The currencies a kiosk of the Greater Bay Area takes fees in. */
+static const char * const pay_currencies[] = { "HKD", "CNY", "MOP", NULL };
 
 static const char * const auth_methods[] = {
   "id-card", "permit", "face", "fingerprint", "qr", NULL
@@ -53,6 +57,12 @@ const char * const *
 tongban_catalog_known_devices (void)
 {
   return devices;
+}
+
+const char * const *
+tongban_catalog_known_pay_methods (void)
+{
+  return pay_methods;
 }
 
 static void
@@ -163,6 +173,14 @@ step_free (TongbanStep *st)
   g_free (st->next);
   g_free (st->mode);
   g_free (st->fee);
+  if (st->pay_fee)
+    {
+      g_free (st->pay_fee->amount);
+      g_free (st->pay_fee->currency);
+      g_free (st->pay_fee->item);
+      g_free (st->pay_fee);
+    }
+  g_strfreev (st->methods);
   g_clear_pointer (&st->options, g_ptr_array_unref);
   g_clear_pointer (&st->fields, g_ptr_array_unref);
   g_clear_pointer (&st->show, g_ptr_array_unref);
@@ -549,6 +567,88 @@ parse_show (JsonNode    *node,
   return g_ptr_array_steal_index (keep, 0);
 }
 
+/* A pay step's fee: {"amount": "295", "currency": "HKD", "item": msgid}. */
+static TongbanFee *
+parse_fee (JsonObject  *obj,
+           const char  *step_id,
+           const Where *where,
+           GError     **error)
+{
+  g_autofree char *amount = NULL;
+  g_autofree char *currency = NULL;
+  g_autofree char *item = NULL;
+  g_autoptr(GRegex) decimal = g_regex_new ("^(0|[1-9][0-9]{0,8})(\\.[0-9]{1,2})?$", 0, 0, NULL);
+  g_autoptr(GMatchInfo) match = NULL;
+  g_autofree char *whole = NULL;
+  g_autofree char *cents = NULL;
+  TongbanFee *fee;
+
+  if (!get_string (obj, "amount", TRUE, &amount, where, error) ||
+      !get_string (obj, "currency", TRUE, &currency, where, error) ||
+      !get_string (obj, "item", TRUE, &item, where, error))
+    return NULL;
+  if (!g_regex_match (decimal, amount, 0, &match))
+    {
+      invalid (error, where, "step \"%s\": fee amount \"%s\" is not a decimal like 295.00",
+               step_id, amount);
+      return NULL;
+    }
+  if (!g_strv_contains (pay_currencies, currency))
+    {
+      invalid (error, where, "step \"%s\": fee currency \"%s\" is not HKD, CNY or MOP",
+               step_id, currency);
+      return NULL;
+    }
+  if (json_object_get_size (obj) != 3)
+    {
+      invalid (error, where, "step \"%s\": a fee has only amount, currency and item", step_id);
+      return NULL;
+    }
+  whole = g_match_info_fetch (match, 1);
+  cents = g_match_info_fetch (match, 2);
+  fee = g_new0 (TongbanFee, 1);
+  /* Always two decimals, so what is shown and what is charged read alike. */
+  fee->amount = g_strdup_printf ("%s.%s%s", whole,
+                                 cents && *cents ? cents + 1 : "00",
+                                 cents && strlen (cents) == 2 ? "0" : "");
+  fee->currency = g_steal_pointer (&currency);
+  fee->item = g_steal_pointer (&item);
+  return fee;
+}
+
+/* A pay step's "methods": a non-empty list of known ways to pay, no repeats. */
+static gboolean
+parse_methods (JsonObject  *obj,
+               TongbanStep *st,
+               const Where *where,
+               GError     **error)
+{
+  JsonNode *node = json_object_get_member (obj, "methods");
+  JsonArray *array;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node) ||
+      json_array_get_length (array = json_node_get_array (node)) == 0)
+    return invalid (error, where, "step \"%s\": \"methods\" must list how to pay", st->id);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *m = json_array_get_element (array, i);
+      const char *method;
+
+      if (!JSON_NODE_HOLDS_VALUE (m) || json_node_get_value_type (m) != G_TYPE_STRING ||
+          !g_strv_contains (pay_methods, (method = json_node_get_string (m))))
+        return invalid (error, where, "step \"%s\": \"methods\" may hold only bank-card "
+                        "and qr", st->id);
+      for (guint j = 0; j < i; j++)
+        if (g_strcmp0 (json_array_get_string_element (array, j), method) == 0)
+          return invalid (error, where, "step \"%s\": method \"%s\" is listed twice",
+                          st->id, method);
+      g_strv_builder_add (builder, method);
+    }
+  st->methods = g_strv_builder_end (builder);
+  return TRUE;
+}
+
 static gboolean
 parse_step (TongbanService *service,
             JsonNode       *node,
@@ -560,6 +660,7 @@ parse_step (TongbanService *service,
   g_autofree char *type = NULL;
   JsonObject *obj;
   JsonArray *array;
+  JsonNode *fee;
   gboolean ok, found = FALSE;
 
   g_ptr_array_add (service->steps, st);
@@ -573,8 +674,15 @@ parse_step (TongbanService *service,
       !get_string (obj, "help", FALSE, &st->help, where, error) ||
       !get_string (obj, "operation", FALSE, &st->operation, where, error) ||
       !get_string (obj, "next", FALSE, &st->next, where, error) ||
-      !get_string (obj, "mode", FALSE, &st->mode, where, error) ||
-      !get_string (obj, "fee", FALSE, &st->fee, where, error))
+      !get_string (obj, "mode", FALSE, &st->mode, where, error))
+    return FALSE;
+  fee = json_object_get_member (obj, "fee");
+  if (fee != NULL && JSON_NODE_HOLDS_OBJECT (fee))
+    {
+      if (!(st->pay_fee = parse_fee (json_node_get_object (fee), st->id, where, error)))
+        return FALSE;
+    }
+  else if (!get_string (obj, "fee", FALSE, &st->fee, where, error))
     return FALSE;
 
   for (guint i = 0; i < TONGBAN_N_STEP_TYPES; i++)
@@ -642,6 +750,13 @@ parse_step (TongbanService *service,
       if (st->operation == NULL)
         return invalid (error, where, "step \"%s\": \"operation\" is missing", st->id);
       break;
+    case TONGBAN_STEP_PAY:
+      if (st->pay_fee == NULL)
+        return invalid (error, where, "step \"%s\": a payment needs a \"fee\" with amount, "
+                        "currency and item", st->id);
+      if (!parse_methods (obj, st, where, error))
+        return FALSE;
+      break;
     case TONGBAN_STEP_GUIDE:
       if (st->mode == NULL || !g_strv_contains (guide_modes, st->mode))
         return invalid (error, where, "step \"%s\": \"mode\" must be browse, search, "
@@ -689,6 +804,9 @@ check_flow (TongbanService *s,
       if (st->type == TONGBAN_STEP_SUBMIT && has_form && !has_review)
         return invalid (error, where, "step \"%s\": answers must be reviewed before they are "
                         "submitted", st->id);
+      if (st->type == TONGBAN_STEP_PAY && has_form && !has_review)
+        return invalid (error, where, "step \"%s\": answers must be reviewed before the fee "
+                        "is paid", st->id);
       if (st->next && !tongban_service_find_step (s, st->next, NULL))
         return invalid (error, where, "step \"%s\": \"next\" names no step \"%s\"",
                         st->id, st->next);

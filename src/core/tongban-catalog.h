@@ -79,6 +79,7 @@ typedef enum {
   TONGBAN_STEP_GUIDE,
   TONGBAN_STEP_VIDEO,
   TONGBAN_STEP_VIEW,
+  TONGBAN_STEP_PAY,
   TONGBAN_N_STEP_TYPES
 } TongbanStepType;
 
@@ -108,6 +109,14 @@ typedef struct {
   GHashTable *values;   /* code -> msgid, for codes the citizen should read as words */
 } TongbanShow;
 
+/* A fee paid on a pay step: the amount as a decimal string ("295.00", always
+ * two decimals once loaded), an ISO 4217 currency and what it is for (msgid). */
+typedef struct {
+  char *amount;
+  char *currency;
+  char *item;
+} TongbanFee;
+
 typedef struct {
   char            *id;
   TongbanStepType  type;
@@ -118,6 +127,8 @@ typedef struct {
   char            *next;       /* step after this one, if not the following */
   char            *mode;       /* guide: browse, search, assistance, app */
   char            *fee;        /* review: a fee to show before submitting */
+  TongbanFee      *pay_fee;    /* pay: what is paid */
+  GStrv            methods;    /* pay: "bank-card", "qr" */
   GPtrArray       *options;    /* TongbanOption */
   GPtrArray       *fields;     /* TongbanField */
   GPtrArray       *show;       /* TongbanShow */
@@ -177,6 +188,7 @@ void                     tongban_option_free                  (TongbanOption  *o
 const char              *tongban_step_type_to_string          (TongbanStepType type);
 const char * const      *tongban_catalog_known_auth_methods   (void);
 const char * const      *tongban_catalog_known_devices        (void);
+const char * const      *tongban_catalog_known_pay_methods    (void);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TongbanCatalog, tongban_catalog_free)
 

@@ -288,6 +288,14 @@ tongban_flow_next (TongbanFlow  *self,
         }
       break;
 
+    case TONGBAN_STEP_PAY:
+      if (tongban_flow_get_answer (self, step->id, TONGBAN_FLOW_PAYMENT_ORDER) == NULL)
+        {
+          add_error (errors, N_("Pay the fee first."));
+          return FALSE;
+        }
+      break;
+
     case TONGBAN_STEP_RATING:
       self->state = TONGBAN_FLOW_FINISHED;
       emit_changed (self);
@@ -312,8 +320,9 @@ tongban_flow_next (TongbanFlow  *self,
   if (target >= self->service->steps->len)
     return FALSE;
 
-  /* Nothing done can be undone: past a submit or print there is no way back. */
-  if (step->type != TONGBAN_STEP_SUBMIT && step->type != TONGBAN_STEP_PRINT)
+  /* Nothing done can be undone: past a submit, print or payment there is no way back. */
+  if (step->type != TONGBAN_STEP_SUBMIT && step->type != TONGBAN_STEP_PRINT &&
+      step->type != TONGBAN_STEP_PAY)
     g_array_append_val (self->path, self->index);
   self->index = target;
   emit_changed (self);
@@ -424,6 +433,8 @@ tongban_flow_get_help (TongbanFlow *self)
                               "and hear you."),
     [TONGBAN_STEP_VIEW] = N_("This information comes from the department's records. If "
                              "something is wrong, ask the staff at the service desk."),
+    [TONGBAN_STEP_PAY] = N_("Choose how to pay. Your PIN is typed on the PIN pad only; it is "
+                            "never shown or kept."),
   };
   const TongbanStep *step;
 
@@ -458,11 +469,13 @@ collect_params (TongbanFlow *self)
 
       if (choice)
         json_object_set_string_member (answers, "choice", choice);
-      if (st->type == TONGBAN_STEP_AUTH)
+      if (st->type == TONGBAN_STEP_AUTH || st->type == TONGBAN_STEP_PAY)
         {
-          const char *keys[] = { "method", "name", "id_number" };
+          const char *auth_keys[] = { "method", "name", "id_number" };
+          const char *pay_keys[] = { TONGBAN_FLOW_PAYMENT_ORDER, "method", "auth_code" };
+          const char **keys = st->type == TONGBAN_STEP_PAY ? pay_keys : auth_keys;
 
-          for (guint k = 0; k < G_N_ELEMENTS (keys); k++)
+          for (guint k = 0; k < 3; k++)
             {
               const char *v = tongban_flow_get_answer (self, st->id, keys[k]);
 
@@ -640,6 +653,116 @@ tongban_flow_load_finish (TongbanFlow   *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ---- payment ------------------------------------------------------------ */
+
+static void
+on_called (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  JsonObject *answer = tongban_backend_call_finish (TONGBAN_BACKEND (source), result, &error);
+
+  if (answer == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, answer, (GDestroyNotify) json_object_unref);
+}
+
+/* A call the current step makes itself (a payment's order, card and status
+ * calls), for this flow's service; the answer is the caller's to keep. */
+void
+tongban_flow_call_async (TongbanFlow         *self,
+                         const char          *operation,
+                         JsonObject          *params,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (TONGBAN_IS_FLOW (self));
+  g_return_if_fail (operation != NULL);
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tongban_flow_call_async);
+  /* A payment in progress (a citizen confirming on the phone) keeps the visit
+   * alive; it is bounded by the order's own expiry. */
+  if (tongban_session_get_active (self->session))
+    tongban_session_activity (self->session);
+  tongban_backend_call_async (self->backend, self->service->id, operation, params, cancellable,
+                              on_called, task);
+}
+
+JsonObject *
+tongban_flow_call_finish (TongbanFlow   *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Records that the fee of the current pay step is paid: the order (sent by
+ * the following steps as TONGBAN_FLOW_PAYMENT_ORDER), how, and the bank's
+ * authorisation code (NULL for a QR payment). A paid fee cannot be walked
+ * back into, as a sent application cannot. */
+gboolean
+tongban_flow_set_paid (TongbanFlow *self,
+                       const char  *order,
+                       const char  *method,
+                       const char  *auth_code)
+{
+  const TongbanStep *step;
+
+  g_return_val_if_fail (TONGBAN_IS_FLOW (self), FALSE);
+  g_return_val_if_fail (order != NULL && *order != '\0', FALSE);
+  g_return_val_if_fail (method != NULL, FALSE);
+
+  if (self->state != TONGBAN_FLOW_RUNNING || !tongban_session_get_active (self->session))
+    return FALSE;
+  step = tongban_flow_get_step (self);
+  if (step->type != TONGBAN_STEP_PAY ||
+      !g_strv_contains ((const char * const *) step->methods, method) ||
+      tongban_flow_get_answer (self, step->id, TONGBAN_FLOW_PAYMENT_ORDER) != NULL)
+    return FALSE;
+
+  tongban_flow_set_answer (self, step->id, "method", method);
+  tongban_flow_set_answer (self, step->id, "auth_code", auth_code);
+  tongban_flow_set_answer (self, step->id, TONGBAN_FLOW_PAYMENT_ORDER, order);
+  g_array_set_size (self->path, 0);
+  g_clear_pointer (&self->changing, g_free);
+  return TRUE;
+}
+
+/* The fee paid in this flow, if any: its step's fee, order and auth code. */
+gboolean
+tongban_flow_get_payment (TongbanFlow       *self,
+                          const TongbanFee **fee,
+                          const char       **order,
+                          const char       **auth_code)
+{
+  g_return_val_if_fail (TONGBAN_IS_FLOW (self), FALSE);
+
+  for (guint i = 0; i < self->service->steps->len; i++)
+    {
+      const TongbanStep *st = step_at (self, i);
+      const char *paid;
+
+      if (st->type != TONGBAN_STEP_PAY ||
+          !(paid = tongban_flow_get_answer (self, st->id, TONGBAN_FLOW_PAYMENT_ORDER)))
+        continue;
+      if (fee)
+        *fee = st->pay_fee;
+      if (order)
+        *order = paid;
+      if (auth_code)
+        *auth_code = tongban_flow_get_answer (self, st->id, "auth_code");
+      return TRUE;
+    }
+  return FALSE;
 }
 
 /* The data fetched for @step_id (NULL: the current step), or NULL. */

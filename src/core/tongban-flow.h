@@ -15,6 +15,9 @@
 
 G_BEGIN_DECLS
 
+/* The answer of a pay step that the following steps send: the order paid. */
+#define TONGBAN_FLOW_PAYMENT_ORDER "payment_order"
+
 typedef enum {
   TONGBAN_FLOW_RUNNING,
   TONGBAN_FLOW_FINISHED,
@@ -76,5 +79,23 @@ JsonObject           *tongban_flow_get_data       (TongbanFlow          *self,
 GPtrArray            *tongban_flow_get_options    (TongbanFlow          *self);
 GPtrArray            *tongban_flow_review_rows    (TongbanFlow          *self);
 const char           *tongban_flow_get_reference  (TongbanFlow          *self);
+
+void                  tongban_flow_call_async     (TongbanFlow          *self,
+                                                   const char           *operation,
+                                                   JsonObject           *params,
+                                                   GCancellable         *cancellable,
+                                                   GAsyncReadyCallback   callback,
+                                                   gpointer              user_data);
+JsonObject           *tongban_flow_call_finish    (TongbanFlow          *self,
+                                                   GAsyncResult         *result,
+                                                   GError              **error);
+gboolean              tongban_flow_set_paid       (TongbanFlow          *self,
+                                                   const char           *order,
+                                                   const char           *method,
+                                                   const char           *auth_code);
+gboolean              tongban_flow_get_payment    (TongbanFlow          *self,
+                                                   const TongbanFee    **fee,
+                                                   const char          **order,
+                                                   const char          **auth_code);
 
 G_END_DECLS

@@ -7,72 +7,22 @@
  */
 
 #include "tongban-iccard-reader.h"
-#include "tongban-sim-vicc.h"
+#include "pcsc-helper.h"
 
-#include <gio/gio.h>
-#include <glib/gstdio.h>
-#include <netinet/in.h>
-#include <signal.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/prctl.h>
-#include <sys/prctl.h>
-#include <unistd.h>
-
-#define PCSCD "/usr/sbin/pcscd"
-#define VPCD "/usr/lib/pcsc/drivers/serial/libifdvpcd.so"
 
 typedef struct
 {
-  char                *dir;
-  GSubprocess         *pcscd;
-  TongbanSim          *card;
+  PcscRig              rig;
+  TongbanSim          *card;       /* the rig's */
   TongbanIccardReader *reader;
   GPtrArray           *events;
   guint                done;
   GBytes              *response;
+  char                *pan;        /* masked, from read_pan */
   guint16              sw;
   GError              *error;
 } Fixture;
-
-static guint
-free_port_pair (void)
-{
-  for (guint attempt = 0; attempt < 20; attempt++)
-    {
-      guint port = g_random_int_range (20000, 60000);
-      gboolean ok = TRUE;
-
-      for (guint i = 0; i < 2; i++)
-        {
-          struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons (port + i) };
-          int fd = socket (AF_INET, SOCK_STREAM, 0);
-
-          ok = ok && bind (fd, (struct sockaddr *) &addr, sizeof addr) == 0;
-          close (fd);
-        }
-      if (ok)
-        return port;
-    }
-  g_assert_not_reached ();
-}
-
-static gboolean
-other_pcscd_running (void)
-{
-  g_autofree char *pid = NULL;
-
-  if (!g_file_get_contents ("/run/pcscd/pcscd.pid", &pid, NULL, NULL))
-    return FALSE;
-  return kill ((pid_t) g_ascii_strtoll (pid, NULL, 10), 0) == 0;
-}
-
-/* pcscd must not outlive a test that failed half-way. */
-static void
-die_with_parent (gpointer data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGTERM);
-}
 
 static void
 on_event (TongbanDevice *dev, const char *name, GVariant *payload, Fixture *fx)
@@ -86,58 +36,20 @@ online (gpointer data)
   return tongban_device_get_state (data) == TONGBAN_DEVICE_STATE_ONLINE;
 }
 
-static gboolean
-socket_ready (gpointer data)
-{
-  return g_file_test ("/run/pcscd/pcscd.comm", G_FILE_TEST_EXISTS);
-}
-
 static void
 fixture_setup (Fixture *fx, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *conf = NULL;
-  g_autofree char *path = NULL;
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  guint port;
+  const char *why = pcsc_rig_unavailable ();
 
   fx->events = g_ptr_array_new_with_free_func (g_free);
-  if (getuid () != 0)
+  if (why != NULL)
     {
-      g_test_skip ("pcscd needs root for /run/pcscd");
+      g_test_skip (why);
       return;
     }
-  if (!g_file_test (PCSCD, G_FILE_TEST_IS_EXECUTABLE) || !g_file_test (VPCD, G_FILE_TEST_EXISTS))
-    {
-      g_test_skip ("pcscd or vsmartcard-vpcd is not installed");
-      return;
-    }
-  if (other_pcscd_running ())
-    {
-      g_test_skip ("another pcscd is running");
-      return;
-    }
-
-  port = free_port_pair ();
-  fx->dir = g_dir_make_tmp ("tongban-pcsc-XXXXXX", &error);
-  g_assert_no_error (error);
-  conf = g_strdup_printf ("FRIENDLYNAME \"Virtual PCD\"\nDEVICENAME /dev/null:0x%X\n"
-                          "LIBPATH " VPCD "\nCHANNELID 0x%X\n", port, port);
-  path = g_build_filename (fx->dir, "vpcd", NULL);
-  g_file_set_contents (path, conf, -1, &error);
-  g_assert_no_error (error);
-  g_unlink ("/run/pcscd/pcscd.comm");
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
-                                        G_SUBPROCESS_FLAGS_STDERR_SILENCE);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  fx->pcscd = g_subprocess_launcher_spawn (launcher, &error, PCSCD, "--foreground", "--config",
-                                           fx->dir, NULL);
-  g_assert_no_error (error);
-  g_assert_true (tongban_device_wait_until (NULL, 10000, socket_ready, NULL));
-
-  fx->card = tongban_sim_vicc_new (port);
-  tongban_sim_start (fx->card);
-  fx->reader = tongban_iccard_reader_new ("iccard", "Virtual PCD 00 00");
+  pcsc_rig_start (&fx->rig);
+  fx->card = fx->rig.card;
+  fx->reader = tongban_iccard_reader_new ("iccard", PCSC_HELPER_READER);
   g_signal_connect (fx->reader, "event", G_CALLBACK (on_event), fx);
   tongban_device_start (TONGBAN_DEVICE (fx->reader));
   g_assert_true (tongban_device_wait_until (NULL, 10000, online, fx->reader));
@@ -158,21 +70,9 @@ fixture_teardown (Fixture *fx, gconstpointer data)
       tongban_device_wait_until (NULL, 300, nothing_pending, NULL);
       g_assert_finalize_object (fx->reader);
     }
-  g_clear_pointer (&fx->card, tongban_sim_free);
-  if (fx->pcscd != NULL)
-    {
-      g_subprocess_send_signal (fx->pcscd, SIGTERM);
-      g_subprocess_wait (fx->pcscd, NULL, NULL);
-      g_clear_object (&fx->pcscd);
-    }
-  if (fx->dir != NULL)
-    {
-      g_autofree char *path = g_build_filename (fx->dir, "vpcd", NULL);
-      g_unlink (path);
-      g_rmdir (fx->dir);
-      g_free (fx->dir);
-    }
+  pcsc_rig_stop (&fx->rig);
   g_clear_pointer (&fx->response, g_bytes_unref);
+  g_clear_pointer (&fx->pan, g_free);
   g_clear_error (&fx->error);
   g_ptr_array_unref (fx->events);
 }
@@ -320,6 +220,82 @@ test_memory_card (Fixture *fx, gconstpointer data)
   g_assert_cmpmem (memory + 0x20, 7, "TONGBAN", 7);
 }
 
+static void
+on_pan (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Fixture *fx = data;
+
+  g_clear_error (&fx->error);
+  fx->pan = tongban_iccard_reader_read_pan_finish (TONGBAN_ICCARD_READER (source), result,
+                                                &fx->error);
+  fx->done++;
+}
+
+static char *
+read_pan (Fixture *fx)
+{
+  gpointer args[2] = { fx, GUINT_TO_POINTER (fx->done + 1) };
+  char *pan;
+
+  g_clear_pointer (&fx->pan, g_free);
+  tongban_iccard_reader_read_pan_async (fx->reader, 5000, NULL, on_pan, fx);
+  g_assert_true (tongban_device_wait_until (NULL, 10000, done, args));
+  pan = g_steal_pointer (&fx->pan);
+  return pan;
+}
+
+static void
+on_verified (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Fixture *fx = data;
+
+  g_clear_error (&fx->error);
+  fx->sw = (guint16) tongban_iccard_reader_verify_pin_finish (TONGBAN_ICCARD_READER (source),
+                                                              result, &fx->error);
+  fx->done++;
+}
+
+static int
+verify_pin (Fixture *fx, const char *pin)
+{
+  gpointer args[2] = { fx, GUINT_TO_POINTER (fx->done + 1) };
+
+  tongban_iccard_reader_verify_pin_async (fx->reader, pin, 5000, NULL, on_verified, fx);
+  g_assert_true (tongban_device_wait_until (NULL, 10000, done, args));
+  return fx->error ? -1 : fx->sw;
+}
+
+/* A bank card: SELECT PPSE, SELECT AID, READ RECORD through real pcscd; only
+ * the masked number comes out. */
+static void
+test_bank_card (Fixture *fx, gconstpointer data)
+{
+  gpointer removed[2] = { fx, "card-removed" };
+  g_autofree char *pan = NULL;
+  g_autofree char *again = NULL;
+
+  if (g_test_failed () || fx->reader == NULL)
+    return;
+  insert_card (fx);
+  pan = read_pan (fx);
+  g_assert_no_error (fx->error);
+  g_assert_cmpstr (pan, ==, "476173******0119");
+  g_assert_cmpuint (strlen (pan), ==, strlen (TONGBAN_VICC_EMV_PAN));
+  g_assert_cmpmem (pan + 12, 4, TONGBAN_VICC_EMV_PAN + 12, 4);
+
+  /* The card checks the PIN itself: a wrong one costs a try, the right one resets them. */
+  g_assert_cmphex (verify_pin (fx, "1243"), ==, 0x63C2);
+  g_assert_cmphex (verify_pin (fx, "1234"), ==, 0x9000);
+  g_assert_cmphex (verify_pin (fx, "12"), ==, -1);
+  g_assert_error (fx->error, TONGBAN_DEVICE_ERROR, TONGBAN_COMPLETION_INVALID_DATA);
+
+  tongban_sim_inject (fx->card, "card remove");
+  g_assert_true (tongban_device_wait_until (NULL, 10000, has_event, removed));
+  again = read_pan (fx);
+  g_assert_null (again);
+  g_assert_error (fx->error, TONGBAN_DEVICE_ERROR, TONGBAN_COMPLETION_USER_ERROR);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -328,6 +304,8 @@ main (int argc, char *argv[])
   g_test_add ("/drivers/iccard/cpu-card", Fixture, NULL, fixture_setup, test_cpu_card,
               fixture_teardown);
   g_test_add ("/drivers/iccard/memory-card", Fixture, NULL, fixture_setup, test_memory_card,
+              fixture_teardown);
+  g_test_add ("/drivers/iccard/bank-card", Fixture, NULL, fixture_setup, test_bank_card,
               fixture_teardown);
 
   return g_test_run ();

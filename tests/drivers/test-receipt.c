@@ -1,12 +1,18 @@
 /* test-receipt.c: the receipt printer driver against the ESC/POS simulator on TCP
  *
  * A full receipt, paper low, paper out in the middle of a job and back,
- * cover open, a status byte no printer sends, the printer going away.
+ * cover open, a status byte no printer sends, the printer going away; and
+ * a slip built from a back end's "receipt" answer in Traditional Chinese
+ * and English, decoded back by the simulator.
  */
 
+#include "tongban-document.h"
 #include "tongban-receipt-printer.h"
 #include "tongban-sim-printer.h"
 #include "tongban-escpos.h"
+#include "private-home.h"
+
+static char *private_root;
 
 typedef struct
 {
@@ -230,10 +236,93 @@ test_bad_status_and_unplug (Fixture *fx, gconstpointer data)
   g_assert_no_error (fx->error);
 }
 
+static const char slip[] =
+  "{\"reference\": \"MO-DSI-20261127-0042\", \"lines\": ["
+  " {\"key\": {\"zh_CN\": \"预约事项\", \"zh_HK\": \"預約事項\", \"en\": \"Appointment\"},"
+  "  \"value\": {\"zh_CN\": \"补领身份证\", \"zh_HK\": \"補領身份證\", \"en\": \"Replacement ID card\"}},"
+  " {\"key\": {\"zh_HK\": \"時間\", \"en\": \"Time\"}, \"value\": \"2026-12-03 10:30\"}]}";
+
+static GBytes *
+build_slip (const char *json, const char *title, TongbanLanguage language, GError **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GDateTime) now = g_date_time_new_local (2026, 11, 27, 15, 4, 0);
+
+  g_assert_true (json_parser_load_from_data (parser, json, -1, NULL));
+  return tongban_receipt_build (json_node_get_object (json_parser_get_root (parser)), title,
+                                language, now, error);
+}
+
+/* The slip as the simulated printer printed it: text back in UTF-8, the
+ * reference in the QR code, one cut. */
+static void
+print_slip (Fixture         *fx,
+            const char      *title,
+            TongbanLanguage  language,
+            const char      *expected)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) job = build_slip (slip, title, language, &error);
+  g_autofree char *text = NULL;
+  g_autofree char *qr = NULL;
+
+  g_assert_no_error (error);
+  print (fx, job);
+  g_assert_no_error (fx->error);
+  text = tongban_sim_printer_dup_text (fx->sim);
+  g_assert_cmpstr (text, ==, expected);
+  qr = tongban_sim_printer_dup_qr (fx->sim, 0);
+  g_assert_cmpstr (qr, ==, "MO-DSI-20261127-0042");
+  g_assert_cmpuint (tongban_sim_printer_get_cuts (fx->sim), ==, 1);
+  g_assert_cmpuint (tongban_sim_printer_get_invalid_bytes (fx->sim), ==, 0);
+}
+
+/* Traditional Chinese goes through GB 18030 and comes back the same. */
+static void
+test_slip_zh_hk (Fixture *fx, gconstpointer data)
+{
+  print_slip (fx, "預約取號", TONGBAN_LANGUAGE_ZH_HK,
+              "預約取號\n"
+              "您的參考編號：MO-DSI-20261127-0042\n"
+              "預約事項：補領身份證\n"
+              "時間：2026-12-03 10:30\n"
+              "列印時間：2026-11-27 15:04\n");
+  /* Built and printed in memory: no file under the fresh home. */
+  g_assert_cmpuint (private_home_count_files (private_root), ==, 0);
+}
+
+static void
+test_slip_en (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bad = NULL;
+
+  print_slip (fx, "Appointment", TONGBAN_LANGUAGE_EN,
+              "Appointment\n"
+              "Your reference number: MO-DSI-20261127-0042\n"
+              "Appointment: Replacement ID card\n"
+              "Time: 2026-12-03 10:30\n"
+              "Printed: 2026-11-27 15:04\n");
+
+  /* A receipt without its reference, or with a line that is not text, is refused. */
+  bad = build_slip ("{\"lines\": []}", "Appointment", TONGBAN_LANGUAGE_EN, &error);
+  g_assert_null (bad);
+  g_assert_error (error, TONGBAN_DOCUMENT_ERROR, TONGBAN_DOCUMENT_ERROR_MISSING_FIELD);
+  g_clear_error (&error);
+  bad = build_slip ("{\"reference\": \"R1\", \"lines\": [{\"key\": \"A\", \"value\": 3}]}",
+                    "Appointment", TONGBAN_LANGUAGE_EN, &error);
+  g_assert_null (bad);
+  g_assert_error (error, TONGBAN_DOCUMENT_ERROR, TONGBAN_DOCUMENT_ERROR_MISSING_FIELD);
+}
+
 int
 main (int argc, char *argv[])
 {
+  int status;
+
+  private_root = private_home_new ("tongban-receipt-XXXXXX");
   g_test_init (&argc, &argv, NULL);
+  tongban_i18n_init (g_getenv ("TONGBAN_LOCALEDIR"));
 
   g_test_add ("/drivers/receipt/print", Fixture, NULL, fixture_setup, test_print,
               fixture_teardown);
@@ -243,6 +332,12 @@ main (int argc, char *argv[])
               test_cover_and_cutter, fixture_teardown);
   g_test_add ("/drivers/receipt/bad-status-and-unplug", Fixture, NULL, fixture_setup,
               test_bad_status_and_unplug, fixture_teardown);
+  g_test_add ("/drivers/receipt/slip-zh-hk", Fixture, NULL, fixture_setup, test_slip_zh_hk,
+              fixture_teardown);
+  g_test_add ("/drivers/receipt/slip-en", Fixture, NULL, fixture_setup, test_slip_en,
+              fixture_teardown);
 
-  return g_test_run ();
+  status = g_test_run ();
+  private_home_free (private_root);
+  return status;
 }

@@ -692,7 +692,7 @@ static void
 test_routing_covers_catalogue (void)
 {
   static const char * const systems[] = {
-    "gd", "gd-gov", "si", "gd-hrss", "hpf", "gd-hpf", "re", "gd-re", "water", "gd-water",
+    "gd", "gd-gsda", "si", "gd-hrss", "hpf", "gd-hpf", "re", "gd-rer", "water", "gd-water",
     "cable", "gd-cable", "gas", "gd-gas", "ird", "hk-ird", "cr", "hk-cr", "immd", "hk-immd",
     "dsi", "mo-dsi", "dsaj", "mo-dsaj", "auth", "identity", "pay", "payment", NULL
   };

@@ -29,6 +29,9 @@ answer (TongbanFlow *flow)
 
       tongban_flow_set_answer (flow, step->id, f->id, v);
     }
+  /* Walkers of every step pay as a QR payment confirmed on the phone would. */
+  if (step->type == TONGBAN_STEP_PAY)
+    tongban_flow_set_paid (flow, "PO-WALK-1", step->methods[0], NULL);
   if (step->type == TONGBAN_STEP_CHOOSE)
     {
       GPtrArray *options = tongban_flow_get_options (flow);

@@ -14,11 +14,16 @@
 #include "tongban-category-page.h"
 #include "tongban-devices.h"
 #include "tongban-sim-panel.h"
+#include "tongban-sim-printer.h"
 #include "tongban-flow-page.h"
 #include "tongban-home-page.h"
 #include "tongban-i18n.h"
 #include "tongban-keyboard.h"
 #include "tongban-maintenance-overlay.h"
+#include "tongban-pay-step.h"
+#ifdef HAVE_PCSC
+#include "../drivers/pcsc-helper.h"
+#endif
 #include "tongban-pin-pad.h"
 #include "tongban-secret-hash.h"
 #include "tongban-speech.h"
@@ -973,6 +978,119 @@ test_identity_methods (void)
                      tongban_file_backend_get_last_params (backend, "auth.qr"), "ticket"), ==,
                    "demo-ticket");
   destroy_window (window);
+}
+
+static gboolean
+paper_is_out (gpointer data)
+{
+  return tongban_device_get_supply (data, "paper") == TONGBAN_SUPPLY_OUT;
+}
+
+static gboolean
+paper_is_full (gpointer data)
+{
+  return tongban_device_get_supply (data, "paper") == TONGBAN_SUPPLY_FULL;
+}
+
+static gboolean
+widget_shown (gpointer data)
+{
+  return gtk_widget_get_visible (data);
+}
+
+/* The preview step shows the certificate as it will print; a booking's slip
+ * goes to the (simulated) receipt printer, and when the paper is out the
+ * same slip prints from Print again once paper is loaded. */
+static void
+test_documents (void)
+{
+  TongbanWindow *window = make_window (5);
+  GtkWidget *page = part (window, "flow_page");
+  g_autoptr(TongbanDevices) devices = tongban_devices_new ();
+  const char *lacks[] = { "laser-printer", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *printed = NULL;
+  g_autofree char *qr = NULL;
+  TongbanDevice *printer;
+  GtkWidget *body, *picture, *reprint;
+  GdkPaintable *paintable;
+
+  tongban_window_open (window, "service", "F-GD-07");
+  set_language (window, "zh_HK");
+  ui_test_iterate (20);
+  click (ui_test_find_by_class (part (window, "service_page"), "start-button"));
+  click (find_by_name (page, "id-card"));
+  expect_step (window, "purpose");
+  click (ui_test_find_by_class (page, "choice"));
+  expect_step (window, "preview");
+  body = tongban_flow_page_get_body (TONGBAN_FLOW_PAGE (page));
+  g_assert_cmpstr (gtk_widget_get_name (body), ==, "document-preview");
+  g_assert_cmpstr (g_object_get_data (G_OBJECT (body), "document-title"), ==,
+                   "社會保險參保繳費證明");
+  picture = gtk_widget_get_first_child (body);
+  g_assert_true (GTK_IS_PICTURE (picture));
+  paintable = gtk_picture_get_paintable (GTK_PICTURE (picture));
+  /* A4 at 4 px/mm, shown whole in the width the page has. */
+  g_assert_cmpint (gdk_paintable_get_intrinsic_width (paintable), ==, 840);
+  g_assert_cmpint (gdk_paintable_get_intrinsic_height (paintable), ==, 1188);
+  g_assert_cmpint (gtk_widget_get_width (picture), >, 300);
+  g_assert_cmpint (gtk_widget_get_width (picture), <=, gtk_widget_get_width (page));
+  /* Another language draws the certificate again, in that language. */
+  set_language (window, "en");
+  ui_test_iterate (20);
+  body = tongban_flow_page_get_body (TONGBAN_FLOW_PAGE (page));
+  g_assert_cmpstr (gtk_widget_get_name (body), ==, "document-preview");
+  g_assert_cmpstr (g_object_get_data (G_OBJECT (body), "document-title"), ==,
+                   "Certificate of Social Insurance Contributions");
+  /* Without a printer, Print goes on as before. */
+  press_continue (window);
+  expect_step (window, "result");
+  destroy_window (window);
+
+  window = make_window (5);
+  page = part (window, "flow_page");
+  g_assert_true (tongban_devices_configure (devices, NULL, lacks, &error));
+  g_assert_true (tongban_devices_simulate (devices, &error));
+  g_assert_no_error (error);
+  printer = tongban_devices_get (devices, "receipt-printer");
+  g_assert_true (ui_test_wait_for (device_online, printer, 10000));
+
+  tongban_window_open (window, "service", "F-GD-04");
+  set_language (window, "zh_HK");
+  ui_test_iterate (20);
+  click (ui_test_find_by_class (part (window, "service_page"), "start-button"));
+  click (find_by_name (page, "permit"));
+  expect_step (window, "hall");
+  click (ui_test_find_by_class (page, "choice"));
+  expect_step (window, "slot");
+  click (ui_test_find_by_class (page, "choice"));
+  expect_step (window, "review");
+  tongban_window_set_devices (window, devices);
+  g_assert_true (tongban_devices_simulate_event (devices, "receipt-printer", "paper out"));
+  g_assert_true (ui_test_wait_for (paper_is_out, printer, 10000));
+  press_continue (window);
+
+  /* Paper out: plain words, the slip kept, a way to print it again. */
+  reprint = find_by_name (page, "reprint_button");
+  g_assert_true (ui_test_wait_for (widget_shown, reprint, 15000));
+  g_assert_cmpstr (step_id (window), ==, "print");
+  g_assert_true (g_str_has_prefix (gtk_label_get_label (GTK_LABEL (find_by_name (page,
+                                                                               "status_label"))),
+                                   "打印機"));
+  g_assert_true (tongban_devices_simulate_event (devices, "receipt-printer", "paper loaded"));
+  g_assert_true (ui_test_wait_for (paper_is_full, printer, 10000));
+  click (reprint);
+  expect_step (window, "result");
+
+  printed = tongban_sim_printer_dup_text (tongban_devices_get_simulator (devices,
+                                                                         "receipt-printer"));
+  g_assert_nonnull (strstr (printed, "GD-SLIP-20261201-0930"));
+  g_assert_nonnull (strstr (printed, "預約時間：2026-12-01 09:30"));
+  g_assert_nonnull (strstr (printed, "辦理事項：社會保險業務"));
+  qr = tongban_sim_printer_dup_qr (tongban_devices_get_simulator (devices, "receipt-printer"), 0);
+  g_assert_cmpstr (qr, ==, "GD-SLIP-20261201-0930");
+  destroy_window (window);
+  tongban_devices_stop (devices);
 }
 
 static void
@@ -2436,6 +2554,317 @@ test_pseudo_locale (void)
   g_unlink (target);
 }
 
+/* ---- the pay step (F-HK-04) ------------------------------------------- */
+
+static gboolean
+widget_visible (gpointer data)
+{
+  return gtk_widget_get_visible (data) && gtk_widget_get_mapped (data);
+}
+
+typedef struct {
+  const char *operation;
+  guint       calls;
+} CallWait;
+
+static gboolean
+called (gpointer data)
+{
+  CallWait *w = data;
+
+  return tongban_file_backend_get_calls (backend, w->operation) >= w->calls;
+}
+
+static void
+set_qr_status (const char *status)
+{
+  g_autoptr(JsonObject) answer = json_object_new ();
+
+  json_object_set_string_member (answer, "status", status);
+  tongban_file_backend_set_answer (backend, "pay.qr-status", answer);
+}
+
+static GtkLabel *
+first_label (GtkWidget *root)
+{
+  if (GTK_IS_LABEL (root))
+    return GTK_LABEL (root);
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkLabel *found = first_label (c);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+pay_part (TongbanWindow *window,
+          const char    *name)
+{
+  GtkWidget *widget = find_by_name (part (window, "flow_page"), name);
+
+  g_assert_nonnull (widget);
+  return widget;
+}
+
+static void
+shoot (TongbanWindow *window,
+       const char    *name)
+{
+  const char *dir = g_getenv ("TONGBAN_SHOT_DIR");
+  g_autofree char *path = NULL;
+
+  if (dir == NULL)
+    return;
+  while (gtk_stack_get_transition_running (GTK_STACK (part (window, "stack"))))
+    ui_test_iterate (10);
+  ui_test_iterate (50);
+  path = g_strdup_printf ("%s/%s.png", dir, name);
+  tongban_window_save_screenshot (window, path, NULL);
+}
+
+/* F-HK-04 with the fee paid by QR code: the amount in each language, a code
+ * that expires and is renewed, the status asked every 2 s while waiting, the
+ * order sent with the application and shown on the result; a kiosk without
+ * a card reader says so and keeps the QR code open. */
+static void
+test_pay_fee (void)
+{
+  TongbanWindow *window = make_window (5);
+  GtkWidget *page = part (window, "flow_page");
+  TongbanFlow *flow;
+  CallWait orders = { "pay.order", tongban_file_backend_get_calls (backend, "pay.order") + 1 };
+  CallWait polls = { "pay.qr-status", 0 };
+  const char *langs[][2] = { { "zh_CN", "港币 295.00 元" }, { "zh_HK", "港幣 295.00 元" },
+                             { "en", "HK$295.00" } };
+  JsonObject *sent;
+  guint before;
+
+  set_qr_status ("waiting");
+  tongban_window_open (window, "service", "F-HK-04");
+  set_language (window, "en");
+  click (ui_test_find_by_class (part (window, "service_page"), "start-button"));
+  expect_step (window, "auth");
+  click (find_by_name (page, "permit"));
+  expect_step (window, "change");
+  flow = tongban_flow_page_get_flow (TONGBAN_FLOW_PAGE (page));
+  answer (flow);
+  press_continue (window);
+  expect_step (window, "review");
+  g_assert_cmpstr (tongban_tr_get_msgid (first_label (find_by_name (page, "continue_button"))),
+                   ==, "Confirm and pay");
+  press_continue (window);
+  expect_step (window, "pay");
+  /* Nothing moves on until paid: no Continue, but Back to the check is open. */
+  g_assert_false (gtk_widget_get_visible (find_by_name (page, "continue_button")));
+  g_assert_true (gtk_widget_get_sensitive (part (window, "back_button")));
+
+  for (guint i = 0; i < G_N_ELEMENTS (langs); i++)
+    {
+      g_autofree char *shot = g_strdup_printf ("pay-%s", langs[i][0]);
+
+      set_language (window, langs[i][0]);
+      g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (pay_part (window, "pay-amount"))), ==,
+                       langs[i][1]);
+      shoot (window, shot);
+    }
+
+  /* No card reader on this kiosk: said in plain words, nothing ordered. */
+  click (pay_part (window, "pay-bank-card"));
+  g_assert_true (gtk_widget_get_visible (pay_part (window, "pay-status")));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (pay_part (window, "pay-status"))), ==,
+                   "The card reader is not working. Pay by QR code, or ask the staff at the "
+                   "service desk.");
+
+  /* QR: an order for exactly the fee, its code shown, the status asked while waiting. */
+  click (pay_part (window, "pay-qr"));
+  g_assert_true (ui_test_wait_for (called, &orders, 5000));
+  g_assert_true (ui_test_wait_for (widget_visible, pay_part (window, "pay-qr-code"), 5000));
+  sent = tongban_file_backend_get_last_params (backend, "pay.order");
+  g_assert_cmpstr (json_object_get_string_member (sent, "amount"), ==, "295.00");
+  g_assert_cmpstr (json_object_get_string_member (sent, "currency"), ==, "HKD");
+  g_assert_cmpstr (json_object_get_string_member (sent, "service"), ==, "F-HK-04");
+  shoot (window, "pay-qr-en");
+  polls.calls = tongban_file_backend_get_calls (backend, "pay.qr-status") + 2;
+  g_assert_true (ui_test_wait_for (called, &polls, TONGBAN_PAY_POLL_S * 1000 * 2 + 3000));
+  g_assert_cmpstr (step_id (window), ==, "pay");
+  g_assert_null (tongban_flow_get_answer (flow, "pay", TONGBAN_FLOW_PAYMENT_ORDER));
+
+  /* The code expires: a new one is a new order. */
+  set_qr_status ("expired");
+  g_assert_true (ui_test_wait_for (widget_visible, pay_part (window, "pay-new-code"), 5000));
+  g_assert_false (gtk_widget_get_visible (pay_part (window, "pay-qr-code")));
+  set_qr_status ("waiting");
+  before = tongban_file_backend_get_calls (backend, "pay.order");
+  click (pay_part (window, "pay-new-code"));
+  orders.calls = before + 1;
+  g_assert_true (ui_test_wait_for (called, &orders, 5000));
+  g_assert_true (ui_test_wait_for (widget_visible, pay_part (window, "pay-qr-code"), 5000));
+
+  /* Paid on the phone: the page moves on and sends the order with the application. */
+  set_qr_status ("paid");
+  expect_step (window, "result");
+  sent = tongban_file_backend_get_last_params (backend, "cr.change-name");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (sent, "pay"),
+                                                  TONGBAN_FLOW_PAYMENT_ORDER), ==,
+                   "PO-20261127-000295");
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (pay_part (window, "pay-receipt"))), ==,
+                   "Paid HK$295.00, order PO-20261127-000295");
+  g_assert_false (gtk_widget_get_sensitive (part (window, "back_button")));
+  shoot (window, "pay-result-en");
+  destroy_window (window);
+}
+
+#ifdef HAVE_PCSC
+static gboolean
+label_is (gpointer data)
+{
+  gpointer *args = data;
+
+  return gtk_widget_get_visible (args[0]) &&
+         g_strcmp0 (gtk_label_get_label (GTK_LABEL (args[0])), args[1]) == 0;
+}
+
+static void
+wait_label (GtkWidget  *label,
+            const char *text)
+{
+  gpointer args[2] = { label, (gpointer) text };
+
+  if (!ui_test_wait_for (label_is, args, 10000))
+    g_error ("expected \"%s\", the label says \"%s\"", text,
+             gtk_label_get_label (GTK_LABEL (label)));
+}
+
+/* A PIN on the hardware PIN pad: its keys as the devices hand them on. */
+static void
+type_pin (TongbanWindow  *window,
+          TongbanDevices *devices,
+          const char     *pin)
+{
+  static const char *names[] = { "zero", "one", "two", "three", "four", "five", "six", "seven",
+                                 "eight", "nine" };
+  GtkWidget *entry = pay_part (window, "pay-pin");
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (window));
+
+  /* The PIN field has the focus, so the pad's digits go there. */
+  g_assert_true (focus != NULL && gtk_widget_is_ancestor (focus, entry));
+  for (const char *p = pin; *p; p++)
+    g_signal_emit_by_name (devices, "key", names[*p - '0']);
+  g_assert_cmpuint (strlen (gtk_editable_get_text (GTK_EDITABLE (entry))), ==, strlen (pin));
+  g_signal_emit_by_name (devices, "key", "enter");
+  ui_test_iterate (20);
+  /* The PIN is gone from the screen's memory as soon as it is sent. */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "");
+}
+
+/* F-HK-04 paid by bank card through real pcscd and the virtual bank card:
+ * the masked number only, a wrong PIN refused by the card, the bank's
+ * decline said in plain words with nothing paid, the card taken out halfway,
+ * then a second card payment approved. */
+static void
+test_pay_card (void)
+{
+  const char *why = pcsc_rig_unavailable ();
+  PcscRig rig = { 0 };
+  g_autoptr(TongbanDevices) devices = NULL;
+  g_autoptr(GKeyFile) config = NULL;
+  g_autoptr(GError) error = NULL;
+  TongbanWindow *window;
+  GtkWidget *page;
+  JsonObject *sent;
+  CallWait cards = { "pay.card", 0 };
+
+  if (why != NULL)
+    {
+      g_test_skip (why);
+      return;
+    }
+  pcsc_rig_start (&rig);
+  config = g_key_file_new ();
+  g_key_file_set_string (config, "device:iccard", "type", "iccard");
+  g_key_file_set_string (config, "device:iccard", "reader", PCSC_HELPER_READER);
+  devices = tongban_devices_new ();
+  g_assert_true (tongban_devices_configure (devices, config, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (ui_test_wait_for (device_online, tongban_devices_get (devices, "ic-card-reader"),
+                           10000));
+
+  window = make_window (5);
+  tongban_window_set_devices (window, devices);
+  page = part (window, "flow_page");
+  tongban_window_open (window, "service", "F-HK-04");
+  set_language (window, "en");
+  click (ui_test_find_by_class (part (window, "service_page"), "start-button"));
+  expect_step (window, "auth");
+  click (find_by_name (page, "permit"));
+  expect_step (window, "change");
+  answer (tongban_flow_page_get_flow (TONGBAN_FLOW_PAGE (page)));
+  press_continue (window);
+  expect_step (window, "review");
+  press_continue (window);
+  expect_step (window, "pay");
+
+  tongban_file_backend_set_failure (backend, "pay.card", TONGBAN_BACKEND_ERROR_REFUSED);
+  click (pay_part (window, "pay-bank-card"));
+  wait_label (pay_part (window, "pay-status"),
+              "Insert your bank card into the card reader, chip first.");
+  tongban_sim_inject (rig.card, "card insert");
+  wait_label (pay_part (window, "pay-card"), "Card 476173******0119");
+  wait_label (pay_part (window, "pay-status"), "Type your PIN on the PIN pad, then press Enter. "
+              "Cover the pad with your hand.");
+  shoot (window, "pay-card-en");
+  type_pin (window, devices, "1243");
+  wait_label (pay_part (window, "pay-status"),
+              "The PIN is not right. Type it again on the PIN pad, then press Enter.");
+  g_assert_cmpuint (tongban_file_backend_get_calls (backend, "pay.card"), ==, 0);
+  cards.calls = 1;
+  type_pin (window, devices, "1234");
+  g_assert_true (ui_test_wait_for (called, &cards, 10000));
+  wait_label (pay_part (window, "pay-status"), "Your bank declined the payment. No money was "
+              "taken. Try again, or pay by QR code.");
+  sent = tongban_file_backend_get_last_params (backend, "pay.card");
+  g_assert_cmpstr (json_object_get_string_member (sent, "card"), ==, "476173******0119");
+  g_assert_true (json_object_get_boolean_member (sent, "pin_ok"));
+  g_assert_cmpstr (json_object_get_string_member (sent, "order"), ==, "PO-20261127-000295");
+  g_assert_true (gtk_widget_get_visible (pay_part (window, "pay-qr")));
+  g_assert_cmpstr (step_id (window), ==, "pay");
+  shoot (window, "pay-declined-en");
+
+  /* The card taken out while the PIN is asked for: said, nothing paid. */
+  click (pay_part (window, "pay-bank-card"));
+  wait_label (pay_part (window, "pay-card"), "Card 476173******0119");
+  tongban_sim_inject (rig.card, "card remove");
+  wait_label (pay_part (window, "pay-status"), "The card was taken out. Nothing was paid. "
+              "Insert it again, or pay by QR code.");
+  g_assert_false (gtk_widget_get_visible (pay_part (window, "pay-pin")) &&
+                  gtk_widget_get_mapped (pay_part (window, "pay-pin")));
+  g_assert_cmpuint (tongban_file_backend_get_calls (backend, "pay.card"), ==, 1);
+
+  /* Inserted again, the bank approves the second try. */
+  tongban_file_backend_set_failure (backend, "pay.card", -1);
+  click (pay_part (window, "pay-bank-card"));
+  wait_label (pay_part (window, "pay-status"),
+              "Insert your bank card into the card reader, chip first.");
+  tongban_sim_inject (rig.card, "card insert");
+  wait_label (pay_part (window, "pay-card"), "Card 476173******0119");
+  cards.calls = 2;
+  type_pin (window, devices, "1234");
+  g_assert_true (ui_test_wait_for (called, &cards, 10000));
+  expect_step (window, "result");
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (pay_part (window, "pay-receipt"))), ==,
+                   "Paid HK$295.00, order PO-20261127-000295, authorisation A73921");
+  sent = tongban_file_backend_get_last_params (backend, "cr.change-name");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (sent, "pay"),
+                                                  "auth_code"), ==, "A73921");
+  destroy_window (window);
+  tongban_devices_stop (devices);
+  pcsc_rig_stop (&rig);
+}
+#endif
+
 int
 main (int   argc,
       char *argv[])
@@ -2477,6 +2906,7 @@ main (int   argc,
       g_test_add_func ("/kiosk/ui/identity-methods", test_identity_methods);
       g_test_add_func ("/kiosk/ui/smart-guidance", test_smart_guidance);
       g_test_add_func ("/kiosk/ui/devices", test_devices);
+      g_test_add_func ("/kiosk/ui/documents", test_documents);
       g_test_add_func ("/kiosk/ui/targets-and-care-mode", test_targets_and_care_mode);
       g_test_add_func ("/kiosk/ui/care-mode-service", test_care_mode_service);
       g_test_add_func ("/kiosk/ui/voice", test_voice);
@@ -2485,6 +2915,10 @@ main (int   argc,
       g_test_add_func ("/kiosk/ui/read-back", test_read_back);
       g_test_add_func ("/kiosk/ui/voice-missing", test_voice_missing);
       g_test_add_func ("/kiosk/ui/no-system-text", test_no_system_text);
+      g_test_add_func ("/kiosk/ui/pay-fee", test_pay_fee);
+#ifdef HAVE_PCSC
+      g_test_add_func ("/kiosk/ui/pay-card", test_pay_card);
+#endif
     }
   return g_test_run ();
 }

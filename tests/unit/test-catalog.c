@@ -167,22 +167,85 @@ test_refuses_broken (void)
                   "step \"c\": option \"a\" leads to no step \"nowhere\"");
 }
 
-static void
-test_minimal_valid (void)
+/* The shipped categories with a services.json whose text is @services. */
+static TongbanCatalog *
+load_services (const char *services)
 {
   g_autofree char *cpath = source_path ("categories.json");
   g_autofree char *cdata = NULL;
   gsize clen;
   g_autoptr(GBytes) cbytes = NULL;
-  g_autoptr(GBytes) sbytes = g_bytes_new_static (SERVICE (""), strlen (SERVICE ("")));
+  g_autoptr(GBytes) sbytes = g_bytes_new_static (services, strlen (services));
   g_autoptr(GError) error = NULL;
-  g_autoptr(TongbanCatalog) catalog = NULL;
+  TongbanCatalog *catalog;
 
   g_assert_true (g_file_get_contents (cpath, &cdata, &clen, NULL));
   cbytes = g_bytes_new_take (g_steal_pointer (&cdata), clen);
   catalog = tongban_catalog_new_from_data (cbytes, sbytes, &error);
   g_assert_no_error (error);
+  return catalog;
+}
+
+static void
+test_minimal_valid (void)
+{
+  g_autoptr(TongbanCatalog) catalog = load_services (SERVICE (""));
+
   g_assert_cmpstr (tongban_catalog_lookup_service (catalog, "S-1")->region, ==, "gd");
+}
+
+#define PAY_SERVICE(fee, methods) \
+  "{" DEPT ", \"services\": [{\"id\": \"S-1\", \"category\": \"gd-basic\"," \
+  "\"department\": \"d\", \"title\": \"T\", \"summary\": \"S\"," \
+  "\"applicant\": \"person\", \"auth\": [], \"devices\": []," \
+  "\"flow\": [{\"id\": \"p\", \"type\": \"pay\", \"title\": \"P\"" fee methods "}," \
+  "{\"id\": \"r\", \"type\": \"rating\"}]}]}"
+#define GOOD_FEE ", \"fee\": {\"amount\": \"295\", \"currency\": \"HKD\", \"item\": \"I\"}"
+#define BOTH ", \"methods\": [\"bank-card\", \"qr\"]"
+
+/* A pay step: its fee is normalised to two decimals; what it cannot be is refused. */
+static void
+test_pay_step (void)
+{
+  g_autoptr(TongbanCatalog) catalog =
+    load_services (PAY_SERVICE (", \"fee\": {\"amount\": \"12.5\", \"currency\": \"MOP\","
+                                " \"item\": \"I\"}", BOTH));
+  const TongbanStep *step;
+
+  step = tongban_service_find_step (tongban_catalog_lookup_service (catalog, "S-1"), "p", NULL);
+  g_assert_nonnull (step);
+  g_assert_cmpint (step->type, ==, TONGBAN_STEP_PAY);
+  g_assert_cmpstr (step->pay_fee->amount, ==, "12.50");
+  g_assert_cmpstr (step->pay_fee->currency, ==, "MOP");
+  g_assert_cmpstr (step->pay_fee->item, ==, "I");
+  g_assert_cmpuint (g_strv_length (step->methods), ==, 2);
+  g_assert_cmpstr (tongban_step_type_to_string (step->type), ==, "pay");
+
+  assert_refused (PAY_SERVICE ("", BOTH), "step \"p\": a payment needs a \"fee\"");
+  assert_refused (PAY_SERVICE (", \"fee\": \"HK$295\"", BOTH), "a payment needs a \"fee\"");
+  assert_refused (PAY_SERVICE (", \"fee\": {\"amount\": \"29.555\", \"currency\": \"HKD\","
+                               " \"item\": \"I\"}", BOTH),
+                  "fee amount \"29.555\" is not a decimal");
+  assert_refused (PAY_SERVICE (", \"fee\": {\"amount\": \"-5\", \"currency\": \"HKD\","
+                               " \"item\": \"I\"}", BOTH), "fee amount \"-5\"");
+  assert_refused (PAY_SERVICE (", \"fee\": {\"amount\": \"5\", \"currency\": \"USD\","
+                               " \"item\": \"I\"}", BOTH), "fee currency \"USD\"");
+  assert_refused (PAY_SERVICE (", \"fee\": {\"amount\": \"5\", \"currency\": \"HKD\"}", BOTH),
+                  "\"item\" is missing");
+  assert_refused (PAY_SERVICE (GOOD_FEE, ""), "\"methods\" must list how to pay");
+  assert_refused (PAY_SERVICE (GOOD_FEE, ", \"methods\": [\"cash\"]"),
+                  "\"methods\" may hold only bank-card and qr");
+  assert_refused (PAY_SERVICE (GOOD_FEE, ", \"methods\": [\"qr\", \"qr\"]"),
+                  "method \"qr\" is listed twice");
+  /* A fee is paid only for answers the citizen has checked. */
+  assert_refused ("{" DEPT ", \"services\": [{\"id\": \"S-1\", \"category\": \"gd-basic\","
+                  "\"department\": \"d\", \"title\": \"T\", \"summary\": \"S\","
+                  "\"applicant\": \"person\", \"auth\": [], \"devices\": [],"
+                  "\"flow\": [{\"id\": \"f\", \"type\": \"form\", \"title\": \"F\", \"fields\":"
+                  "[{\"id\": \"x\", \"type\": \"text\", \"label\": \"X\"}]},"
+                  "{\"id\": \"p\", \"type\": \"pay\", \"title\": \"P\"" GOOD_FEE BOTH "},"
+                  "{\"id\": \"r\", \"type\": \"rating\"}]}]}",
+                  "step \"p\": answers must be reviewed before the fee is paid");
 }
 
 int
@@ -194,5 +257,6 @@ main (int   argc,
   g_test_add_func ("/kiosk/catalog/categories", test_categories);
   g_test_add_func ("/kiosk/catalog/refuses-broken", test_refuses_broken);
   g_test_add_func ("/kiosk/catalog/minimal-valid", test_minimal_valid);
+  g_test_add_func ("/kiosk/catalog/pay-step", test_pay_step);
   return g_test_run ();
 }

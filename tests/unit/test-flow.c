@@ -71,6 +71,58 @@ good_value (const TongbanField *f)
     }
 }
 
+static void
+on_called (GObject      *source,
+           GAsyncResult *result,
+           gpointer      data)
+{
+  JsonObject **answer = data;
+
+  *answer = tongban_flow_call_finish (TONGBAN_FLOW (source), result, NULL);
+}
+
+/* One of a step's own calls, waited for. */
+static JsonObject *
+call (TongbanFlow *flow,
+      const char  *operation,
+      JsonObject  *params)
+{
+  JsonObject *answer = NULL;
+  GMainContext *context = g_main_context_default ();
+
+  tongban_flow_call_async (flow, operation, params, NULL, on_called, &answer);
+  while (answer == NULL)
+    g_main_context_iteration (context, TRUE);
+  return answer;
+}
+
+/* Pays the current step's fee by QR as the pay step does: an order for the
+ * step's fee, then its status until paid. Returns the order. */
+static char *
+pay_by_qr (TongbanFlow *flow)
+{
+  const TongbanStep *step = tongban_flow_get_step (flow);
+  g_autoptr(JsonObject) params = json_object_new ();
+  g_autoptr(JsonObject) order = NULL;
+  g_autoptr(JsonObject) status = NULL;
+  g_autoptr(JsonObject) query = json_object_new ();
+
+  json_object_set_string_member (params, "service", tongban_flow_get_service (flow)->id);
+  json_object_set_string_member (params, "amount", step->pay_fee->amount);
+  json_object_set_string_member (params, "currency", step->pay_fee->currency);
+  json_object_set_string_member (params, "item", step->pay_fee->item);
+  order = call (flow, "pay.order", params);
+  g_assert_cmpstr (json_object_get_string_member (order, "amount"), ==, step->pay_fee->amount);
+  g_assert_cmpstr (json_object_get_string_member (order, "currency"), ==,
+                   step->pay_fee->currency);
+  json_object_set_string_member (query, "order", json_object_get_string_member (order, "order"));
+  status = call (flow, "pay.qr-status", query);
+  g_assert_cmpstr (json_object_get_string_member (status, "status"), ==, "paid");
+  g_assert_true (tongban_flow_set_paid (flow, json_object_get_string_member (order, "order"),
+                                        "qr", NULL));
+  return g_strdup (json_object_get_string_member (order, "order"));
+}
+
 /* Answers the current step the way a citizen would and moves on. */
 static void
 complete_step (TongbanFlow *flow)
@@ -95,6 +147,9 @@ complete_step (TongbanFlow *flow)
       break;
     case TONGBAN_STEP_RATING:
       tongban_flow_set_answer (flow, step->id, "stars", "5");
+      break;
+    case TONGBAN_STEP_PAY:
+      g_free (pay_by_qr (flow));
       break;
     default:
       break;
@@ -264,6 +319,71 @@ test_submit_is_final (void)
 }
 
 static void
+test_pay_is_final (void)
+{
+  g_autoptr(TongbanSession) session = tongban_session_new (60000, 30000);
+  g_autoptr(TongbanFileBackend) backend = new_backend ();
+  g_autoptr(TongbanFlow) flow = start ("F-HK-04", session, backend);
+  g_autofree char *order = NULL;
+  const TongbanFee *fee = NULL;
+  const char *paid = NULL, *auth_code = NULL;
+  JsonObject *sent;
+  GArray *errors = NULL;
+
+  while (tongban_flow_get_step (flow)->type != TONGBAN_STEP_PAY)
+    complete_step (flow);
+  g_assert_cmpstr (tongban_flow_get_step (flow)->pay_fee->amount, ==, "295.00");
+  g_assert_false (tongban_flow_get_payment (flow, NULL, NULL, NULL));
+
+  /* Unpaid, there is no way on, but the way back to the check is open. */
+  g_assert_false (tongban_flow_next (flow, &errors));
+  g_assert_cmpuint (errors->len, ==, 1);
+  g_assert_cmpstr (g_array_index (errors, TongbanFieldError, 0).message, ==,
+                   "Pay the fee first.");
+  g_clear_pointer (&errors, g_array_unref);
+  g_assert_true (tongban_flow_can_go_back (flow));
+  g_assert_true (tongban_flow_back (flow));
+  g_assert_cmpint (tongban_flow_get_step (flow)->type, ==, TONGBAN_STEP_REVIEW);
+  g_assert_true (tongban_flow_next (flow, NULL));
+  g_assert_cmpint (tongban_flow_get_step (flow)->type, ==, TONGBAN_STEP_PAY);
+
+  /* Only a way the step offers counts as paid. */
+  g_assert_false (tongban_flow_set_paid (flow, "PO-1", "cash", NULL));
+  g_assert_null (tongban_flow_get_answer (flow, "pay", TONGBAN_FLOW_PAYMENT_ORDER));
+
+  order = pay_by_qr (flow);
+  g_assert_cmpstr (tongban_flow_get_answer (flow, "pay", TONGBAN_FLOW_PAYMENT_ORDER), ==, order);
+  /* Paid once: no second payment, no way back to the answers paid for. */
+  g_assert_false (tongban_flow_set_paid (flow, "PO-2", "qr", NULL));
+  g_assert_false (tongban_flow_can_go_back (flow));
+  g_assert_false (tongban_flow_back (flow));
+  g_assert_true (tongban_flow_get_payment (flow, &fee, &paid, &auth_code));
+  g_assert_cmpstr (paid, ==, order);
+  g_assert_cmpstr (fee->currency, ==, "HKD");
+  g_assert_null (auth_code);
+
+  /* The application sent after it carries the order. */
+  g_assert_true (tongban_flow_next (flow, NULL));
+  g_assert_cmpint (tongban_flow_get_step (flow)->type, ==, TONGBAN_STEP_SUBMIT);
+  g_assert_false (tongban_flow_back (flow));
+  complete_step (flow);
+  sent = tongban_file_backend_get_last_params (backend, "cr.change-name");
+  g_assert_nonnull (sent);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (sent, "pay"),
+                                                  TONGBAN_FLOW_PAYMENT_ORDER), ==, order);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (sent, "pay"),
+                                                  "method"), ==, "qr");
+  g_assert_cmpint (tongban_flow_get_step (flow)->type, ==, TONGBAN_STEP_RESULT);
+  g_assert_true (tongban_flow_get_payment (flow, NULL, NULL, NULL));
+
+  /* Leaving forgets the payment with every other answer. */
+  tongban_flow_cancel (flow);
+  g_assert_cmpint (tongban_flow_get_state (flow), ==, TONGBAN_FLOW_CANCELLED);
+  g_assert_false (tongban_flow_get_payment (flow, NULL, NULL, NULL));
+  g_assert_cmpuint (tongban_session_get_n_values (session), ==, 0);
+}
+
+static void
 test_branches (void)
 {
   g_autoptr(TongbanSession) session = tongban_session_new (60000, 30000);
@@ -360,6 +480,7 @@ main (int   argc,
   g_test_add_func ("/kiosk/flow/every-service", test_every_service);
   g_test_add_func ("/kiosk/flow/back-change-cancel", test_back_change_cancel);
   g_test_add_func ("/kiosk/flow/submit-is-final", test_submit_is_final);
+  g_test_add_func ("/kiosk/flow/pay-is-final", test_pay_is_final);
   g_test_add_func ("/kiosk/flow/branches", test_branches);
   g_test_add_func ("/kiosk/flow/backend-failure", test_backend_failure);
   g_test_add_func ("/kiosk/flow/hidden-service", test_hidden_service);
