@@ -10,12 +10,12 @@
 #include "tongban-flow-page.h"
 
 #include <glib/gi18n-lib.h>
+#include "tongban-auth-read.h"
 #include "tongban-document.h"
 #include "tongban-idcard-reader.h"
 #include "tongban-pay-step.h"
 #include "tongban-laser-printer.h"
 #include "tongban-receipt-printer.h"
-#include "tongban-auth-read.h"
 #include "tongban-steps.h"
 #include "tongban-tr.h"
 
@@ -35,8 +35,8 @@ struct _TongbanFlowPage
   GtkSpinner        *spinner;
   GtkLabel          *status_label;
   GtkWidget         *retry_button;
-  GtkWidget         *reprint_button;
   GtkWidget         *other_way_button;
+  GtkWidget         *reprint_button;
   GtkWidget         *confirm_box;
   GtkWidget         *actions;
   GtkWidget         *cancel_button;
@@ -48,8 +48,8 @@ struct _TongbanFlowPage
   TongbanGuidance   *guidance;  /* built on first use */
   TongbanDevices    *devices;   /* or NULL */
   GtkWidget         *body;
-  TongbanDocument   *document;  /* the certificate being printed, kept for a reprint */
   GtkWidget         *identity;       /* who proved their identity, masked; or NULL */
+  TongbanDocument   *document;  /* the certificate being printed, kept for a reprint */
   GCancellable      *cancellable;
   gboolean           busy;
   guint              qr_tick_id;     /* the QR code's countdown, every second */
@@ -156,7 +156,6 @@ set_status (TongbanFlowPage *self,
   gtk_spinner_set_spinning (self->spinner, waiting);
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), waiting);
   gtk_widget_set_visible (self->retry_button, can_retry);
-  gtk_widget_set_visible (self->reprint_button, FALSE);
   /* A failed identity check: the same way again, or another one. */
   gtk_widget_set_visible (self->other_way_button,
                           can_retry && self->flow != NULL &&
@@ -165,6 +164,7 @@ set_status (TongbanFlowPage *self,
    * place ("another way" brings the list back). */
   if (gtk_widget_get_visible (self->other_way_button) && self->body != NULL)
     gtk_widget_set_visible (self->body, FALSE);
+  gtk_widget_set_visible (self->reprint_button, FALSE);
 }
 
 static const char *
@@ -847,17 +847,20 @@ on_auth_read (GObject      *source,
   start_load (self);
 }
 
-/* Proving who you are with a card, a permit or a finger: read it on the
- * device's own thread, then ask the identity service. Without devices (a
- * kiosk in development) the back end decides alone. */
+/* Proving who you are with a card, a permit, a finger or the face: read it
+ * on the device's own thread, then ask the identity service. Without the
+ * device (a kiosk in development) the back end decides alone. */
 static gboolean
 read_first (TongbanFlowPage *self)
 {
   const TongbanStep *step = tongban_flow_get_step (self->flow);
   const char *method = tongban_flow_get_answer (self->flow, step->id, "method");
 
+  /* (A kiosk without the method's device configured at all is not checked,
+   * as for services.) */
   if (step->type != TONGBAN_STEP_AUTH || self->devices == NULL ||
-      !tongban_auth_read_supported (method))
+      !tongban_auth_read_supported (method) ||
+      tongban_devices_get (self->devices, tongban_auth_read_device (method)) == NULL)
     return FALSE;
 
   self->busy = TRUE;
@@ -934,18 +937,6 @@ action_retry (GtkWidget  *widget,
 }
 
 static void
-action_reprint (GtkWidget  *widget,
-                const char *name,
-                GVariant   *param)
-{
-  TongbanFlowPage *self = TONGBAN_FLOW_PAGE (widget);
-
-  if (self->flow != NULL && !self->busy &&
-      tongban_flow_get_step (self->flow)->type == TONGBAN_STEP_PRINT)
-    start_printing (self);
-}
-
-static void
 action_other_way (GtkWidget  *widget,
                   const char *name,
                   GVariant   *param)
@@ -958,6 +949,18 @@ action_other_way (GtkWidget  *widget,
   tongban_flow_set_answer (self->flow, tongban_flow_get_step (self->flow)->id, "ticket", NULL);
   set_status (self, NULL, FALSE, FALSE);
   render (self);   /* choose the method again */
+}
+
+static void
+action_reprint (GtkWidget  *widget,
+                const char *name,
+                GVariant   *param)
+{
+  TongbanFlowPage *self = TONGBAN_FLOW_PAGE (widget);
+
+  if (self->flow != NULL && !self->busy &&
+      tongban_flow_get_step (self->flow)->type == TONGBAN_STEP_PRINT)
+    start_printing (self);
 }
 
 static void
@@ -1148,8 +1151,8 @@ tongban_flow_page_class_init (TongbanFlowPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TongbanFlowPage, spinner);
   gtk_widget_class_bind_template_child (widget_class, TongbanFlowPage, status_label);
   gtk_widget_class_bind_template_child (widget_class, TongbanFlowPage, retry_button);
-  gtk_widget_class_bind_template_child (widget_class, TongbanFlowPage, reprint_button);
   gtk_widget_class_bind_template_child (widget_class, TongbanFlowPage, other_way_button);
+  gtk_widget_class_bind_template_child (widget_class, TongbanFlowPage, reprint_button);
   gtk_widget_class_bind_template_child (widget_class, TongbanFlowPage, confirm_box);
   gtk_widget_class_bind_template_child (widget_class, TongbanFlowPage, actions);
   gtk_widget_class_bind_template_child (widget_class, TongbanFlowPage, cancel_button);
@@ -1159,8 +1162,8 @@ tongban_flow_page_class_init (TongbanFlowPageClass *klass)
   gtk_widget_class_install_action (widget_class, "flow.next", NULL, action_next);
   gtk_widget_class_install_action (widget_class, "flow.load", NULL, action_load);
   gtk_widget_class_install_action (widget_class, "flow.retry", NULL, action_retry);
-  gtk_widget_class_install_action (widget_class, "flow.reprint", NULL, action_reprint);
   gtk_widget_class_install_action (widget_class, "flow.other-way", NULL, action_other_way);
+  gtk_widget_class_install_action (widget_class, "flow.reprint", NULL, action_reprint);
   gtk_widget_class_install_action (widget_class, "flow.change", "s", action_change);
   gtk_widget_class_install_action (widget_class, "flow.cancel", NULL, action_cancel);
   gtk_widget_class_install_action (widget_class, "flow.keep", NULL, action_keep);

@@ -382,6 +382,16 @@ tongban_file_backend_set_failure (TongbanFileBackend  *self,
     g_hash_table_insert (self->failures, g_strdup (operation), GINT_TO_POINTER (code + 1));
 }
 
+/* Makes @operation refused from now on with the reason id @reason. */
+void
+tongban_file_backend_set_refusal (TongbanFileBackend *self,
+                                  const char         *operation,
+                                  const char         *reason)
+{
+  tongban_file_backend_set_failure (self, operation, TONGBAN_BACKEND_ERROR_REFUSED);
+  g_hash_table_insert (self->reasons, g_strdup (operation), g_strdup (reason));
+}
+
 /* Answers @operation with @answer from now on, as a back end whose state
  * moved on would: a payment that was waiting is now paid. */
 void
@@ -392,16 +402,6 @@ tongban_file_backend_set_answer (TongbanFileBackend *self,
   g_return_if_fail (TONGBAN_IS_FILE_BACKEND (self));
   g_return_if_fail (operation != NULL && answer != NULL);
   json_object_set_object_member (self->operations, operation, json_object_ref (answer));
-}
-
-/* Makes @operation refused from now on with the reason id @reason. */
-void
-tongban_file_backend_set_refusal (TongbanFileBackend *self,
-                                  const char         *operation,
-                                  const char         *reason)
-{
-  tongban_file_backend_set_failure (self, operation, TONGBAN_BACKEND_ERROR_REFUSED);
-  g_hash_table_insert (self->reasons, g_strdup (operation), g_strdup (reason));
 }
 
 guint

@@ -888,6 +888,98 @@ test_devices (void)
   tongban_devices_stop (devices);
 }
 
+/* With TONGBAN_SHOT_DIR set: a picture of the window, for people to look at. */
+static void
+shot (TongbanWindow *window,
+      const char    *name)
+{
+  const char *dir = g_getenv ("TONGBAN_SHOT_DIR");
+  g_autofree char *path = NULL;
+
+  if (dir == NULL)
+    return;
+  while (gtk_stack_get_transition_running (GTK_STACK (part (window, "stack"))))
+    ui_test_iterate (10);
+  ui_test_iterate (20);
+  path = g_strdup_printf ("%s/identity-%s.png", dir, name);
+  g_assert_true (tongban_window_save_screenshot (window, path, NULL));
+}
+
+static gboolean
+retry_visible (gpointer page)
+{
+  return gtk_widget_get_visible (find_by_name (page, "retry_button"));
+}
+
+static gboolean
+qr_shown (gpointer page)
+{
+  return ui_test_find_by_class (page, "qr-login") != NULL;
+}
+
+/* Proving who you are: a refusal says why in plain words and offers the
+ * same way again or another one; QR login shows a code with a countdown and
+ * goes on once the phone has confirmed (the demo answers at the first ask). */
+static void
+test_identity_methods (void)
+{
+  TongbanWindow *window = make_window (5);
+  GtkWidget *page = part (window, "flow_page");
+  GtkWidget *qr;
+  const char *countdown;
+  guint cards = tongban_file_backend_get_calls (backend, "auth.id-card");
+  guint codes = tongban_file_backend_get_calls (backend, "auth.qr-start");
+  guint asks = tongban_file_backend_get_calls (backend, "auth.qr");
+
+  tongban_file_backend_set_refusal (backend, "auth.id-card", "identity-mismatch");
+  tongban_window_open (window, "service", "F-GD-09");
+  set_language (window, "en");
+  click (ui_test_find_by_class (part (window, "service_page"), "start-button"));
+  click (find_by_name (page, "id-card"));
+  g_assert_true (ui_test_wait_for (retry_visible, page, 5000));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (find_by_name (page, "status_label"))), ==,
+                   "Your details do not match the department's records. Try again, or choose "
+                   "another way to prove who you are.");
+  g_assert_true (gtk_widget_get_visible (find_by_name (page, "other_way_button")));
+  shot (window, "refused");
+  /* The same way again asks the identity service again. */
+  click (find_by_name (page, "retry_button"));
+  g_assert_true (ui_test_wait_for (retry_visible, page, 5000));
+  g_assert_cmpuint (tongban_file_backend_get_calls (backend, "auth.id-card"), ==, cards + 2);
+  click (find_by_name (page, "other_way_button"));
+  ui_test_iterate (20);
+  g_assert_false (gtk_widget_is_visible (find_by_name (page, "status_label")));
+  g_assert_nonnull (find_by_name (page, "qr"));
+  tongban_file_backend_set_failure (backend, "auth.id-card", -1);
+
+  /* The phone side fails: plain words, and the code is asked for anew. */
+  tongban_file_backend_set_failure (backend, "auth.qr", TONGBAN_BACKEND_ERROR_UNAVAILABLE);
+  click (find_by_name (page, "qr"));
+  g_assert_true (ui_test_wait_for (qr_shown, page, 5000));
+  g_assert_true (ui_test_wait_for (retry_visible, page, 8000));
+  g_assert_null (ui_test_find_by_class (page, "qr-login"));
+  tongban_file_backend_set_failure (backend, "auth.qr", -1);
+
+  click (find_by_name (page, "retry_button"));
+  g_assert_true (ui_test_wait_for (qr_shown, page, 5000));
+  qr = ui_test_find_by_class (page, "qr-login");
+  g_assert_nonnull (ui_test_find_by_class (qr, "body"));
+  countdown = gtk_label_get_label (GTK_LABEL (ui_test_find_by_class (qr, "body")));
+  g_assert_true (g_str_has_prefix (countdown, "The code works for "));
+  shot (window, "qr");
+  g_assert_cmpuint (tongban_file_backend_get_calls (backend, "auth.qr-start"), ==, codes + 2);
+  expect_step (window, "view");
+  g_assert_cmpuint (tongban_file_backend_get_calls (backend, "auth.qr"), >=, asks + 2);
+  /* Whose visit it is, masked, on the steps after the check. */
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (ui_test_find_by_class (page, "identity"))), ==,
+                   "陈**  4403**********123X");
+  shot (window, "after");
+  g_assert_cmpstr (json_object_get_string_member (
+                     tongban_file_backend_get_last_params (backend, "auth.qr"), "ticket"), ==,
+                   "demo-ticket");
+  destroy_window (window);
+}
+
 static gboolean
 paper_is_out (gpointer data)
 {
@@ -999,98 +1091,6 @@ test_documents (void)
   g_assert_cmpstr (qr, ==, "GD-SLIP-20261201-0930");
   destroy_window (window);
   tongban_devices_stop (devices);
-}
-
-/* With TONGBAN_SHOT_DIR set: a picture of the window, for people to look at. */
-static void
-shot (TongbanWindow *window,
-      const char    *name)
-{
-  const char *dir = g_getenv ("TONGBAN_SHOT_DIR");
-  g_autofree char *path = NULL;
-
-  if (dir == NULL)
-    return;
-  while (gtk_stack_get_transition_running (GTK_STACK (part (window, "stack"))))
-    ui_test_iterate (10);
-  ui_test_iterate (20);
-  path = g_strdup_printf ("%s/identity-%s.png", dir, name);
-  g_assert_true (tongban_window_save_screenshot (window, path, NULL));
-}
-
-static gboolean
-retry_visible (gpointer page)
-{
-  return gtk_widget_get_visible (find_by_name (page, "retry_button"));
-}
-
-static gboolean
-qr_shown (gpointer page)
-{
-  return ui_test_find_by_class (page, "qr-login") != NULL;
-}
-
-/* Proving who you are: a refusal says why in plain words and offers the
- * same way again or another one; QR login shows a code with a countdown and
- * goes on once the phone has confirmed (the demo answers at the first ask). */
-static void
-test_identity_methods (void)
-{
-  TongbanWindow *window = make_window (5);
-  GtkWidget *page = part (window, "flow_page");
-  GtkWidget *qr;
-  const char *countdown;
-  guint cards = tongban_file_backend_get_calls (backend, "auth.id-card");
-  guint codes = tongban_file_backend_get_calls (backend, "auth.qr-start");
-  guint asks = tongban_file_backend_get_calls (backend, "auth.qr");
-
-  tongban_file_backend_set_refusal (backend, "auth.id-card", "identity-mismatch");
-  tongban_window_open (window, "service", "F-GD-09");
-  set_language (window, "en");
-  click (ui_test_find_by_class (part (window, "service_page"), "start-button"));
-  click (find_by_name (page, "id-card"));
-  g_assert_true (ui_test_wait_for (retry_visible, page, 5000));
-  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (find_by_name (page, "status_label"))), ==,
-                   "Your details do not match the department's records. Try again, or choose "
-                   "another way to prove who you are.");
-  g_assert_true (gtk_widget_get_visible (find_by_name (page, "other_way_button")));
-  shot (window, "refused");
-  /* The same way again asks the identity service again. */
-  click (find_by_name (page, "retry_button"));
-  g_assert_true (ui_test_wait_for (retry_visible, page, 5000));
-  g_assert_cmpuint (tongban_file_backend_get_calls (backend, "auth.id-card"), ==, cards + 2);
-  click (find_by_name (page, "other_way_button"));
-  ui_test_iterate (20);
-  g_assert_false (gtk_widget_is_visible (find_by_name (page, "status_label")));
-  g_assert_nonnull (find_by_name (page, "qr"));
-  tongban_file_backend_set_failure (backend, "auth.id-card", -1);
-
-  /* The phone side fails: plain words, and the code is asked for anew. */
-  tongban_file_backend_set_failure (backend, "auth.qr", TONGBAN_BACKEND_ERROR_UNAVAILABLE);
-  click (find_by_name (page, "qr"));
-  g_assert_true (ui_test_wait_for (qr_shown, page, 5000));
-  g_assert_true (ui_test_wait_for (retry_visible, page, 8000));
-  g_assert_null (ui_test_find_by_class (page, "qr-login"));
-  tongban_file_backend_set_failure (backend, "auth.qr", -1);
-
-  click (find_by_name (page, "retry_button"));
-  g_assert_true (ui_test_wait_for (qr_shown, page, 5000));
-  qr = ui_test_find_by_class (page, "qr-login");
-  g_assert_nonnull (ui_test_find_by_class (qr, "body"));
-  countdown = gtk_label_get_label (GTK_LABEL (ui_test_find_by_class (qr, "body")));
-  g_assert_true (g_str_has_prefix (countdown, "The code works for "));
-  shot (window, "qr");
-  g_assert_cmpuint (tongban_file_backend_get_calls (backend, "auth.qr-start"), ==, codes + 2);
-  expect_step (window, "view");
-  g_assert_cmpuint (tongban_file_backend_get_calls (backend, "auth.qr"), >=, asks + 2);
-  /* Whose visit it is, masked, on the steps after the check. */
-  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (ui_test_find_by_class (page, "identity"))), ==,
-                   "陈**  4403**********123X");
-  shot (window, "after");
-  g_assert_cmpstr (json_object_get_string_member (
-                     tongban_file_backend_get_last_params (backend, "auth.qr"), "ticket"), ==,
-                   "demo-ticket");
-  destroy_window (window);
 }
 
 static void
