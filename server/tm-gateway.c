@@ -305,13 +305,24 @@ check_object (TmGateway   *gw,
               JsonObject  *schema,
               JsonObject  *obj,
               const char  *prefix,
+              gboolean     drop_unknown,
               GError     **error)
 {
   JsonObjectIter iter;
   const char *name;
   JsonNode *node;
 
-  /* Nothing unknown goes to a government system. */
+  /* Nothing unknown goes to a government system. At the top the kiosk sends every
+   * answer of the visit, so what this operation does not take is left out; inside
+   * a parameter, anything unknown is an error. */
+  if (drop_unknown)
+    {
+      g_autoptr(GList) names = json_object_get_members (obj);
+
+      for (GList *l = names; l; l = l->next)
+        if (!json_object_has_member (schema, l->data))
+          json_object_remove_member (obj, l->data);
+    }
   json_object_iter_init (&iter, obj);
   while (json_object_iter_next (&iter, &name, &node))
     if (!json_object_has_member (schema, name))
@@ -444,7 +455,7 @@ check_value (TmGateway   *gw,
           return FALSE;
         }
       return check_object (gw, json_object_get_object_member (rule, "fields"),
-                           json_node_get_object (value), where, error);
+                           json_node_get_object (value), where, FALSE, error);
     }
   if (g_strcmp0 (type, "array") == 0)
     {
@@ -490,7 +501,7 @@ tm_gateway_check_params (TmGateway   *gw,
       tm_set_error (error, TONGBAN_CODE_INVALID_FIELD, "operation", "no such operation");
       return FALSE;
     }
-  return check_object (gw, op->params, params, "params", error);
+  return check_object (gw, op->params, params, "params", TRUE, error);
 }
 
 /* Citizen sessions */
@@ -543,14 +554,18 @@ session_use (TmGateway  *gw,
     }
   if (s != NULL && s->terminal_id == terminal_id)
     {
-      JsonNode *node = json_node_new (JSON_NODE_OBJECT);
-      g_autoptr(JsonNode) dup = NULL;
+      JsonObjectIter iter;
+      const char *name;
+      JsonNode *node;
 
+      /* A copy of its own (json_node_copy() would share the object): the call wipes
+       * its copy when done, and the session's must stay whole. */
       s->last_used = now;
-      json_node_set_object (node, s->citizen);
-      dup = json_node_copy (node);
-      json_node_unref (node);
-      copy = json_object_ref (json_node_get_object (dup));
+      copy = json_object_new ();
+      json_object_iter_init (&iter, s->citizen);
+      while (json_object_iter_next (&iter, &name, &node))
+        if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+          json_object_set_string_member (copy, name, json_node_get_string (node));
     }
   g_mutex_unlock (&gw->lock);
   return copy;

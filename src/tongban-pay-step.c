@@ -306,7 +306,7 @@ with_order (Pay        *pay,
   json_object_set_string_member (params, "service", tongban_flow_get_service (pay->flow)->id);
   json_object_set_string_member (params, "amount", pay->step->pay_fee->amount);
   json_object_set_string_member (params, "currency", pay->step->pay_fee->currency);
-  json_object_set_string_member (params, "item", pay->step->pay_fee->item);
+  json_object_set_string_member (params, "item", tongban_flow_get_pay_item (pay->flow));
   tongban_flow_call_async (pay->flow, "pay.order", params, pay->cancellable, on_order, pay);
 }
 

@@ -461,40 +461,36 @@ collect_params (TongbanFlow *self)
 {
   JsonObject *params = json_object_new ();
 
+  /* Flat, as the gateway's schema names them (server/data/gateway.json): a choice
+   * under its step's id, a field under its own id, a payment's order as "order". */
   for (guint i = 0; i < self->service->steps->len; i++)
     {
       const TongbanStep *st = step_at (self, i);
-      JsonObject *answers = json_object_new ();
       const char *choice = tongban_flow_get_answer (self, st->id, NULL);
 
-      if (choice)
-        json_object_set_string_member (answers, "choice", choice);
-      if (st->type == TONGBAN_STEP_AUTH || st->type == TONGBAN_STEP_PAY)
+      /* Who the citizen is travels with the manager's citizen session, never
+       * again in a business call's parameters. */
+      if (st->type == TONGBAN_STEP_AUTH)
+        continue;
+      if (st->type == TONGBAN_STEP_PAY)
         {
-          const char *auth_keys[] = { "method", "name", "id_number" };
-          const char *pay_keys[] = { TONGBAN_FLOW_PAYMENT_ORDER, "method", "auth_code" };
-          const char **keys = st->type == TONGBAN_STEP_PAY ? pay_keys : auth_keys;
+          const char *order = tongban_flow_get_answer (self, st->id,
+                                                       TONGBAN_FLOW_PAYMENT_ORDER);
 
-          for (guint k = 0; k < 3; k++)
-            {
-              const char *v = tongban_flow_get_answer (self, st->id, keys[k]);
-
-              if (v)
-                json_object_set_string_member (answers, keys[k], v);
-            }
+          if (order)
+            json_object_set_string_member (params, "order", order);
+          continue;
         }
+      if (choice)
+        json_object_set_string_member (params, st->id, choice);
       for (guint j = 0; st->fields && j < st->fields->len; j++)
         {
           const TongbanField *f = g_ptr_array_index (st->fields, j);
           const char *v = tongban_flow_get_answer (self, st->id, f->id);
 
           if (v)
-            json_object_set_string_member (answers, f->id, v);
+            json_object_set_string_member (params, f->id, v);
         }
-      if (json_object_get_size (answers) > 0)
-        json_object_set_object_member (params, st->id, answers);
-      else
-        json_object_unref (answers);
     }
   return params;
 }
@@ -583,6 +579,16 @@ on_loaded (GObject      *source,
     {
       g_free (self->reference);
       self->reference = g_strdup (json_object_get_string_member (answer, "reference"));
+    }
+  /* A printed certificate's reference is its verification number. */
+  else if (d->final && JSON_NODE_HOLDS_OBJECT (json_object_get_member (answer, "document"))
+           && json_object_get_string_member_with_default (
+                json_object_get_object_member (answer, "document"), "number", NULL) != NULL)
+    {
+      g_free (self->reference);
+      self->reference = g_strdup (json_object_get_string_member (
+                                    json_object_get_object_member (answer, "document"),
+                                    "number"));
     }
   if (d->final)
     g_array_set_size (self->path, 0);
@@ -735,6 +741,19 @@ tongban_flow_set_paid (TongbanFlow *self,
   g_array_set_size (self->path, 0);
   g_clear_pointer (&self->changing, g_free);
   return TRUE;
+}
+
+/* What the current pay step's fee is for, as the payment system knows fees: the
+ * operation of the submission it pays for (the next step that calls one). */
+const char *
+tongban_flow_get_pay_item (TongbanFlow *self)
+{
+  g_return_val_if_fail (TONGBAN_IS_FLOW (self), NULL);
+
+  for (guint i = self->index + 1; i < self->service->steps->len; i++)
+    if (step_at (self, i)->operation != NULL)
+      return step_at (self, i)->operation;
+  return NULL;
 }
 
 /* The fee paid in this flow, if any: its step's fee, order and auth code. */

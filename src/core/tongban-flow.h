@@ -93,6 +93,7 @@ gboolean              tongban_flow_set_paid       (TongbanFlow          *self,
                                                    const char           *order,
                                                    const char           *method,
                                                    const char           *auth_code);
+const char           *tongban_flow_get_pay_item   (TongbanFlow          *self);
 gboolean              tongban_flow_get_payment    (TongbanFlow          *self,
                                                    const TongbanFee    **fee,
                                                    const char          **order,

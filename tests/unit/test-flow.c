@@ -110,7 +110,7 @@ pay_by_qr (TongbanFlow *flow)
   json_object_set_string_member (params, "service", tongban_flow_get_service (flow)->id);
   json_object_set_string_member (params, "amount", step->pay_fee->amount);
   json_object_set_string_member (params, "currency", step->pay_fee->currency);
-  json_object_set_string_member (params, "item", step->pay_fee->item);
+  json_object_set_string_member (params, "item", tongban_flow_get_pay_item (flow));
   order = call (flow, "pay.order", params);
   g_assert_cmpstr (json_object_get_string_member (order, "amount"), ==, step->pay_fee->amount);
   g_assert_cmpstr (json_object_get_string_member (order, "currency"), ==,
