@@ -2686,6 +2686,8 @@ test_pay_fee (void)
   g_assert_cmpstr (json_object_get_string_member (sent, "amount"), ==, "295.00");
   g_assert_cmpstr (json_object_get_string_member (sent, "currency"), ==, "HKD");
   g_assert_cmpstr (json_object_get_string_member (sent, "service"), ==, "F-HK-04");
+  /* The fee is for the submission it pays for, as the payment system lists fees. */
+  g_assert_cmpstr (json_object_get_string_member (sent, "item"), ==, "cr.change-name");
   shoot (window, "pay-qr-en");
   polls.calls = tongban_file_backend_get_calls (backend, "pay.qr-status") + 2;
   g_assert_true (ui_test_wait_for (called, &polls, TONGBAN_PAY_POLL_S * 1000 * 2 + 3000));
@@ -2707,9 +2709,7 @@ test_pay_fee (void)
   set_qr_status ("paid");
   expect_step (window, "result");
   sent = tongban_file_backend_get_last_params (backend, "cr.change-name");
-  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (sent, "pay"),
-                                                  TONGBAN_FLOW_PAYMENT_ORDER), ==,
-                   "PO-20261127-000295");
+  g_assert_cmpstr (json_object_get_string_member (sent, "order"), ==, "PO-20261127-000295");
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (pay_part (window, "pay-receipt"))), ==,
                    "Paid HK$295.00, order PO-20261127-000295");
   g_assert_false (gtk_widget_get_sensitive (part (window, "back_button")));
@@ -2857,8 +2857,7 @@ test_pay_card (void)
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (pay_part (window, "pay-receipt"))), ==,
                    "Paid HK$295.00, order PO-20261127-000295, authorisation A73921");
   sent = tongban_file_backend_get_last_params (backend, "cr.change-name");
-  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (sent, "pay"),
-                                                  "auth_code"), ==, "A73921");
+  g_assert_cmpstr (json_object_get_string_member (sent, "order"), ==, "PO-20261127-000295");
   destroy_window (window);
   tongban_devices_stop (devices);
   pcsc_rig_stop (&rig);
