@@ -13,7 +13,7 @@
 #include <sys/wait.h>
 #include <glib/gstdio.h>
 
-#include "tm-test.h"
+#include "client-link.h"
 #include "tongban-gateway-backend.h"
 
 #define PW "Tongban#2026ok"
@@ -95,7 +95,6 @@ test_through_the_manager (void)
   const char *sb_argv[] = { sandbox, "--port", "0", "--token", SECRET, NULL };
   g_autofree char *uri = tm_test_db_uri ();
   g_autofree char *state = g_dir_make_tmp ("tongban-gw-real-XXXXXX", NULL);
-  g_autofree char *url = NULL;
   g_autofree char *admin = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(TongbanManagerClient) client = NULL;
@@ -104,7 +103,6 @@ test_through_the_manager (void)
   g_autoptr(JsonObject) verified = NULL;
   g_autoptr(JsonObject) record = NULL;
   g_autofree char *token = NULL;
-  TongbanManagerClientSetup setup = { 0 };
   TmTestServer *server;
   JsonObject *citizen;
   guint sb_port = 0;
@@ -126,29 +124,7 @@ test_through_the_manager (void)
   put_backend (server, admin, "gd-hrss", sb_port);
 
   /* The kiosk's link: registered, approved, logged in. */
-  url = g_strdup_printf ("http://127.0.0.1:%u", server->port);
-  setup.url = url;
-  setup.number = NUMBER;
-  setup.region_code = "440106";
-  setup.state_dir = state;
-  setup.max_backoff_s = 1;
-  client = tongban_manager_client_new (&setup, &error);
-  g_assert_no_error (error);
-  tongban_manager_client_start (client);
-  until = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-  while (tongban_manager_client_get_link (client) != TONGBAN_MANAGER_LINK_PENDING &&
-         g_get_monotonic_time () < until)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (20000);
-    }
-  {
-    g_autoptr(TmTestResponse) r = tm_test_console (server->port, admin, "POST",
-                                                   "/api/v1/terminals/" NUMBER "/approve", NULL);
-
-    g_assert_cmpint (r->code, ==, 0);
-  }
-  tongban_manager_client_heartbeat_now (client);
+  client = client_link_start (server->port, admin, NUMBER, "440106", state);
   session = tongban_session_new (600000, 30000);
   tongban_session_begin (session);
   backend = tongban_gateway_backend_new (client, session);

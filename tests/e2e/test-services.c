@@ -19,7 +19,7 @@
 #include <sys/wait.h>
 #include <glib/gstdio.h>
 
-#include "tm-test.h"
+#include "client-link.h"
 #include "tongban-document.h"
 #include "tongban-flow.h"
 #include "tongban-gateway-backend.h"
@@ -465,15 +465,11 @@ start_platform (void)
     { "mo-dsi", "rest" }, { "mo-dsaj", "rest" },
   };
   g_autofree char *uri = tm_test_db_uri ();
-  g_autofree char *url = NULL;
   g_autofree char *admin = NULL;
   g_autofree char *own_key = g_build_filename (src, "data", "demo", "soap", "sandbox-key.pem",
                                                NULL);
   g_autofree char *client_key = g_build_filename (src, "data", "demo", "soap",
                                                   "manager-pub.pem", NULL);
-  g_autoptr(GError) error = NULL;
-  TongbanManagerClientSetup setup = { 0 };
-  gint64 until;
 
   g_setenv ("TONGBAN_SANDBOX_SOAP_KEY", own_key, TRUE);
   g_setenv ("TONGBAN_SANDBOX_SOAP_CLIENT_KEYS", client_key, TRUE);
@@ -486,29 +482,7 @@ start_platform (void)
     put_backend (admin, systems[i][0], systems[i][1]);
 
   state_dir = g_dir_make_tmp ("tongban-e2e-XXXXXX", NULL);
-  url = g_strdup_printf ("http://127.0.0.1:%u", server->port);
-  setup.url = url;
-  setup.number = NUMBER;
-  setup.region_code = "440106";
-  setup.state_dir = state_dir;
-  setup.max_backoff_s = 1;
-  client = tongban_manager_client_new (&setup, &error);
-  g_assert_no_error (error);
-  tongban_manager_client_start (client);
-  until = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-  while (tongban_manager_client_get_link (client) != TONGBAN_MANAGER_LINK_PENDING &&
-         g_get_monotonic_time () < until)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (20000);
-    }
-  {
-    g_autoptr(TmTestResponse) r = tm_test_console (server->port, admin, "POST",
-                                                   "/api/v1/terminals/" NUMBER "/approve", NULL);
-
-    g_assert_cmpint (r->code, ==, 0);
-  }
-  tongban_manager_client_heartbeat_now (client);
+  client = client_link_start (server->port, admin, NUMBER, "440106", state_dir);
 }
 
 static void
