@@ -24,6 +24,7 @@
 #include "tongban-flow.h"
 #include "tongban-gateway-backend.h"
 #include "tongban-i18n.h"
+#include "flow-walk.h"
 #include "pdf-check.h"
 
 #define PW "Tongban#2026ok"
@@ -271,7 +272,6 @@ complete_step (TongbanFlow *flow,
 {
   const TongbanStep *step = tongban_flow_get_step (flow);
   const TongbanService *service = tongban_flow_get_service (flow);
-  GArray *errors = NULL;
 
   switch (step->type)
     {
@@ -279,12 +279,7 @@ complete_step (TongbanFlow *flow,
       prove_identity (flow);
       break;
     case TONGBAN_STEP_FORM:
-      for (guint i = 0; i < step->fields->len; i++)
-        {
-          const TongbanField *f = g_ptr_array_index (step->fields, i);
-
-          tongban_flow_set_answer (flow, step->id, f->id, good_value (f));
-        }
+      flow_walk_fill_form (flow, good_value);
       break;
     case TONGBAN_STEP_PAY:
       pay_on_phone (flow);
@@ -328,25 +323,8 @@ complete_step (TongbanFlow *flow,
         seen->writes++;
     }
 
-  if (step->type == TONGBAN_STEP_CHOOSE)
-    {
-      GPtrArray *options = tongban_flow_get_options (flow);
-
-      g_assert_nonnull (options);
-      g_assert_cmpuint (options->len, >, 0);
-      tongban_flow_set_answer (flow, step->id, NULL,
-                               ((TongbanOption *) g_ptr_array_index (options, 0))->value);
-    }
-
-  if (!tongban_flow_next (flow, &errors))
-    {
-      for (guint i = 0; errors && i < errors->len; i++)
-        g_printerr ("%s/%s: %s\n", step->id,
-                    g_array_index (errors, TongbanFieldError, i).field_id,
-                    g_array_index (errors, TongbanFieldError, i).message);
-      g_error ("%s: step %s did not complete", service->id, step->id);
-    }
-  g_clear_pointer (&errors, g_array_unref);
+  flow_walk_choose_first (flow);
+  flow_walk_next (flow);
 }
 
 static void

@@ -4,6 +4,7 @@
 #include "tongban-backend.h"
 #include "tongban-flow.h"
 #include "tongban-i18n.h"
+#include "flow-walk.h"
 
 static TongbanCatalog *catalog;
 static GBytes *backend_json;
@@ -130,7 +131,6 @@ complete_step (TongbanFlow *flow)
   const TongbanStep *step = tongban_flow_get_step (flow);
   const TongbanService *service = tongban_flow_get_service (flow);
   g_autoptr(GError) error = NULL;
-  GArray *errors = NULL;
 
   switch (step->type)
     {
@@ -138,12 +138,7 @@ complete_step (TongbanFlow *flow)
       tongban_flow_set_answer (flow, step->id, "method", service->auth[0]);
       break;
     case TONGBAN_STEP_FORM:
-      for (guint i = 0; i < step->fields->len; i++)
-        {
-          const TongbanField *f = g_ptr_array_index (step->fields, i);
-
-          tongban_flow_set_answer (flow, step->id, f->id, good_value (f));
-        }
+      flow_walk_fill_form (flow, good_value);
       break;
     case TONGBAN_STEP_RATING:
       tongban_flow_set_answer (flow, step->id, "stars", "5");
@@ -161,25 +156,8 @@ complete_step (TongbanFlow *flow)
       g_assert_no_error (error);
     }
 
-  if (step->type == TONGBAN_STEP_CHOOSE)
-    {
-      GPtrArray *options = tongban_flow_get_options (flow);
-
-      g_assert_nonnull (options);
-      g_assert_cmpuint (options->len, >, 0);
-      tongban_flow_set_answer (flow, step->id, NULL,
-                               ((TongbanOption *) g_ptr_array_index (options, 0))->value);
-    }
-
-  if (!tongban_flow_next (flow, &errors))
-    {
-      for (guint i = 0; errors && i < errors->len; i++)
-        g_printerr ("%s/%s: %s\n", step->id,
-                    g_array_index (errors, TongbanFieldError, i).field_id,
-                    g_array_index (errors, TongbanFieldError, i).message);
-      g_error ("%s: step %s did not complete", service->id, step->id);
-    }
-  g_clear_pointer (&errors, g_array_unref);
+  flow_walk_choose_first (flow);
+  flow_walk_next (flow);
 }
 
 static void
