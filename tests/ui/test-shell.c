@@ -1178,6 +1178,13 @@ test_certificate_zh_hk (void)
   g_assert_true (g_file_get_contents (peer.output, &contents, &length, &error));
   g_assert_no_error (error);
   printed = g_bytes_new_take (g_steal_pointer (&contents), length);
+  if (g_getenv ("TONGBAN_SHOT_DIR"))
+    {
+      g_autofree char *path = g_build_filename (g_getenv ("TONGBAN_SHOT_DIR"),
+                                                "cert-zh_HK-06-printed.pdf", NULL);
+
+      g_assert_true (g_file_set_contents (path, g_bytes_get_data (printed, NULL), length, NULL));
+    }
   doc = open_pdf (printed);
   g_assert_cmpint (poppler_document_get_n_pages (doc), >=, 1);
   text = page_text (doc, 0);
