@@ -315,6 +315,16 @@ gboolean
 tongban_devices_simulate (TongbanDevices  *self,
                           GError         **error)
 {
+  return tongban_devices_simulate_with (self, NULL, error);
+}
+
+/* The same, plus the real devices in @real's [device:NAME] groups (e.g. a
+ * laser printer at an IPP address), driven alongside the simulated ones. */
+gboolean
+tongban_devices_simulate_with (TongbanDevices  *self,
+                               GKeyFile        *real,
+                               GError         **error)
+{
   g_autoptr(GKeyFile) config = g_key_file_new ();
   TongbanSim *idcard, *printer, *lights, *pinpad, *finger, *face, *face_ir, *document;
   g_autofree char *face_url = NULL;
@@ -390,6 +400,22 @@ tongban_devices_simulate (TongbanDevices  *self,
   g_key_file_set_string (config, "device:pinpad", "link", tongban_sim_get_link (pinpad));
   g_key_file_set_integer (config, "device:lights", "id-card-reader", 1);
   g_key_file_set_integer (config, "device:lights", "receipt-printer", 2);
+  if (real != NULL)
+    {
+      g_auto(GStrv) groups = g_key_file_get_groups (real, NULL);
+
+      for (guint g = 0; groups[g]; g++)
+        {
+          g_auto(GStrv) keys = g_key_file_get_keys (real, groups[g], NULL, NULL);
+
+          for (guint k = 0; keys != NULL && keys[k]; k++)
+            {
+              g_autofree char *value = g_key_file_get_value (real, groups[g], keys[k], NULL);
+
+              g_key_file_set_value (config, groups[g], keys[k], value);
+            }
+        }
+    }
   return tongban_devices_configure (self, config, (const char * const *) self->lacks, error);
 }
 

@@ -25,6 +25,9 @@ gboolean        tongban_devices_configure         (TongbanDevices        *self,
                                                    GError               **error);
 gboolean        tongban_devices_simulate          (TongbanDevices        *self,
                                                    GError               **error);
+gboolean        tongban_devices_simulate_with     (TongbanDevices        *self,
+                                                   GKeyFile              *real,
+                                                   GError               **error);
 gboolean        tongban_devices_simulate_event    (TongbanDevices        *self,
                                                    const char            *kind,
                                                    const char            *event);

@@ -1,27 +1,17 @@
 /* test-laser.c: the laser printer driver against CUPS's ippeveprinter (a real IPP printer)
  *
- * ippeveprinter needs DNS-SD even with advertising off, so the test runs a
- * private system bus (DBUS_SYSTEM_BUS_ADDRESS) and avahi-daemon on it, then
- * ippeveprinter with a job command that prints into a folder, or reports
- * "STATE: +media-empty" and fails the job when the test asks for no paper.
- * Needs root for avahi-daemon; skipped, with the reason, otherwise. A
- * certificate from the document renderer is printed too, read back by poppler.
+ * The printer, with its private bus and avahi-daemon, is set up by
+ * ipp-peer.h; its job command prints into a folder, or fails the job as out
+ * of paper when the test asks. Needs root for avahi-daemon; skipped, with the
+ * reason, otherwise. A certificate from the document renderer is printed
+ * too, read back by poppler.
  */
 
+#include "ipp-peer.h"
 #include "tongban-document.h"
 #include "tongban-laser-printer.h"
 
-#include <gio/gio.h>
-#include <glib/gstdio.h>
-#include <netinet/in.h>
 #include <poppler.h>
-#include <signal.h>
-#include <sys/socket.h>
-#include <sys/prctl.h>
-#include <unistd.h>
-
-#define IPPEVEPRINTER "/usr/sbin/ippeveprinter"
-#define AVAHI "/usr/sbin/avahi-daemon"
 
 /* A one-page PDF. */
 static const char pdf[] =
@@ -30,60 +20,12 @@ static const char pdf[] =
   "3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
   "trailer<</Root 1 0 R>>\n%%EOF\n";
 
-static const char job_command[] =
-  "#!/bin/sh\n"
-  "# ippeveprinter runs this for each job, with the document as $1.\n"
-  "if [ -e \"$TONGBAN_LASER_DIR/no-paper\" ]; then\n"
-  "  echo 'STATE: +media-empty' >&2\n"
-  "  exit 1\n"
-  "fi\n"
-  "echo 'STATE: -media-empty' >&2\n"
-  "cp \"$1\" \"$TONGBAN_LASER_DIR/printed.pdf\"\n";
-
 typedef struct
 {
   guint    done;
   gboolean ok;
   GError  *error;
 } Result;
-
-static guint
-free_port (void)
-{
-  struct sockaddr_in addr = { .sin_family = AF_INET };
-  socklen_t len = sizeof addr;
-  int fd = socket (AF_INET, SOCK_STREAM, 0);
-  guint port;
-
-  addr.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
-  g_assert_cmpint (bind (fd, (struct sockaddr *) &addr, sizeof addr), ==, 0);
-  g_assert_cmpint (getsockname (fd, (struct sockaddr *) &addr, &len), ==, 0);
-  port = ntohs (addr.sin_port);
-  close (fd);
-  return port;
-}
-
-static gboolean
-other_avahi_running (void)
-{
-  g_autofree char *pid = NULL;
-
-  if (!g_file_get_contents ("/run/avahi-daemon/pid", &pid, NULL, NULL))
-    return FALSE;
-  return kill ((pid_t) g_ascii_strtoll (pid, NULL, 10), 0) == 0;
-}
-
-static gboolean
-avahi_started (gpointer data)
-{
-  return other_avahi_running ();
-}
-
-static gboolean
-file_exists (gpointer path)
-{
-  return g_file_test (path, G_FILE_TEST_EXISTS);
-}
 
 static gboolean
 online (gpointer data)
@@ -138,131 +80,19 @@ print (TongbanLaserPrinter *printer, Result *r)
   print_bytes (printer, doc, r);
 }
 
-/* A peer must not outlive a test that failed half-way. */
-static void
-die_with_parent (gpointer data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGTERM);
-}
-
-static void
-stop (GSubprocess *process)
-{
-  if (process == NULL)
-    return;
-  g_subprocess_send_signal (process, SIGTERM);
-  g_subprocess_wait (process, NULL, NULL);
-}
-
-static void
-remove_tree (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (path);
-      else
-        g_unlink (path);
-    }
-  g_rmdir (dir);
-}
-
-static GSubprocess *
-spawn_printer (GSubprocessLauncher *launcher,
-               const char          *port,
-               const char          *spool,
-               const char          *command)
-{
-  g_autoptr(GError) error = NULL;
-  GSubprocess *ipp;
-
-  ipp = g_subprocess_launcher_spawn (launcher, &error, IPPEVEPRINTER, "-r", "off",
-                                     "-f", "application/pdf", "-p", port, "-d", spool,
-                                     "-c", command, "Tongban Laser", NULL);
-  g_assert_no_error (error);
-  return ipp;
-}
-
-/* ippeveprinter on a private bus with its own avahi-daemon, and the driver. */
+/* ippeveprinter and the driver pointed at it. */
 typedef struct
 {
-  char                *dir;
-  char                *bus;
-  char                *command;
-  char                *spool;
-  char                *no_paper;
-  char                *output;
-  char                *port;
-  GSubprocessLauncher *launcher;
-  GSubprocess         *dbus;
-  GSubprocess         *avahi;
-  GSubprocess         *ipp;
+  IppPeer              p;
   TongbanLaserPrinter *printer;
 } Peer;
 
 static gboolean
 peer_start (Peer *peer)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *address = NULL;
-  g_autofree char *uri = NULL;
-  guint n = free_port ();
-
-  if (getuid () != 0)
-    {
-      g_test_skip ("avahi-daemon (needed by ippeveprinter) needs root");
-      return FALSE;
-    }
-  if (!g_file_test (IPPEVEPRINTER, G_FILE_TEST_IS_EXECUTABLE) ||
-      !g_file_test (AVAHI, G_FILE_TEST_IS_EXECUTABLE))
-    {
-      g_test_skip ("ippeveprinter (cups-ipp-utils) or avahi-daemon is not installed");
-      return FALSE;
-    }
-  if (other_avahi_running ())
-    {
-      g_test_skip ("another avahi-daemon is running");
-      return FALSE;
-    }
-
-  peer->dir = g_dir_make_tmp ("tongban-ipp-XXXXXX", &error);
-  g_assert_no_error (error);
-  peer->bus = g_build_filename (peer->dir, "system_bus", NULL);
-  address = g_strdup_printf ("unix:path=%s", peer->bus);
-  peer->command = g_build_filename (peer->dir, "print-job.sh", NULL);
-  peer->spool = g_build_filename (peer->dir, "spool", NULL);
-  peer->no_paper = g_build_filename (peer->dir, "no-paper", NULL);
-  peer->output = g_build_filename (peer->dir, "printed.pdf", NULL);
-  g_mkdir (peer->spool, 0700);
-  g_file_set_contents (peer->command, job_command, -1, &error);
-  g_assert_no_error (error);
-  g_chmod (peer->command, 0700);
-
-  peer->launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
-                                              G_SUBPROCESS_FLAGS_STDERR_SILENCE);
-  g_subprocess_launcher_set_child_setup (peer->launcher, die_with_parent, NULL, NULL);
-  g_subprocess_launcher_setenv (peer->launcher, "DBUS_SYSTEM_BUS_ADDRESS", address, TRUE);
-  g_subprocess_launcher_setenv (peer->launcher, "TONGBAN_LASER_DIR", peer->dir, TRUE);
-  peer->dbus = g_subprocess_launcher_spawn (peer->launcher, &error, "dbus-daemon",
-                                            "--config-file=/usr/share/dbus-1/system.conf",
-                                            "--nofork", "--nopidfile", "--address", address,
-                                            NULL);
-  g_assert_no_error (error);
-  g_assert_true (tongban_device_wait_until (NULL, 10000, file_exists, peer->bus));
-  peer->avahi = g_subprocess_launcher_spawn (peer->launcher, &error, AVAHI, "--no-drop-root",
-                                             "--no-chroot", "--no-rlimits", NULL);
-  g_assert_no_error (error);
-  g_assert_true (tongban_device_wait_until (NULL, 10000, avahi_started, NULL));
-  peer->port = g_strdup_printf ("%u", n);
-  peer->ipp = spawn_printer (peer->launcher, peer->port, peer->spool, peer->command);
-
-  uri = g_strdup_printf ("ipp://localhost:%u/ipp/print", n);
-  peer->printer = g_object_new (TONGBAN_TYPE_LASER_PRINTER, "name", "laser", "uri", uri,
+  if (!ipp_peer_start (&peer->p))
+    return FALSE;
+  peer->printer = g_object_new (TONGBAN_TYPE_LASER_PRINTER, "name", "laser", "uri", peer->p.uri,
                                 "poll-interval", 100, NULL);
   tongban_device_start (TONGBAN_DEVICE (peer->printer));
   g_assert_true (tongban_device_wait_until (NULL, 20000, online, peer->printer));
@@ -272,30 +102,17 @@ peer_start (Peer *peer)
 static void
 peer_stop (Peer *peer)
 {
-  stop (peer->ipp);
-  g_clear_object (&peer->ipp);
+  ipp_peer_kill_printer (&peer->p);
   tongban_device_stop (TONGBAN_DEVICE (peer->printer));
   tongban_device_wait_until (NULL, 300, nothing_pending, NULL);
   g_assert_finalize_object (peer->printer);
-  stop (peer->avahi);
-  stop (peer->dbus);
-  g_clear_object (&peer->avahi);
-  g_clear_object (&peer->dbus);
-  g_clear_object (&peer->launcher);
-  remove_tree (peer->dir);
-  g_free (peer->dir);
-  g_free (peer->bus);
-  g_free (peer->command);
-  g_free (peer->spool);
-  g_free (peer->no_paper);
-  g_free (peer->output);
-  g_free (peer->port);
+  ipp_peer_stop (&peer->p);
 }
 
 static void
 test_ipp (void)
 {
-  Peer peer = { NULL, };
+  Peer peer = { 0 };
   Result r = { 0 };
   gpointer paper_out[2] = { NULL, GINT_TO_POINTER (TONGBAN_SUPPLY_OUT) };
   gpointer paper_full[2] = { NULL, GINT_TO_POINTER (TONGBAN_SUPPLY_FULL) };
@@ -309,30 +126,29 @@ test_ipp (void)
   print (printer, &r);
   g_assert_no_error (r.error);
   g_assert_true (r.ok);
-  g_assert_true (g_file_test (peer.output, G_FILE_TEST_EXISTS));
-  g_unlink (peer.output);
+  g_assert_true (g_file_test (peer.p.output, G_FILE_TEST_EXISTS));
+  g_unlink (peer.p.output);
 
   /* Out of paper: the job is aborted, the supply says so. */
-  g_file_set_contents (peer.no_paper, "", 0, NULL);
+  g_file_set_contents (peer.p.no_paper, "", 0, NULL);
   print (printer, &r);
   g_assert_error (r.error, TONGBAN_DEVICE_ERROR, TONGBAN_COMPLETION_COMMAND_ERROR);
   g_assert_true (tongban_device_wait_until (NULL, 5000, paper_is, paper_out));
-  g_assert_false (g_file_test (peer.output, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (peer.p.output, G_FILE_TEST_EXISTS));
 
   /* Power off: the printer goes away, commands fail at once. */
-  stop (peer.ipp);
-  g_clear_object (&peer.ipp);
+  ipp_peer_kill_printer (&peer.p);
   print (printer, &r);
   g_assert_error (r.error, TONGBAN_DEVICE_ERROR, TONGBAN_COMPLETION_DEVICE_NOT_READY);
 
   /* Paper loaded, power on: the driver finds it again by itself. */
-  g_unlink (peer.no_paper);
-  peer.ipp = spawn_printer (peer.launcher, peer.port, peer.spool, peer.command);
+  g_unlink (peer.p.no_paper);
+  ipp_peer_spawn_printer (&peer.p);
   g_assert_true (tongban_device_wait_until (NULL, 20000, paper_is, paper_full));
   g_assert_true (tongban_device_wait_until (NULL, 20000, online, printer));
   print (printer, &r);
   g_assert_no_error (r.error);
-  g_assert_true (g_file_test (peer.output, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (peer.p.output, G_FILE_TEST_EXISTS));
 
   g_clear_error (&r.error);
   peer_stop (&peer);
@@ -361,7 +177,7 @@ test_certificate (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *printed_pdf = NULL;
   gsize printed_length = 0;
-  Peer peer = { NULL, };
+  Peer peer = { 0 };
   Result r = { 0 };
   gpointer paper_full[2] = { NULL, GINT_TO_POINTER (TONGBAN_SUPPLY_FULL) };
 
@@ -376,23 +192,22 @@ test_certificate (void)
   paper_full[0] = peer.printer;
 
   /* Out of paper first: nothing comes out, the bytes are still there. */
-  g_file_set_contents (peer.no_paper, "", 0, NULL);
+  g_file_set_contents (peer.p.no_paper, "", 0, NULL);
   print_bytes (peer.printer, bytes, &r);
   g_assert_error (r.error, TONGBAN_DEVICE_ERROR, TONGBAN_COMPLETION_COMMAND_ERROR);
-  g_assert_false (g_file_test (peer.output, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (peer.p.output, G_FILE_TEST_EXISTS));
 
   /* Paper loaded (ippeveprinter keeps media-empty until it restarts, as in
    * test_ipp): the reprint is the same document. */
-  g_unlink (peer.no_paper);
-  stop (peer.ipp);
-  g_clear_object (&peer.ipp);
-  peer.ipp = spawn_printer (peer.launcher, peer.port, peer.spool, peer.command);
+  g_unlink (peer.p.no_paper);
+  ipp_peer_kill_printer (&peer.p);
+  ipp_peer_spawn_printer (&peer.p);
   g_assert_true (tongban_device_wait_until (NULL, 20000, paper_is, paper_full));
   g_assert_true (tongban_device_wait_until (NULL, 20000, online, peer.printer));
   print_bytes (peer.printer, bytes, &r);
   g_assert_no_error (r.error);
   g_assert_true (r.ok);
-  g_assert_true (g_file_get_contents (peer.output, &printed_pdf, &printed_length, NULL));
+  g_assert_true (g_file_get_contents (peer.p.output, &printed_pdf, &printed_length, NULL));
   g_assert_cmpmem (printed_pdf, printed_length, g_bytes_get_data (bytes, NULL),
                    g_bytes_get_size (bytes));
   {

@@ -24,6 +24,8 @@
 #ifdef HAVE_PCSC
 #include "../drivers/pcsc-helper.h"
 #endif
+#include "../drivers/ipp-peer.h"
+#include "pdf-check.h"
 #include "tongban-pin-pad.h"
 #include "tongban-secret-hash.h"
 #include "tongban-speech.h"
@@ -901,7 +903,7 @@ shot (TongbanWindow *window,
   while (gtk_stack_get_transition_running (GTK_STACK (part (window, "stack"))))
     ui_test_iterate (10);
   ui_test_iterate (20);
-  path = g_strdup_printf ("%s/identity-%s.png", dir, name);
+  path = g_strdup_printf ("%s/%s.png", dir, name);
   g_assert_true (tongban_window_save_screenshot (window, path, NULL));
 }
 
@@ -941,7 +943,7 @@ test_identity_methods (void)
                    "Your details do not match the department's records. Try again, or choose "
                    "another way to prove who you are.");
   g_assert_true (gtk_widget_get_visible (find_by_name (page, "other_way_button")));
-  shot (window, "refused");
+  shot (window, "identity-refused");
   /* The same way again asks the identity service again. */
   click (find_by_name (page, "retry_button"));
   g_assert_true (ui_test_wait_for (retry_visible, page, 5000));
@@ -966,14 +968,14 @@ test_identity_methods (void)
   g_assert_nonnull (ui_test_find_by_class (qr, "body"));
   countdown = gtk_label_get_label (GTK_LABEL (ui_test_find_by_class (qr, "body")));
   g_assert_true (g_str_has_prefix (countdown, "The code works for "));
-  shot (window, "qr");
+  shot (window, "identity-qr");
   g_assert_cmpuint (tongban_file_backend_get_calls (backend, "auth.qr-start"), ==, codes + 2);
   expect_step (window, "view");
   g_assert_cmpuint (tongban_file_backend_get_calls (backend, "auth.qr"), >=, asks + 2);
   /* Whose visit it is, masked, on the steps after the check. */
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (ui_test_find_by_class (page, "identity"))), ==,
                    "陈**  4403**********123X");
-  shot (window, "after");
+  shot (window, "identity-after");
   g_assert_cmpstr (json_object_get_string_member (
                      tongban_file_backend_get_last_params (backend, "auth.qr"), "ticket"), ==,
                    "demo-ticket");
@@ -1091,6 +1093,111 @@ test_documents (void)
   g_assert_cmpstr (qr, ==, "GD-SLIP-20261201-0930");
   destroy_window (window);
   tongban_devices_stop (devices);
+}
+
+static gboolean
+step_is_result (gpointer window)
+{
+  return g_strcmp0 (step_id (window), "result") == 0;
+}
+
+/* Issue 6: a citizen of Hong Kong proves who they are with the (simulated)
+ * ID card, and the social insurance certificate comes out of the document
+ * printer in zh_HK. The printer is CUPS's ippeveprinter, driven through the
+ * real laser printer driver; what it received is read back as a person and
+ * a phone would: the title and number as text, the QR as the verify URL. */
+static void
+test_certificate_zh_hk (void)
+{
+  g_autoptr(TongbanDevices) devices = tongban_devices_new ();
+  g_autoptr(GKeyFile) laser = g_key_file_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) printed = NULL;
+  g_autoptr(PopplerDocument) doc = NULL;
+  g_autoptr(PopplerPage) first = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *qr = NULL;
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+  IppPeer peer = { NULL, };
+  TongbanWindow *window;
+  GtkWidget *page, *body;
+  guint cards;
+
+#ifndef HAVE_CUPS
+  g_test_skip ("the laser printer driver is not built (no libcups)");
+  return;
+#endif
+  if (!ipp_peer_start (&peer))
+    return;
+  g_key_file_set_string (laser, "device:laser", "type", "laser");
+  g_key_file_set_string (laser, "device:laser", "uri", peer.uri);
+  g_assert_true (tongban_devices_simulate_with (devices, laser, &error));
+  g_assert_no_error (error);
+  g_assert_true (ui_test_wait_for (device_online,
+                                   tongban_devices_get (devices, "id-card-reader"), 10000));
+  g_assert_true (ui_test_wait_for (device_online,
+                                   tongban_devices_get (devices, "laser-printer"), 20000));
+
+  window = make_window (5);
+  page = part (window, "flow_page");
+  tongban_window_set_devices (window, devices);
+  set_language (window, "zh_HK");
+  tongban_window_open (window, "service", "F-GD-07");
+  ui_test_iterate (20);
+  shot (window, "cert-zh_HK-01-service");
+  click (ui_test_find_by_class (part (window, "service_page"), "start-button"));
+  expect_step (window, "auth");
+  shot (window, "cert-zh_HK-02-auth");
+
+  /* 居民身份證: the card is read through the driver, then checked. */
+  cards = tongban_file_backend_get_calls (backend, "auth.id-card");
+  click (find_by_name (page, "id-card"));
+  expect_step (window, "purpose");
+  g_assert_cmpuint (tongban_file_backend_get_calls (backend, "auth.id-card"), ==, cards + 1);
+  g_assert_cmpuint (strlen (json_object_get_string_member (
+                      tongban_file_backend_get_last_params (backend, "auth.id-card"),
+                      "id_number")), ==, 18);
+  shot (window, "cert-zh_HK-03-purpose");
+  click (ui_test_find_by_class (page, "choice"));
+
+  expect_step (window, "preview");
+  body = tongban_flow_page_get_body (TONGBAN_FLOW_PAGE (page));
+  g_assert_cmpstr (gtk_widget_get_name (body), ==, "document-preview");
+  g_assert_cmpstr (g_object_get_data (G_OBJECT (body), "document-title"), ==,
+                   "社會保險參保繳費證明");
+  shot (window, "cert-zh_HK-04-preview");
+
+  /* Print: the certificate goes to ippeveprinter; the flow moves on only
+   * once the printer has taken the job. */
+  press_continue (window);
+  g_assert_true (ui_test_wait_for (step_is_result, window, 60000));
+  ui_test_iterate (20);
+  shot (window, "cert-zh_HK-05-result");
+
+  g_assert_true (g_file_get_contents (peer.output, &contents, &length, &error));
+  g_assert_no_error (error);
+  printed = g_bytes_new_take (g_steal_pointer (&contents), length);
+  if (g_getenv ("TONGBAN_SHOT_DIR"))
+    {
+      g_autofree char *path = g_build_filename (g_getenv ("TONGBAN_SHOT_DIR"),
+                                                "cert-zh_HK-06-printed.pdf", NULL);
+
+      g_assert_true (g_file_set_contents (path, g_bytes_get_data (printed, NULL), length, NULL));
+    }
+  doc = open_pdf (printed);
+  g_assert_cmpint (poppler_document_get_n_pages (doc), >=, 1);
+  text = page_text (doc, 0);
+  g_assert_nonnull (strstr (text, "社會保險參保繳費證明"));
+  g_assert_nonnull (strstr (text, "GDSI-2026-118877"));
+  g_assert_nonnull (strstr (text, "陳大文"));
+  first = poppler_document_get_page (doc, 0);
+  qr = decode_qr (first);
+  g_assert_cmpstr (qr, ==, "http://127.0.0.1:8650/verify/GDSI-2026-118877");
+
+  destroy_window (window);
+  tongban_devices_stop (devices);
+  ipp_peer_stop (&peer);
 }
 
 static void
@@ -2906,6 +3013,7 @@ main (int   argc,
       g_test_add_func ("/kiosk/ui/smart-guidance", test_smart_guidance);
       g_test_add_func ("/kiosk/ui/devices", test_devices);
       g_test_add_func ("/kiosk/ui/documents", test_documents);
+      g_test_add_func ("/kiosk/ui/certificate-zh-hk", test_certificate_zh_hk);
       g_test_add_func ("/kiosk/ui/targets-and-care-mode", test_targets_and_care_mode);
       g_test_add_func ("/kiosk/ui/care-mode-service", test_care_mode_service);
       g_test_add_func ("/kiosk/ui/voice", test_voice);
