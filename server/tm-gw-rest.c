@@ -23,6 +23,10 @@ typedef struct {
   GByteArray *data;
   gboolean    too_big;
   guint       sends;     /* requests put on the wire, libcurl's own retry included */
+  const char *body;      /* the request body, handed to libcurl as it asks */
+  size_t      body_len;
+  size_t      body_pos;
+  guint       max_sends; /* a read: 2; a write: 1 */
 } Answer;
 
 static void
@@ -85,6 +89,37 @@ on_debug (CURL          *curl,
   if (type == CURLINFO_HEADER_OUT)
     a->sends++;
   return 0;
+}
+
+static size_t
+on_read_body (char   *buffer,
+              size_t  size,
+              size_t  n,
+              void   *user)
+{
+  Answer *a = user;
+  size_t chunk = MIN (size * n, a->body_len - a->body_pos);
+
+  memcpy (buffer, a->body + a->body_pos, chunk);
+  a->body_pos += chunk;
+  return chunk;
+}
+
+/* libcurl rewinds the body before it re-sends a request on its own (a kept-alive
+ * connection found dead): allowed only while the call has sends left, so a read
+ * goes out at most twice and a write once, whatever libcurl would do. */
+static int
+on_seek_body (void       *user,
+              curl_off_t  offset,
+              int         origin)
+{
+  Answer *a = user;
+
+  if (origin != SEEK_SET || offset < 0 || (size_t) offset > a->body_len
+      || a->sends >= a->max_sends)
+    return CURL_SEEKFUNC_FAIL;
+  a->body_pos = (size_t) offset;
+  return CURL_SEEKFUNC_OK;
 }
 
 static char *
@@ -220,7 +255,7 @@ tm_gw_rest_call (const TmBackendSystem *system,
   g_autoptr(GByteArray) data = g_byte_array_new ();
   struct curl_slist *headers = NULL;
   char curl_error[CURL_ERROR_SIZE] = "";
-  Answer a = { data, FALSE, 0 };
+  Answer a = { data, FALSE, 0, body, strlen (body), 0, call->idempotent ? 2 : 1 };
   CURL *curl = thread_curl ();
   long status = 0;
   CURLcode rc;
@@ -252,8 +287,13 @@ tm_gw_rest_call (const TmBackendSystem *system,
       curl_easy_setopt (curl, CURLOPT_FOLLOWLOCATION, 0L);
       curl_easy_setopt (curl, CURLOPT_NOSIGNAL, 1L);
       curl_easy_setopt (curl, CURLOPT_HTTPHEADER, headers);
-      curl_easy_setopt (curl, CURLOPT_POSTFIELDS, body);
-      curl_easy_setopt (curl, CURLOPT_POSTFIELDSIZE, (long) strlen (body));
+      a.body_pos = 0;
+      curl_easy_setopt (curl, CURLOPT_POST, 1L);
+      curl_easy_setopt (curl, CURLOPT_POSTFIELDSIZE, (long) a.body_len);
+      curl_easy_setopt (curl, CURLOPT_READFUNCTION, on_read_body);
+      curl_easy_setopt (curl, CURLOPT_READDATA, &a);
+      curl_easy_setopt (curl, CURLOPT_SEEKFUNCTION, on_seek_body);
+      curl_easy_setopt (curl, CURLOPT_SEEKDATA, &a);
       curl_easy_setopt (curl, CURLOPT_TIMEOUT_MS, MAX (left_ms, 1L));
       curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, on_data);
       curl_easy_setopt (curl, CURLOPT_WRITEDATA, &a);
@@ -268,7 +308,7 @@ tm_gw_rest_call (const TmBackendSystem *system,
       rc = curl_easy_perform (curl);
       curl_easy_setopt (curl, CURLOPT_HTTPHEADER, NULL);
     }
-  while (connection_failed (rc) && call->idempotent && attempts < 2 && a.sends < 2);
+  while (connection_failed (rc) && call->idempotent && attempts < 2 && a.sends < a.max_sends);
   curl_slist_free_all (headers);
   if (auth != NULL)
     explicit_bzero (auth, strlen (auth));

@@ -182,7 +182,8 @@ expect_failure (Fixture        *f,
             params, id);
   g_assert_cmpint (r->code, ==, code);
   g_assert_cmpuint (log_lines (f, id, &line), ==, 1);
-  g_assert_nonnull (strstr (line, cause));
+  if (strstr (line, cause) == NULL)
+    g_error ("mode %s: the log line \"%s\" does not name the cause \"%s\"", mode, line, cause);
   g_assert_cmpuint (tm_test_backend_attempts (f->backend, id), ==, attempts);
   tm_test_backend_set_mode (f->backend, "ok", 0);
 }
