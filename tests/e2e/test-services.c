@@ -43,6 +43,7 @@ static char *state_dir;
 static TongbanSim *printer_sim;            /* the receipt printer, as its bytes arrive */
 static TongbanReceiptPrinter *printer;
 static guint slips;
+static GHashTable *submitted;              /* operation → how many submissions the flows made */
 
 typedef struct {
   gboolean    done;
@@ -353,7 +354,12 @@ complete_step (TongbanFlow *flow,
           seen->receipts++;
         }
       if (step->type == TONGBAN_STEP_SUBMIT)
-        seen->writes++;
+        {
+          guint n = GPOINTER_TO_UINT (g_hash_table_lookup (submitted, step->operation));
+
+          g_hash_table_insert (submitted, (gpointer) step->operation, GUINT_TO_POINTER (n + 1));
+          seen->writes++;
+        }
     }
 
   flow_walk_choose_first (flow);
@@ -397,8 +403,10 @@ test_writes_once (void)
   g_autofree char *log = sandbox_http ("GET", "/_control/log", NULL);
   g_autoptr(JsonNode) root = json_from_string (log, NULL);
   g_autoptr(GHashTable) ids = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) done = g_hash_table_new (g_str_hash, g_str_equal);
+  GHashTableIter iter;
+  gpointer op, n;
   JsonArray *calls;
-  guint writes = 0;
 
   g_assert_nonnull (root);
   calls = JSON_NODE_HOLDS_ARRAY (root) ? json_node_get_array (root)
@@ -408,14 +416,23 @@ test_writes_once (void)
     {
       JsonObject *c = json_array_get_object_element (calls, i);
       const char *id = json_object_get_string_member_with_default (c, "request_id", "");
+      const char *operation = json_object_get_string_member_with_default (c, "operation", "");
 
+      /* No call reached a system twice... */
       g_assert_false (g_hash_table_contains (ids, id));
       g_hash_table_add (ids, (gpointer) id);
-      writes++;
+      if (g_strcmp0 (json_object_get_string_member_with_default (c, "outcome", ""), "ok") == 0)
+        g_hash_table_insert (done, (gpointer) operation, GUINT_TO_POINTER (
+                               GPOINTER_TO_UINT (g_hash_table_lookup (done, operation)) + 1));
     }
-  g_assert_cmpuint (writes, >=, 30);
+  /* ...and each submission the flows made was taken exactly once. */
+  g_assert_cmpuint (g_hash_table_size (submitted), >=, 8);
+  g_hash_table_iter_init (&iter, submitted);
+  while (g_hash_table_iter_next (&iter, &op, &n))
+    g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (done, op)), ==, GPOINTER_TO_UINT (n));
   /* Receipts and slips came out of the printer (submissions, bookings, filings). */
-  g_test_message ("%u receipts and slips printed", slips);
+  g_test_message ("%u operations submitted to, %u receipts and slips printed", g_hash_table_size (submitted),
+                  slips);
   g_assert_cmpuint (slips, >=, 10);
 }
 
@@ -557,6 +574,7 @@ main (int   argc,
   }
   services = tongban_catalog_get_services (catalog);
   g_assert_cmpuint (services->len, ==, 30);
+  submitted = g_hash_table_new (g_str_hash, g_str_equal);
   start_platform ();
   for (guint i = 0; i < services->len; i++)
     {
@@ -568,6 +586,7 @@ main (int   argc,
   g_test_add_func ("/e2e/service/writes-once", test_writes_once);
   status = g_test_run ();
   stop_platform ();
+  g_hash_table_unref (submitted);
   tongban_catalog_free (catalog);
   return status;
 }
