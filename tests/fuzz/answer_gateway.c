@@ -1,9 +1,11 @@
-/* fuzz_gateway_answer.c: the kiosk's reading of the gateway's answers on arbitrary bytes
+/* answer_gateway.c: the kiosk's reading of the gateway's answers on arbitrary bytes
  *
  * The manager's envelope as the kiosk parses it, then, for a refusal, the
  * mapping to a backend error and its reason id (tongban-gateway-backend.c):
  * whatever comes, the error is a backend error, and its reason is one of
- * the known ids or none. */
+ * the known ids or none. A libFuzzer target like the fuzz_*.c ones, but it
+ * needs the core library, so it is only replayed over its corpus here, not
+ * built with clang by ./tongban test (as answer_document.c). */
 
 #include "tongban-envelope.h"
 #include "tongban-gateway-backend.h"
