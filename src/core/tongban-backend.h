@@ -37,6 +37,7 @@ struct _TongbanBackendInterface
                               GCancellable        *cancellable,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data);
+  /* NULL: call_async answers with a GTask holding a JsonObject. */
   JsonObject *(*call_finish) (TongbanBackend      *self,
                               GAsyncResult        *result,
                               GError             **error);

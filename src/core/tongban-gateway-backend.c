@@ -235,20 +235,10 @@ gateway_call_async (TongbanBackend      *backend,
                                      cancellable, on_answer, g_steal_pointer (&task));
 }
 
-static JsonObject *
-gateway_call_finish (TongbanBackend  *backend,
-                     GAsyncResult    *result,
-                     GError         **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, backend), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
 static void
 backend_iface_init (TongbanBackendInterface *iface)
 {
   iface->call_async = gateway_call_async;
-  iface->call_finish = gateway_call_finish;
 }
 
 static void
